@@ -1,0 +1,51 @@
+# coreclaw build, test and demo targets. `make test` is what CI runs.
+
+GO      ?= go
+BIN     := bin/coreclaw
+FAKE    := bin/fakeclaw
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+COMMIT  ?= $(shell git rev-parse HEAD 2>/dev/null || echo unknown)
+DATE    ?= $(shell date -u +%Y-%m-%dT%H:%M:%SZ)
+LDFLAGS := -s -w -X main.version=$(VERSION) -X main.commit=$(COMMIT) -X main.date=$(DATE)
+
+.PHONY: build test demo lint completions check-completions clean
+
+build:
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN) .
+
+$(FAKE): $(shell find internal -name '*.go' -not -name '*_test.go')
+	$(GO) build -o $(FAKE) ./internal/fakeapi/fakeclaw
+
+# The main job, with no key and no network: a run against the bundled fake
+# CoreClaw API on loopback, waiting for it and printing its results.
+demo: build $(FAKE)
+	./$(FAKE) -- ./$(BIN) run coreclaw/google-maps-scraper -f testdata/demo/input.json --wait
+
+test: lint check-completions
+	$(GO) test -race -count=1 ./...
+
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+
+completions:
+	$(GO) run . completion bash > completions/coreclaw.bash
+	$(GO) run . completion zsh > completions/_coreclaw
+	$(GO) run . completion fish > completions/coreclaw.fish
+	$(GO) run . completion powershell > completions/coreclaw.ps1
+
+# The committed completions must match what the binary generates.
+check-completions:
+	@tmp=$$(mktemp -d); \
+	$(GO) run . completion bash > $$tmp/coreclaw.bash && \
+	$(GO) run . completion zsh > $$tmp/_coreclaw && \
+	$(GO) run . completion fish > $$tmp/coreclaw.fish && \
+	$(GO) run . completion powershell > $$tmp/coreclaw.ps1 && \
+	if ! diff -r -q completions $$tmp >/dev/null; then \
+		diff -r completions $$tmp | head -20; rm -rf $$tmp; \
+		echo "completions/ is stale: run 'make completions'"; exit 1; fi; \
+	rm -rf $$tmp
+
+clean:
+	rm -rf bin dist

@@ -1,0 +1,71 @@
+// Package cmd runs the coreclaw command line: it wires the real process
+// (streams, environment, signals) to the command tree and turns the result
+// into an exit status.
+package cmd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/coreclaw/coreclaw/cmd/root"
+	"github.com/coreclaw/coreclaw/internal/build"
+	"github.com/coreclaw/coreclaw/internal/cmdutil"
+	"github.com/coreclaw/coreclaw/internal/iostreams"
+)
+
+// Main runs coreclaw with the process's arguments and returns the exit
+// status.
+func Main(info build.Info) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	ios := iostreams.System(iostreams.EnvFrom(os.LookupEnv))
+	f := cmdutil.New(build.Resolve(info), ios)
+	return Run(ctx, f, os.Args[1:])
+}
+
+// Run executes one command line with the given factory and returns the exit
+// status. Errors are printed here, once.
+func Run(ctx context.Context, f *cmdutil.Factory, args []string) int {
+	rootCmd := root.NewCmdRoot(f)
+	rootCmd.SetArgs(args)
+	_, err := rootCmd.ExecuteContextC(ctx)
+	if err == nil {
+		return cmdutil.ExitOK
+	}
+	if isCobraUsageError(err) {
+		err = &cmdutil.ExitError{Code: cmdutil.ExitUsage, Err: err, Hint: "see `coreclaw --help`"}
+	}
+	if ctx.Err() != nil && cmdutil.ExitCode(err) == cmdutil.ExitFailure {
+		// A request cut short by Ctrl-C surfaces as a network error.
+		err = &cmdutil.ExitError{Code: cmdutil.ExitInterrupted, Err: errors.New("interrupted")}
+	}
+	printError(f, err)
+	return cmdutil.ExitCode(err)
+}
+
+// isCobraUsageError recognises the errors cobra makes itself for unknown
+// commands and bad arguments (it has no error types for them).
+func isCobraUsageError(err error) bool {
+	var ee *cmdutil.ExitError
+	if errors.As(err, &ee) {
+		return false
+	}
+	msg := err.Error()
+	return strings.HasPrefix(msg, "unknown command ") || strings.HasPrefix(msg, "unknown flag") ||
+		strings.HasPrefix(msg, "unknown shorthand flag") || strings.Contains(msg, "arg(s)") ||
+		strings.HasPrefix(msg, "invalid argument")
+}
+
+func printError(f *cmdutil.Factory, err error) {
+	cs := f.IOStreams.Stderr()
+	msg, hint := cmdutil.Describe(err)
+	fmt.Fprintf(f.IOStreams.ErrOut, "%s %s\n", cs.Red("error:"), iostreams.Sanitize(msg))
+	if hint != "" {
+		fmt.Fprintf(f.IOStreams.ErrOut, "%s %s\n", cs.Gray("hint:"), hint)
+	}
+}

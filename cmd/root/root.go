@@ -1,0 +1,78 @@
+// Package root assembles the coreclaw command tree.
+package root
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	configCmd "github.com/coreclaw/coreclaw/cmd/config"
+	runCmd "github.com/coreclaw/coreclaw/cmd/run"
+	versionCmd "github.com/coreclaw/coreclaw/cmd/version"
+	waitCmd "github.com/coreclaw/coreclaw/cmd/wait"
+	"github.com/coreclaw/coreclaw/internal/cmdutil"
+)
+
+// NewCmdRoot builds the root command with every subcommand.
+func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "coreclaw <command> [flags]",
+		Short: "Run CoreClaw Workers from the command line",
+		Long: `coreclaw starts CoreClaw Worker runs, waits for them and prints their
+results, for shells, scripts and CI pipelines.
+
+stdout carries data only (a run slug, JSON, rows); everything for humans
+goes to stderr. See ` + "`coreclaw help exit-codes`" + ` for the exit status.`,
+		Example: `  export CORECLAW_API_KEY=...          # or: coreclaw config set api_key -
+  coreclaw run coreclaw/google-maps-scraper -f input.json --wait -o csv > places.csv
+  slug=$(coreclaw run coreclaw/google-maps-scraper -f input.json)
+  coreclaw wait "$slug" --timeout 30m`,
+		Version:       f.Build.String(),
+		SilenceErrors: true,
+		SilenceUsage:  true,
+		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
+			if f.Global.NoColor {
+				f.IOStreams.DisableColor()
+			}
+			return nil
+		},
+	}
+	cmd.SetOut(f.IOStreams.Out)
+	cmd.SetErr(f.IOStreams.ErrOut)
+	cmd.SetVersionTemplate("{{.Version}}\n")
+	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return &cmdutil.ExitError{Code: cmdutil.ExitUsage, Err: err,
+			Hint: fmt.Sprintf("see `%s --help`", c.CommandPath())}
+	})
+
+	// Our own --version flag, so that cobra does not claim -v for it.
+	cmd.Flags().Bool("version", false, "print the version, commit and build date")
+
+	pf := cmd.PersistentFlags()
+	pf.BoolVar(&f.Global.Debug, "debug", false, "print each HTTP request and reply on stderr, secrets redacted (also CORECLAW_DEBUG=1)")
+	pf.BoolVar(&f.Global.NoColor, "no-color", false, "no colour on any stream (also NO_COLOR)")
+	pf.StringVar(&f.Global.BaseURL, "base-url", "", "API base `URL` (default https://openapi.coreclaw.com; also CORECLAW_BASE_URL)")
+	f.Global.Set = pf
+
+	cmd.AddCommand(
+		runCmd.NewCmdRun(f, nil),
+		waitCmd.NewCmdWait(f, nil),
+		configCmd.NewCmdConfig(f),
+		versionCmd.NewCmdVersion(f),
+		newExitCodesTopic(),
+	)
+	return cmd
+}
+
+// newExitCodesTopic is the `coreclaw help exit-codes` help topic.
+func newExitCodesTopic() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "exit-codes",
+		Short: "Exit status codes and what they mean",
+		Long:  cmdutil.ExitCodesHelp,
+	}
+	cmd.SetHelpFunc(func(c *cobra.Command, _ []string) {
+		fmt.Fprint(c.OutOrStdout(), c.Long)
+	})
+	return cmd
+}

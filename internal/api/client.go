@@ -1,0 +1,530 @@
+// Package api is the CoreClaw API v2 client: typed calls, the envelope and
+// its errors, tolerant decoding, strict encoding, timeouts and retries.
+package api
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// DefaultBaseURL is the production API.
+const DefaultBaseURL = "https://openapi.coreclaw.com"
+
+// maxReplyBytes bounds an API reply held in memory (a result page of 100
+// rows is far below it). Downloads stream and are not bounded by it.
+const maxReplyBytes = 64 << 20
+
+// Timeouts are per phase, so that a slow download or a 5-minute synchronous
+// run is not cut by a total limit, while a dead connection still is.
+type Timeouts struct {
+	Connect    time.Duration // TCP connect
+	TLS        time.Duration // TLS handshake
+	Header     time.Duration // request sent → response headers, normal calls
+	SyncHeader time.Duration // the same for synchronous runs (server holds ≤ 5 min)
+	Idle       time.Duration // no body bytes for this long
+}
+
+// DefaultTimeouts returns the timeouts used unless told otherwise.
+func DefaultTimeouts() Timeouts {
+	return Timeouts{
+		Connect:    10 * time.Second,
+		TLS:        10 * time.Second,
+		Header:     60 * time.Second,
+		SyncHeader: 6*time.Minute + 30*time.Second,
+		Idle:       60 * time.Second,
+	}
+}
+
+// Options configure a Client. Everything with side effects is injected.
+type Options struct {
+	BaseURL   string
+	APIKey    string
+	UserAgent string
+	// Transport is the HTTP transport; nil builds one with the timeouts
+	// and the proxy settings of the environment.
+	Transport Transport
+	// Debug, when not nil, receives a trace of every request and reply
+	// with secrets redacted.
+	Debug io.Writer
+	// Notify receives one line per retry, for stderr.
+	Notify   func(string)
+	Sleep    func(context.Context, time.Duration) error
+	Now      func() time.Time
+	Retry    RetryPolicy
+	Timeouts Timeouts
+}
+
+// Transport is an HTTP round tripper (net/http's interface, named here so
+// that callers need not import net/http to inject one).
+type Transport = http.RoundTripper
+
+// Client calls CoreClaw API v2.
+type Client struct {
+	base      *url.URL
+	apiKey    string
+	userAgent string
+	http      *http.Client // API calls: never follows a redirect to another host
+	download  *http.Client // download URLs: no key, redirects allowed
+	notify    func(string)
+	sleep     func(context.Context, time.Duration) error
+	now       func() time.Time
+	retry     RetryPolicy
+	timeouts  Timeouts
+	paging    *pagingMode
+	debug     *debugLog
+}
+
+// New builds a client. The base URL must be https, or http on a loopback
+// address (for the bundled fake API and local proxies).
+func New(opts Options) (*Client, error) {
+	base, err := ParseBaseURL(opts.BaseURL)
+	if err != nil {
+		return nil, err
+	}
+	if opts.Timeouts == (Timeouts{}) {
+		opts.Timeouts = DefaultTimeouts()
+	}
+	if opts.Retry.MaxAttempts == 0 {
+		opts.Retry = DefaultRetryPolicy()
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Sleep == nil {
+		opts.Sleep = SleepContext
+	}
+	if opts.Notify == nil {
+		opts.Notify = func(string) {}
+	}
+	if opts.UserAgent == "" {
+		opts.UserAgent = "coreclaw/dev"
+	}
+	transport := opts.Transport
+	if transport == nil {
+		transport = NewTransport(opts.Timeouts)
+	}
+	c := &Client{
+		base:      base,
+		apiKey:    opts.APIKey,
+		userAgent: opts.UserAgent,
+		notify:    opts.Notify,
+		sleep:     opts.Sleep,
+		now:       opts.Now,
+		retry:     opts.Retry,
+		timeouts:  opts.Timeouts,
+		paging:    &pagingMode{},
+	}
+	if opts.Debug != nil {
+		c.debug = newDebugLog(opts.Debug, opts.APIKey, opts.Now)
+		transport = &debugTransport{next: transport, log: c.debug}
+	}
+	c.http = &http.Client{Transport: transport, CheckRedirect: sameHostRedirects}
+	c.download = &http.Client{Transport: transport, CheckRedirect: limitRedirects}
+	return c, nil
+}
+
+// NewTransport returns an HTTP transport with per-phase timeouts that
+// honours HTTP_PROXY, HTTPS_PROXY and NO_PROXY.
+func NewTransport(t Timeouts) *http.Transport {
+	dialer := &net.Dialer{Timeout: t.Connect, KeepAlive: 30 * time.Second}
+	return &http.Transport{
+		Proxy:                 http.ProxyFromEnvironment,
+		DialContext:           dialer.DialContext,
+		TLSHandshakeTimeout:   t.TLS,
+		ForceAttemptHTTP2:     true,
+		MaxIdleConns:          10,
+		IdleConnTimeout:       90 * time.Second,
+		ExpectContinueTimeout: time.Second,
+	}
+}
+
+// ParseBaseURL checks a base URL: https, or http only on loopback; no user
+// info, query or fragment (nothing secret or ambiguous rides along).
+func ParseBaseURL(raw string) (*url.URL, error) {
+	if raw == "" {
+		raw = DefaultBaseURL
+	}
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+		return nil, fmt.Errorf("base URL %q is not an http(s) URL", raw)
+	}
+	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+		return nil, fmt.Errorf("base URL %q must not carry user info, a query or a fragment", redactURL(u))
+	}
+	if u.Scheme == "http" && !IsLoopbackHost(u.Hostname()) {
+		return nil, fmt.Errorf("base URL %q uses http: only https is allowed, except on a loopback address", raw)
+	}
+	u.Path = strings.TrimRight(u.Path, "/")
+	u.RawPath = ""
+	return u, nil
+}
+
+// IsLoopbackHost reports localhost and loopback IP addresses.
+func IsLoopbackHost(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// BaseURL is the API base URL in use.
+func (c *Client) BaseURL() string { return c.base.String() }
+
+// HasKey reports whether an API key is configured.
+func (c *Client) HasKey() bool { return c.apiKey != "" }
+
+// URL returns the full URL for an API path and query; it never contains
+// the key.
+func (c *Client) URL(path string, query url.Values) string {
+	u := *c.base
+	u.Path = c.base.Path + path
+	u.RawPath = ""
+	if strings.Contains(path, "%") {
+		u.RawPath = c.base.Path + path
+		if p, err := url.PathUnescape(path); err == nil {
+			u.Path = c.base.Path + p
+		}
+	}
+	u.RawQuery = query.Encode()
+	return u.String()
+}
+
+// call describes one API operation.
+type call struct {
+	method string
+	path   string // already escaped
+	query  url.Values
+	body   any  // JSON-encoded when not nil
+	public bool // the operation needs no key (security: [] in the spec)
+	// retry says which failures may be retried.
+	retry retryClass
+	// sync marks a synchronous run: the server may hold it 5 minutes.
+	sync bool
+}
+
+type retryClass int
+
+const (
+	// retryReads: safe to repeat (GET, abort, PUT): network faults,
+	// timeouts, 429 and 5xx are retried.
+	retryReads retryClass = iota
+	// retryCreates: the request may start a paid run. Only replies that
+	// prove nothing happened (429/13000, a refused connection) are retried.
+	retryCreates
+	// retryNever: never repeated (DELETE, which is not idempotent).
+	retryNever
+)
+
+// envelope is the API's reply wrapper (REFERENCE §4).
+type envelope struct {
+	Code      *Int64          `json:"code"`
+	Message   string          `json:"message"`
+	RequestID string          `json:"request_id"`
+	Data      json.RawMessage `json:"data"`
+	Details   detailList      `json:"details"`
+}
+
+// detailList accepts details as strings or any other JSON values.
+type detailList []string
+
+func (d *detailList) UnmarshalJSON(b []byte) error {
+	var raw []json.RawMessage
+	if err := json.Unmarshal(b, &raw); err != nil {
+		// A single string, or null.
+		var s string
+		if json.Unmarshal(b, &s) == nil && s != "" {
+			*d = detailList{s}
+		}
+		return nil
+	}
+	out := make(detailList, 0, len(raw))
+	for _, r := range raw {
+		var s string
+		if json.Unmarshal(r, &s) == nil {
+			out = append(out, s)
+		} else {
+			out = append(out, string(r))
+		}
+	}
+	*d = out
+	return nil
+}
+
+// do sends a call, retrying as its class allows, and decodes the reply's
+// data into out (when out is not nil).
+func (c *Client) do(ctx context.Context, cl call, out any) error {
+	if !cl.public && c.apiKey == "" {
+		return ErrNoAPIKey
+	}
+	var body []byte
+	if cl.body != nil {
+		var err error
+		body, err = json.Marshal(cl.body)
+		if err != nil {
+			return fmt.Errorf("encoding the request: %w", err)
+		}
+	}
+	start := c.now()
+	for attempt := 1; ; attempt++ {
+		data, err := c.once(ctx, cl, body)
+		if err == nil {
+			if out == nil || len(data) == 0 || string(data) == "null" {
+				return nil
+			}
+			if err := json.Unmarshal(data, out); err != nil {
+				return &ReplyError{Op: cl.method + " " + cl.path, Err: err}
+			}
+			return nil
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		delay, why, ok := c.retryDelay(cl, err, attempt, c.now().Sub(start))
+		if !ok {
+			return err
+		}
+		c.notify(fmt.Sprintf("retrying %s %s in %s: %s (attempt %d of %d)",
+			cl.method, cl.path, roundDelay(delay), why, attempt+1, c.retry.MaxAttempts))
+		if err := c.sleep(ctx, delay); err != nil {
+			return err
+		}
+	}
+}
+
+// once sends the request one time and returns the envelope's data.
+func (c *Client) once(ctx context.Context, cl call, body []byte) (json.RawMessage, error) {
+	headerTimeout := c.timeouts.Header
+	if cl.sync {
+		headerTimeout = c.timeouts.SyncHeader
+	}
+	reqCtx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+
+	var rdr io.Reader
+	if body != nil {
+		rdr = bytes.NewReader(body)
+	}
+	fullURL := c.URL(cl.path, cl.query)
+	req, err := http.NewRequestWithContext(reqCtx, cl.method, fullURL, rdr)
+	if err != nil {
+		return nil, fmt.Errorf("building the request: %w", err)
+	}
+	c.setHeaders(req, body != nil)
+
+	timer := time.AfterFunc(headerTimeout, func() { cancel(errHeaderTimeout) })
+	resp, err := c.http.Do(req)
+	timer.Stop()
+	if err != nil {
+		return nil, c.transportError(reqCtx, cl, err, headerTimeout)
+	}
+	defer resp.Body.Close()
+
+	raw, err := readIdle(reqCtx, resp.Body, maxReplyBytes, c.timeouts.Idle, cancel)
+	if err != nil {
+		return nil, c.transportError(reqCtx, cl, err, c.timeouts.Idle)
+	}
+	return decodeEnvelope(resp, raw)
+}
+
+func (c *Client) setHeaders(req *http.Request, hasBody bool) {
+	req.Header.Set("User-Agent", c.userAgent)
+	req.Header.Set("Accept", "application/json")
+	if hasBody {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if c.apiKey != "" {
+		req.Header.Set("Authorization", "Bearer "+c.apiKey)
+	}
+}
+
+// decodeEnvelope turns a reply into data or an *Error (REFERENCE §4: decode
+// the envelope whatever the status; non-2xx or code != 0 is an error).
+func decodeEnvelope(resp *http.Response, raw []byte) (json.RawMessage, error) {
+	var env envelope
+	jsonErr := json.Unmarshal(raw, &env)
+	ok2xx := resp.StatusCode >= 200 && resp.StatusCode < 300
+	if jsonErr != nil || env.Code == nil {
+		return nil, &Error{
+			HTTPStatus:  resp.StatusCode,
+			NotJSON:     true,
+			BodyExcerpt: excerpt(raw),
+			RequestID:   resp.Header.Get("X-Request-Id"),
+			RetryAfter:  resp.Header.Get("Retry-After"),
+		}
+	}
+	if ok2xx && *env.Code == CodeOK {
+		return env.Data, nil
+	}
+	reqID := env.RequestID
+	if reqID == "" {
+		reqID = resp.Header.Get("X-Request-Id")
+	}
+	return nil, &Error{
+		HTTPStatus: resp.StatusCode,
+		Code:       int64(*env.Code),
+		Message:    env.Message,
+		Details:    env.Details,
+		RequestID:  reqID,
+		RetryAfter: resp.Header.Get("Retry-After"),
+	}
+}
+
+// excerpt returns the start of a body, on one line, safe to print.
+func excerpt(raw []byte) string {
+	s := strings.TrimSpace(string(bytes.ToValidUTF8(raw, []byte("?"))))
+	s = oneLine(strings.Join(strings.Fields(s), " "))
+	return truncate(s, 120)
+}
+
+// ReplyError is a 2xx reply whose data does not have the documented shape.
+type ReplyError struct {
+	Op  string
+	Err error
+}
+
+func (e *ReplyError) Error() string {
+	return fmt.Sprintf("unexpected reply to %s: %v", e.Op, e.Err)
+}
+
+func (e *ReplyError) Unwrap() error { return e.Err }
+
+// NetworkError is a failure to get a reply at all.
+type NetworkError struct {
+	Method string
+	URL    string // never contains a secret
+	Err    error
+	// NotSent is true when the connection was never made, so the server
+	// cannot have acted on the request.
+	NotSent bool
+	Timeout bool
+}
+
+func (e *NetworkError) Error() string {
+	return fmt.Sprintf("%s %s: %v", e.Method, e.URL, e.Err)
+}
+
+func (e *NetworkError) Unwrap() error { return e.Err }
+
+var (
+	errHeaderTimeout = errors.New("no reply")
+	errIdleTimeout   = errors.New("reply stalled")
+)
+
+func (c *Client) transportError(ctx context.Context, cl call, err error, limit time.Duration) error {
+	ne := &NetworkError{Method: cl.method, URL: c.URL(cl.path, cl.query), Err: err}
+	switch cause := context.Cause(ctx); {
+	case errors.Is(cause, errHeaderTimeout):
+		ne.Err = fmt.Errorf("no reply within %s", limit)
+		ne.Timeout = true
+	case errors.Is(cause, errIdleTimeout):
+		ne.Err = fmt.Errorf("reply stalled for %s", limit)
+		ne.Timeout = true
+	default:
+		ne.Err = unwrapURLError(err)
+		var netErr net.Error
+		if errors.As(err, &netErr) && netErr.Timeout() {
+			ne.Timeout = true
+		}
+		var opErr *net.OpError
+		if errors.As(err, &opErr) && opErr.Op == "dial" {
+			ne.NotSent = true
+		}
+	}
+	return ne
+}
+
+func unwrapURLError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
+}
+
+// readIdle reads a body up to limit bytes, failing when no byte arrives for
+// idle. cancel aborts the request when the idle timer fires.
+func readIdle(ctx context.Context, r io.Reader, limit int64, idle time.Duration, cancel context.CancelCauseFunc) ([]byte, error) {
+	timer := time.AfterFunc(idle, func() { cancel(errIdleTimeout) })
+	defer timer.Stop()
+	var buf bytes.Buffer
+	chunk := make([]byte, 32<<10)
+	for {
+		n, err := r.Read(chunk)
+		if n > 0 {
+			timer.Reset(idle)
+			if int64(buf.Len()+n) > limit {
+				return nil, fmt.Errorf("reply larger than %d bytes", limit)
+			}
+			buf.Write(chunk[:n])
+		}
+		if err == io.EOF {
+			return buf.Bytes(), nil
+		}
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			return nil, err
+		}
+	}
+}
+
+// sameHostRedirects follows redirects only within the API host: the key
+// must never be sent anywhere else.
+func sameHostRedirects(req *http.Request, via []*http.Request) error {
+	if len(via) >= 5 {
+		return errors.New("too many redirects")
+	}
+	if req.URL.Host != via[0].URL.Host || req.URL.Scheme != via[0].URL.Scheme {
+		return fmt.Errorf("refusing to follow a redirect to another host (%s)", req.URL.Host)
+	}
+	return nil
+}
+
+func limitRedirects(req *http.Request, via []*http.Request) error {
+	if len(via) >= 10 {
+		return errors.New("too many redirects")
+	}
+	// Download requests never carry the key; make sure nothing added one.
+	req.Header.Del("Authorization")
+	return nil
+}
+
+// redactURL prints a URL without user info or a token query parameter.
+func redactURL(u *url.URL) string {
+	cp := *u
+	cp.User = nil
+	q := cp.Query()
+	for _, k := range []string{"token", "api-key", "api_key", "apikey"} {
+		if q.Has(k) {
+			q.Set(k, "REDACTED")
+		}
+	}
+	cp.RawQuery = q.Encode()
+	return cp.String()
+}
+
+// SleepContext sleeps for d or until ctx is done.
+func SleepContext(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}

@@ -1,0 +1,120 @@
+package api
+
+import (
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// RetryPolicy bounds automatic retries: a number of attempts and a total
+// time budget, with exponential backoff and jitter in between.
+type RetryPolicy struct {
+	MaxAttempts int           // including the first
+	BaseDelay   time.Duration // delay before the second attempt
+	MaxDelay    time.Duration // cap on one delay
+	Budget      time.Duration // no retry starts later than this after the first attempt
+	// Jitter spreads a delay; nil picks uniformly in [d/2, d].
+	Jitter func(time.Duration) time.Duration
+}
+
+// DefaultRetryPolicy: 5 attempts within a minute, 0.5s doubling to 8s.
+func DefaultRetryPolicy() RetryPolicy {
+	return RetryPolicy{MaxAttempts: 5, BaseDelay: 500 * time.Millisecond, MaxDelay: 8 * time.Second, Budget: 60 * time.Second}
+}
+
+// NoRetries is a policy that sends each request once.
+func NoRetries() RetryPolicy { return RetryPolicy{MaxAttempts: 1} }
+
+func (p RetryPolicy) backoff(attempt int) time.Duration {
+	d := p.BaseDelay
+	for i := 1; i < attempt && d < p.MaxDelay; i++ {
+		d *= 2
+	}
+	if d > p.MaxDelay {
+		d = p.MaxDelay
+	}
+	if p.Jitter != nil {
+		return p.Jitter(d)
+	}
+	if d <= 1 {
+		return d
+	}
+	return d/2 + rand.N(d/2+1)
+}
+
+// retryDelay decides whether a failed attempt is tried again, and when.
+func (c *Client) retryDelay(cl call, err error, attempt int, elapsed time.Duration) (time.Duration, string, bool) {
+	if attempt >= c.retry.MaxAttempts || cl.retry == retryNever {
+		return 0, "", false
+	}
+	why, retryAfter, ok := retryable(cl.retry, err)
+	if !ok {
+		return 0, "", false
+	}
+	delay := c.retry.backoff(attempt)
+	if ra, ok := parseRetryAfter(retryAfter, c.now()); ok {
+		delay = ra
+	}
+	if c.retry.Budget > 0 && elapsed+delay > c.retry.Budget {
+		return 0, "", false
+	}
+	return delay, why, true
+}
+
+// retryable classifies a failure. It returns a short reason for the notice
+// and the server's Retry-After, if any.
+func retryable(class retryClass, err error) (string, string, bool) {
+	var apiErr *Error
+	if errors.As(err, &apiErr) {
+		switch {
+		case apiErr.IsRateLimited():
+			return fmt.Sprintf("rate limited (HTTP %d)", apiErr.HTTPStatus), apiErr.RetryAfter, true
+		case class == retryReads && (apiErr.IsServerFault() || (apiErr.NotJSON && apiErr.HTTPStatus >= 500)):
+			return fmt.Sprintf("server error (HTTP %d)", apiErr.HTTPStatus), apiErr.RetryAfter, true
+		}
+		return "", "", false
+	}
+	var netErr *NetworkError
+	if errors.As(err, &netErr) {
+		switch {
+		case netErr.NotSent:
+			return "cannot connect: " + netErr.Err.Error(), "", true
+		case class == retryReads:
+			return netErr.Err.Error(), "", true
+		}
+	}
+	return "", "", false
+}
+
+// parseRetryAfter reads Retry-After as seconds or as an HTTP date.
+func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0, false
+	}
+	if secs, err := strconv.Atoi(v); err == nil {
+		if secs < 0 {
+			return 0, false
+		}
+		return time.Duration(secs) * time.Second, true
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		d := t.Sub(now)
+		if d < 0 {
+			d = 0
+		}
+		return d, true
+	}
+	return 0, false
+}
+
+func roundDelay(d time.Duration) time.Duration {
+	if d >= time.Second {
+		return d.Round(100 * time.Millisecond)
+	}
+	return d.Round(10 * time.Millisecond)
+}

@@ -1,0 +1,135 @@
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// Int64 decodes a JSON number, a numeric string or null into an int64,
+// without going through float64 (task ids exceed 2^53).
+type Int64 int64
+
+func (n *Int64) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	if len(b) == 0 || string(b) == "null" {
+		*n = 0
+		return nil
+	}
+	s := string(b)
+	if b[0] == '"' {
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		s = strings.TrimSpace(s)
+		if s == "" {
+			*n = 0
+			return nil
+		}
+	}
+	if v, err := strconv.ParseInt(s, 10, 64); err == nil {
+		*n = Int64(v)
+		return nil
+	}
+	// A float such as 12.0 or 1.5e3: keep the integer part if it is exact.
+	if f, err := strconv.ParseFloat(s, 64); err == nil && f == float64(int64(f)) {
+		*n = Int64(int64(f))
+		return nil
+	}
+	return fmt.Errorf("cannot read %s as an integer", truncate(s, 40))
+}
+
+// Text decodes a JSON string, number or boolean (or null) into a string,
+// keeping numbers exactly as the server wrote them ("usage": 1.00 or "1.00").
+type Text string
+
+func (t *Text) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	switch {
+	case len(b) == 0 || string(b) == "null":
+		*t = ""
+	case b[0] == '"':
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		*t = Text(s)
+	case b[0] == '{' || b[0] == '[':
+		*t = Text(b)
+	default:
+		*t = Text(b)
+	}
+	return nil
+}
+
+// Run is a run record: run detail, a /last reply and each element of the
+// run list (REFERENCE §7.1). Every field is optional on the wire.
+type Run struct {
+	Slug         string `json:"slug"`
+	ScraperSlug  string `json:"scraper_slug"`
+	ScraperTitle string `json:"scraper_title"`
+	Version      string `json:"version"`
+	Status       Status `json:"status"`
+	Results      Int64  `json:"results"`
+	Usage        Text   `json:"usage"`
+	Traffic      Int64  `json:"traffic"`
+	Origin       string `json:"origin"`
+	StartedAt    Int64  `json:"started_at"`
+	FinishedAt   Int64  `json:"finished_at"`
+	Duration     Int64  `json:"duration"`
+	ErrMsg       string `json:"err_msg"`
+}
+
+// Header is one column of a result page.
+type Header struct {
+	Key   string `json:"key"`
+	Label string `json:"label,omitempty"`
+}
+
+// ResultPage is one page of result rows (REFERENCE §7.2). Rows are kept as
+// raw JSON so that key order and number formatting survive untouched.
+type ResultPage struct {
+	Count     Int64             `json:"count"`
+	Headers   []Header          `json:"headers"`
+	List      []json.RawMessage `json:"list"`
+	PageIndex *Int64            `json:"page_index,omitempty"`
+	PageSize  *Int64            `json:"page_size,omitempty"`
+}
+
+// StartedRun is the reply to a run-creating request. An asynchronous start
+// fills only RunSlug; a synchronous one (REFERENCE §9) may fill the rest.
+type StartedRun struct {
+	RunSlug         string      `json:"run_slug"`
+	RunStatus       Status      `json:"run_status,omitempty"`
+	ErrorMessage    string      `json:"error_message,omitempty"`
+	ExecutionStart  Int64       `json:"execution_start_timestamp,omitempty"`
+	ExecutionEnd    Int64       `json:"execution_end_timestamp,omitempty"`
+	RunningDuration Int64       `json:"running_duration,omitempty"`
+	ResultMessage   string      `json:"result_message,omitempty"`
+	IsFinished      *bool       `json:"is_finished,omitempty"`
+	Results         *ResultPage `json:"results,omitempty"`
+}
+
+// Finished reports whether a synchronous reply says the run has ended. An
+// empty status or is_finished:false means it has not (REFERENCE §9).
+func (s *StartedRun) Finished() bool {
+	if s.IsFinished != nil && !*s.IsFinished {
+		return false
+	}
+	return s.RunStatus.Terminal()
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := n
+	for cut > 0 && !utf8RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
+}
+
+func utf8RuneStart(b byte) bool { return b&0xC0 != 0x80 }

@@ -1,0 +1,74 @@
+package cmdutil
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/coreclaw/coreclaw/internal/input"
+	"github.com/coreclaw/coreclaw/internal/output"
+)
+
+// AddInputFlags adds the input flags of CONTRACT §2.
+func AddInputFlags(cmd *cobra.Command, src *input.Sources) {
+	fl := cmd.Flags()
+	fl.StringVarP(&src.File, "input-file", "f", "", "read the input from a JSON `file` (- for stdin)")
+	fl.StringVar(&src.Inline, "input", "", "the input as inline `JSON`")
+	fl.StringArrayVarP(&src.Params, "param", "p", nil, "set an input field: `key=value` (a string) or key:=JSON (repeatable)")
+	fl.StringArrayVar(&src.System, "system", nil, "set a run setting under parameters.system: `key=value` or key:=JSON (repeatable)")
+	_ = cmd.MarkFlagFilename("input-file", "json")
+}
+
+// FinishInputFlags records whether --input was given (it may be empty).
+func FinishInputFlags(cmd *cobra.Command, src *input.Sources) {
+	src.HasInline = cmd.Flags().Changed("input")
+}
+
+// AddOutputFlag adds -o/--output.
+func AddOutputFlag(cmd *cobra.Command, target *string) {
+	cmd.Flags().StringVarP(target, "output", "o", "", "output `format`: json, jsonl, csv or table (default: table on a terminal, json otherwise)")
+	_ = cmd.RegisterFlagCompletionFunc("output", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return output.Formats(), cobra.ShellCompDirectiveNoFileComp
+	})
+}
+
+// Changed lists which of the named flags were given.
+func Changed(cmd *cobra.Command, names ...string) []string {
+	var out []string
+	for _, n := range names {
+		if cmd.Flags().Changed(n) {
+			out = append(out, "--"+n)
+		}
+	}
+	return out
+}
+
+// ExactArgs is cobra.ExactArgs with a usage error that says what is missing.
+func ExactArgs(n int, what string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		switch {
+		case len(args) < n:
+			return UsageErrorf("%s: missing %s", cmd.CommandPath(), what)
+		case len(args) > n:
+			return UsageErrorf("%s: too many arguments (got %s); expected %s", cmd.CommandPath(), quoteArgs(args), what)
+		}
+		return nil
+	}
+}
+
+// NoArgs rejects positional arguments with a usage error.
+func NoArgs(cmd *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return UsageErrorf("%s takes no arguments (got %s)", cmd.CommandPath(), quoteArgs(args))
+	}
+	return nil
+}
+
+func quoteArgs(args []string) string {
+	q := make([]string, len(args))
+	for i, a := range args {
+		q[i] = fmt.Sprintf("%q", a)
+	}
+	return strings.Join(q, " ")
+}

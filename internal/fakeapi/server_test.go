@@ -1,0 +1,126 @@
+package fakeapi
+
+import (
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+)
+
+var (
+	specOnce sync.Once
+	spec     *Spec
+	specErr  error
+)
+
+func testSpec(t *testing.T) *Spec {
+	t.Helper()
+	specOnce.Do(func() {
+		var p string
+		p, specErr = FindSpec(".")
+		if specErr == nil {
+			spec, specErr = LoadSpec(p)
+		}
+	})
+	if specErr != nil {
+		t.Fatal(specErr)
+	}
+	return spec
+}
+
+func startTest(t *testing.T) *Server {
+	t.Helper()
+	s, err := Start(Options{Spec: testSpec(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func send(t *testing.T, s *Server, method, path, body string, auth bool) (int, string) {
+	t.Helper()
+	var rdr io.Reader
+	if body != "" {
+		rdr = strings.NewReader(body)
+	}
+	req, _ := http.NewRequest(method, s.URL+path, rdr)
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if auth {
+		req.Header.Set("Authorization", "Bearer "+s.APIKey())
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+func TestRunProgressesByPolls(t *testing.T) {
+	s := startTest(t)
+	code, body := send(t, s, "POST", "/api/v2/workers/fake~succeeds/runs", `{"is_async":true,"input":{"parameters":{"custom":{}}}}`, true)
+	if code != 200 || body != `{"code":0,"data":{"run_slug":"01KFAKERUN0000000000000001"},"message":"success","request_id":"req-1"}` {
+		t.Fatalf("start: %d %s", code, body)
+	}
+	var statuses []string
+	for i := 0; i < 4; i++ {
+		_, body := send(t, s, "GET", "/api/v2/worker-runs/01KFAKERUN0000000000000001", "", true)
+		i := strings.Index(body, `"status":"`)
+		statuses = append(statuses, strings.SplitN(body[i+10:], `"`, 2)[0])
+	}
+	if got := strings.Join(statuses, ","); got != "ready,running,succeeded,succeeded" {
+		t.Fatalf("statuses %s", got)
+	}
+	if v := s.Violations(); len(v) != 0 {
+		t.Fatalf("violations: %v", v)
+	}
+}
+
+func TestSpecViolationsAreRecorded(t *testing.T) {
+	s := startTest(t)
+	cases := []struct{ method, path, body, want string }{
+		{"POST", "/api/v2/workers/fake~succeeds/runs", `{"bogus":1}`, "additional properties"},
+		{"GET", "/api/v2/worker-runs/x/result?limit=101", "", "maximum"},
+		{"GET", "/api/v2/nowhere", "", "not an operation"},
+		{"POST", "/api/v2/workers/fake~succeeds/runs", `{"is_async":"no"}`, "boolean"},
+	}
+	for _, c := range cases {
+		code, _ := send(t, s, c.method, c.path, c.body, true)
+		if code != 400 && code != 404 {
+			t.Errorf("%s %s: status %d", c.method, c.path, code)
+		}
+	}
+	v := s.Violations()
+	if len(v) != len(cases) {
+		t.Fatalf("got %d violations, want %d: %v", len(v), len(cases), v)
+	}
+	for i, c := range cases {
+		if !strings.Contains(v[i], c.want) {
+			t.Errorf("violation %d = %q, want it to mention %q", i, v[i], c.want)
+		}
+	}
+}
+
+func TestAuth(t *testing.T) {
+	s := startTest(t)
+	code, body := send(t, s, "GET", "/api/v2/worker-runs/last", "", false)
+	if code != 401 || !strings.Contains(body, `"code":12001`) {
+		t.Fatalf("no key: %d %s", code, body)
+	}
+	req, _ := http.NewRequest("GET", s.URL+"/api/v2/worker-runs/last", nil)
+	req.Header.Set("Authorization", "Bearer wrong")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 401 || !strings.Contains(string(b), `"code":12002`) {
+		t.Fatalf("wrong key: %d %s", resp.StatusCode, b)
+	}
+}

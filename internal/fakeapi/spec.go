@@ -1,0 +1,134 @@
+package fakeapi
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/gorillamux"
+)
+
+// SpecEnv names the environment variable that points at openapi.json when
+// it is not at ../shared/api/openapi.json beside the repository.
+const SpecEnv = "CORECLAW_OPENAPI_SPEC"
+
+// Spec is the upstream OpenAPI document, ready to check requests and
+// replies against. It is read-only once loaded and may be shared.
+type Spec struct {
+	Path   string
+	doc    *openapi3.T
+	router routers.Router
+}
+
+// FindSpec locates openapi.json: $CORECLAW_OPENAPI_SPEC, else the first
+// shared/api/openapi.json found walking up from dir.
+func FindSpec(dir string) (string, error) {
+	if p := os.Getenv(SpecEnv); p != "" {
+		return p, nil
+	}
+	d, err := filepath.Abs(dir)
+	if err != nil {
+		return "", err
+	}
+	for {
+		p := filepath.Join(d, "shared", "api", "openapi.json")
+		if _, err := os.Stat(p); err == nil {
+			return p, nil
+		}
+		parent := filepath.Dir(d)
+		if parent == d {
+			return "", fmt.Errorf("openapi.json not found above %s: set %s", dir, SpecEnv)
+		}
+		d = parent
+	}
+}
+
+// LoadSpec reads and checks the OpenAPI document.
+func LoadSpec(path string) (*Spec, error) {
+	loader := openapi3.NewLoader()
+	doc, err := loader.LoadFromFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("loading %s: %w", path, err)
+	}
+	if err := doc.Validate(context.Background()); err != nil {
+		return nil, fmt.Errorf("%s is not a valid OpenAPI document: %w", path, err)
+	}
+	// Match any host: the fake listens on loopback, not on the servers
+	// the document lists.
+	doc.Servers = nil
+	router, err := gorillamux.NewRouter(doc)
+	if err != nil {
+		return nil, fmt.Errorf("routing %s: %w", path, err)
+	}
+	return &Spec{Path: path, doc: doc, router: router}, nil
+}
+
+// route finds the spec operation for a request.
+func (s *Spec) route(r *http.Request) (*routers.Route, map[string]string, error) {
+	return s.router.FindRoute(r)
+}
+
+// ValidateRequest checks a request (whose body has been buffered and can be
+// read again) against the operation it addresses. Authentication is checked
+// by the fake itself, not here.
+func (s *Spec) ValidateRequest(ctx context.Context, r *http.Request) (*routers.Route, map[string]string, error) {
+	route, params, err := s.route(r)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s %s is not an operation of the spec", r.Method, r.URL.Path)
+	}
+	in := &openapi3filter.RequestValidationInput{
+		Request:    r,
+		PathParams: params,
+		Route:      route,
+		Options: &openapi3filter.Options{
+			AuthenticationFunc: openapi3filter.NoopAuthenticationFunc,
+			MultiError:         true,
+		},
+	}
+	if err := openapi3filter.ValidateRequest(ctx, in); err != nil {
+		return route, params, errors.New(firstLines(err.Error()))
+	}
+	return route, params, nil
+}
+
+// ValidateResponse checks one of the fake's own replies, so that the fake
+// cannot drift from what the spec promises clients.
+func (s *Spec) ValidateResponse(ctx context.Context, r *http.Request, route *routers.Route, params map[string]string, status int, header http.Header, body []byte) error {
+	in := &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: &openapi3filter.RequestValidationInput{
+			Request: r, PathParams: params, Route: route,
+			Options: &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc},
+		},
+		Status:  status,
+		Header:  header,
+		Options: &openapi3filter.Options{IncludeResponseStatus: true, MultiError: true},
+	}
+	in.SetBodyBytes(body)
+	if err := openapi3filter.ValidateResponse(ctx, in); err != nil {
+		return errors.New(firstLines(err.Error()))
+	}
+	return nil
+}
+
+// firstLines keeps the informative head of a kin-openapi error, which
+// otherwise goes on to print the whole schema.
+func firstLines(s string) string {
+	lines := strings.Split(s, "\n")
+	var keep []string
+	for _, l := range lines {
+		if strings.HasPrefix(l, "Schema:") || strings.HasPrefix(l, "Value:") {
+			break
+		}
+		if strings.TrimSpace(l) != "" {
+			keep = append(keep, strings.TrimSpace(l))
+		}
+	}
+	return strings.Join(keep, " | ")
+}

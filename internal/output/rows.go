@@ -1,0 +1,266 @@
+package output
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/coreclaw/coreclaw/internal/iostreams"
+	"github.com/coreclaw/coreclaw/internal/jsonobj"
+)
+
+// RowWriter prints a stream of objects (result rows, list items).
+type RowWriter interface {
+	// Columns sets the column order for csv and table; called before the
+	// first row. Rows may carry other keys, which json and jsonl keep.
+	Columns(cols []string)
+	Row(row *jsonobj.Object) error
+	// Close finishes the document (the closing bracket, the table).
+	Close() error
+}
+
+// RowOptions tune a RowWriter.
+type RowOptions struct {
+	// Color paints the table header (stdout is a terminal).
+	Color *iostreams.ColorScheme
+	// MaxCellWidth truncates table cells; 0 means 48.
+	MaxCellWidth int
+}
+
+// NewRowWriter returns the writer for a format.
+func NewRowWriter(w io.Writer, f Format, opts RowOptions) RowWriter {
+	switch f {
+	case JSONL:
+		return &jsonlRows{w: w}
+	case CSV:
+		return &csvRows{w: csv.NewWriter(w)}
+	case Table:
+		if opts.MaxCellWidth == 0 {
+			opts.MaxCellWidth = 48
+		}
+		return &tableRows{w: w, opts: opts}
+	default:
+		return &jsonRows{w: w}
+	}
+}
+
+// jsonRows streams a pretty-printed JSON array.
+type jsonRows struct {
+	w     io.Writer
+	n     int
+	empty bool
+}
+
+func (j *jsonRows) Columns([]string) {}
+
+func (j *jsonRows) Row(row *jsonobj.Object) error {
+	var buf bytes.Buffer
+	if j.n == 0 {
+		buf.WriteString("[\n  ")
+	} else {
+		buf.WriteString(",\n  ")
+	}
+	raw, _ := row.MarshalJSON()
+	if err := indentTo(&buf, raw, "  "); err != nil {
+		return err
+	}
+	j.n++
+	_, err := j.w.Write(buf.Bytes())
+	return err
+}
+
+func (j *jsonRows) Close() error {
+	if j.n == 0 {
+		_, err := io.WriteString(j.w, "[]\n")
+		return err
+	}
+	_, err := io.WriteString(j.w, "\n]\n")
+	return err
+}
+
+// jsonlRows writes one compact object per line.
+type jsonlRows struct{ w io.Writer }
+
+func (j *jsonlRows) Columns([]string) {}
+
+func (j *jsonlRows) Row(row *jsonobj.Object) error {
+	var buf bytes.Buffer
+	row.WriteTo(&buf)
+	buf.WriteByte('\n')
+	_, err := j.w.Write(buf.Bytes())
+	return err
+}
+
+func (j *jsonlRows) Close() error { return nil }
+
+// csvRows writes a header row, then one record per row, in column order.
+type csvRows struct {
+	w       *csv.Writer
+	cols    []string
+	started bool
+}
+
+func (c *csvRows) Columns(cols []string) { c.cols = cols }
+
+func (c *csvRows) header() error {
+	if c.started {
+		return nil
+	}
+	c.started = true
+	if len(c.cols) == 0 {
+		return nil
+	}
+	return c.w.Write(c.cols)
+}
+
+func (c *csvRows) Row(row *jsonobj.Object) error {
+	if !c.started && len(c.cols) == 0 {
+		c.cols = row.Keys()
+	}
+	if err := c.header(); err != nil {
+		return err
+	}
+	rec := make([]string, len(c.cols))
+	for i, col := range c.cols {
+		if v, ok := row.Get(col); ok {
+			rec[i] = Cell(v)
+		}
+	}
+	if err := c.w.Write(rec); err != nil {
+		return err
+	}
+	c.w.Flush()
+	return c.w.Error()
+}
+
+func (c *csvRows) Close() error {
+	if err := c.header(); err != nil {
+		return err
+	}
+	c.w.Flush()
+	return c.w.Error()
+}
+
+// tableRows buffers the rows to size the columns, then prints them.
+type tableRows struct {
+	w    io.Writer
+	opts RowOptions
+	cols []string
+	rows [][]string
+}
+
+func (t *tableRows) Columns(cols []string) { t.cols = cols }
+
+func (t *tableRows) Row(row *jsonobj.Object) error {
+	if len(t.cols) == 0 && len(t.rows) == 0 {
+		t.cols = row.Keys()
+	}
+	rec := make([]string, len(t.cols))
+	for i, col := range t.cols {
+		if v, ok := row.Get(col); ok {
+			rec[i] = tableCell(Cell(v), t.opts.MaxCellWidth)
+		}
+	}
+	t.rows = append(t.rows, rec)
+	return nil
+}
+
+func (t *tableRows) Close() error {
+	if len(t.cols) == 0 {
+		return nil
+	}
+	head := make([]string, len(t.cols))
+	for i, c := range t.cols {
+		head[i] = strings.ToUpper(tableCell(c, t.opts.MaxCellWidth))
+	}
+	return WriteTable(t.w, head, t.rows, t.opts.Color)
+}
+
+// WriteTable prints aligned columns separated by two spaces, with an
+// optional bold header.
+func WriteTable(w io.Writer, head []string, rows [][]string, cs *iostreams.ColorScheme) error {
+	widths := make([]int, len(head))
+	for i, h := range head {
+		widths[i] = utf8.RuneCountInString(h)
+	}
+	for _, r := range rows {
+		for i, c := range r {
+			if n := utf8.RuneCountInString(c); i < len(widths) && n > widths[i] {
+				widths[i] = n
+			}
+		}
+	}
+	var buf bytes.Buffer
+	line := func(cells []string, paint func(string) string) {
+		for i, c := range cells {
+			if i > 0 {
+				buf.WriteString("  ")
+			}
+			pad := ""
+			if i < len(cells)-1 {
+				pad = strings.Repeat(" ", widths[i]-utf8.RuneCountInString(c))
+			}
+			if paint != nil {
+				c = paint(c)
+			}
+			buf.WriteString(c + pad)
+		}
+		buf.WriteByte('\n')
+	}
+	var bold func(string) string
+	if cs != nil {
+		bold = cs.Bold
+	}
+	line(head, bold)
+	for _, r := range rows {
+		line(r, nil)
+	}
+	_, err := w.Write(buf.Bytes())
+	return err
+}
+
+// Cell renders a raw JSON value for csv and table: strings as they are,
+// numbers and booleans as written, null as empty, objects and arrays as
+// compact JSON.
+func Cell(raw json.RawMessage) string {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || string(raw) == "null" {
+		return ""
+	}
+	if raw[0] == '"' {
+		var s string
+		if json.Unmarshal(raw, &s) == nil {
+			return s
+		}
+	}
+	if raw[0] == '{' || raw[0] == '[' {
+		var buf bytes.Buffer
+		if json.Compact(&buf, raw) == nil {
+			return buf.String()
+		}
+	}
+	return string(raw)
+}
+
+// tableCell makes a value fit one table cell: one line, no terminal
+// controls, at most max characters.
+func tableCell(s string, max int) string {
+	s = strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ", "\t", " ").Replace(s)
+	s = iostreams.Sanitize(s)
+	if utf8.RuneCountInString(s) > max {
+		r := []rune(s)
+		s = string(r[:max-1]) + "…"
+	}
+	return s
+}
+
+func indentTo(buf *bytes.Buffer, raw []byte, prefix string) error {
+	if err := json.Indent(buf, raw, prefix, "  "); err != nil {
+		return fmt.Errorf("formatting JSON: %w", err)
+	}
+	return nil
+}

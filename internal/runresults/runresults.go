@@ -1,0 +1,141 @@
+// Package runresults prints a run's result rows: fetched page by page,
+// internal keys hidden, in the -o format. `wait`, `run --wait` and
+// `results` all print through it.
+package runresults
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/coreclaw/coreclaw/internal/api"
+	"github.com/coreclaw/coreclaw/internal/iostreams"
+	"github.com/coreclaw/coreclaw/internal/jsonobj"
+	"github.com/coreclaw/coreclaw/internal/output"
+)
+
+// Options say what to print and how.
+type Options struct {
+	Format output.Format
+	// Limit caps the rows; 0 prints all.
+	Limit int
+	// Fields keeps only these keys, in this order.
+	Fields []string
+	// Raw keeps internal keys such as __coreclaw_data_id__.
+	Raw bool
+	// Color for the table header.
+	Color *iostreams.ColorScheme
+	// Warn receives warnings for stderr.
+	Warn func(string)
+}
+
+// IsInternalKey reports keys the platform adds to rows for itself
+// (__coreclaw_data_id__ and the like).
+func IsInternalKey(k string) bool {
+	return len(k) > 4 && strings.HasPrefix(k, "__") && strings.HasSuffix(k, "__")
+}
+
+// Printer turns result pages into output rows.
+type Printer struct {
+	opts    Options
+	w       output.RowWriter
+	started bool
+	count   int64
+	n       int
+}
+
+// NewPrinter writes to w.
+func NewPrinter(w io.Writer, opts Options) *Printer {
+	if opts.Warn == nil {
+		opts.Warn = func(string) {}
+	}
+	return &Printer{opts: opts, w: output.NewRowWriter(w, opts.Format, output.RowOptions{Color: opts.Color})}
+}
+
+// Page prints one page of rows.
+func (p *Printer) Page(page *api.ResultPage) error {
+	if !p.started {
+		p.started = true
+		p.count = int64(page.Count)
+		p.w.Columns(p.columns(page.Headers))
+	}
+	for _, raw := range page.List {
+		row, err := p.row(raw)
+		if err != nil {
+			return err
+		}
+		if err := p.w.Row(row); err != nil {
+			return err
+		}
+		p.n++
+	}
+	return nil
+}
+
+// Close finishes the output.
+func (p *Printer) Close() error { return p.w.Close() }
+
+// Rows is the number of rows printed.
+func (p *Printer) Rows() int { return p.n }
+
+func (p *Printer) columns(headers []api.Header) []string {
+	if len(p.opts.Fields) > 0 {
+		return p.opts.Fields
+	}
+	var cols []string
+	for _, h := range headers {
+		if h.Key != "" && (p.opts.Raw || !IsInternalKey(h.Key)) {
+			cols = append(cols, h.Key)
+		}
+	}
+	return cols
+}
+
+func (p *Printer) row(raw json.RawMessage) (*jsonobj.Object, error) {
+	obj, err := jsonobj.Parse(raw)
+	if err != nil {
+		// A row that is not an object is kept under "value" rather than
+		// dropped: nothing the run produced is lost.
+		obj = &jsonobj.Object{}
+		obj.Set("value", raw)
+	}
+	if len(p.opts.Fields) > 0 {
+		kept := &jsonobj.Object{}
+		for _, f := range p.opts.Fields {
+			if v, ok := obj.Get(f); ok {
+				kept.Set(f, v)
+			}
+		}
+		return kept, nil
+	}
+	if !p.opts.Raw {
+		for _, k := range obj.Keys() {
+			if IsInternalKey(k) {
+				obj.Delete(k)
+			}
+		}
+	}
+	return obj, nil
+}
+
+// Print fetches every row (or opts.Limit rows) of a run and prints them.
+// It warns when fewer rows arrive than the run reports.
+func Print(ctx context.Context, client *api.Client, ref api.RunRef, w io.Writer, opts Options) (int, error) {
+	p := NewPrinter(w, opts)
+	if _, err := client.EachResultPage(ctx, ref, opts.Limit, p.Page); err != nil {
+		return p.Rows(), err
+	}
+	if err := p.Close(); err != nil {
+		return p.Rows(), err
+	}
+	want := p.count
+	if opts.Limit > 0 && int64(opts.Limit) < want {
+		want = int64(opts.Limit)
+	}
+	if int64(p.Rows()) < want {
+		p.opts.Warn(fmt.Sprintf("the run reports %d results but %d were returned", want, p.Rows()))
+	}
+	return p.Rows(), nil
+}

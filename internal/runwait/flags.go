@@ -1,0 +1,55 @@
+package runwait
+
+import (
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/coreclaw/coreclaw/internal/cmdutil"
+	"github.com/coreclaw/coreclaw/internal/output"
+)
+
+// Flags are the flags of every command that waits for a run.
+type Flags struct {
+	Interval    time.Duration
+	Timeout     time.Duration
+	Output      string
+	Limit       int
+	NoResults   bool
+	OnInterrupt string
+}
+
+// AddFlags adds the flags of `coreclaw wait` (shared by run --wait).
+func AddFlags(cmd *cobra.Command, w *Flags, limitHelp string) {
+	fl := cmd.Flags()
+	fl.DurationVar(&w.Interval, "interval", DefaultInterval, "longest pause between two status checks")
+	fl.DurationVar(&w.Timeout, "timeout", 0, "give up waiting after this long (exit 5; the run goes on); 0 waits as long as it takes")
+	cmdutil.AddOutputFlag(cmd, &w.Output)
+	fl.IntVar(&w.Limit, "limit", 0, limitHelp)
+	fl.BoolVar(&w.NoResults, "no-results", false, "print the run's detail as JSON instead of its results")
+	fl.StringVar(&w.OnInterrupt, "on-interrupt", OnInterruptDetach, "on Ctrl-C or SIGTERM: detach (leave the run going) or abort it")
+	_ = cmd.RegisterFlagCompletionFunc("on-interrupt", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return []string{OnInterruptDetach, OnInterruptAbort}, cobra.ShellCompDirectiveNoFileComp
+	})
+}
+
+// Check validates the wait flags and resolves the output format.
+func (w *Flags) Check(stdoutTTY bool) (output.Format, error) {
+	if w.Interval <= 0 {
+		return "", cmdutil.UsageErrorf("--interval must be positive, not %s", w.Interval)
+	}
+	if w.Timeout < 0 {
+		return "", cmdutil.UsageErrorf("--timeout must not be negative, not %s", w.Timeout)
+	}
+	if w.Limit < 0 {
+		return "", cmdutil.UsageErrorf("--limit must be a positive number, not %d", w.Limit)
+	}
+	if w.OnInterrupt != OnInterruptDetach && w.OnInterrupt != OnInterruptAbort {
+		return "", cmdutil.UsageErrorf("--on-interrupt must be detach or abort, not %q", w.OnInterrupt)
+	}
+	f, err := output.Resolve(w.Output, stdoutTTY)
+	if err != nil {
+		return "", cmdutil.UsageError(err)
+	}
+	return f, nil
+}

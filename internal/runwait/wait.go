@@ -1,0 +1,332 @@
+// Package runwait waits for a run to end and reports how it ended: the
+// poll loop, the spinner, the summary line, the results on stdout and the
+// exit status. `run --wait`, `run --sync`, `wait` and `rerun --wait` all
+// go through it.
+package runwait
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"time"
+
+	"github.com/coreclaw/coreclaw/internal/api"
+	"github.com/coreclaw/coreclaw/internal/cmdutil"
+	"github.com/coreclaw/coreclaw/internal/iostreams"
+	"github.com/coreclaw/coreclaw/internal/output"
+	"github.com/coreclaw/coreclaw/internal/runresults"
+)
+
+// DefaultInterval is the longest pause between two checks.
+const DefaultInterval = 10 * time.Second
+
+// abortingChecks is how many more times a run that shows aborting is read
+// before the wait ends: cancellation may settle into aborted, but the API
+// does not promise it (REFERENCE §6).
+const abortingChecks = 2
+
+// transientWindow is how long polls may keep failing with transient errors
+// (after the client's own retries) before the wait gives up.
+const transientWindow = 5 * time.Minute
+
+// Interrupt policies.
+const (
+	OnInterruptDetach = "detach"
+	OnInterruptAbort  = "abort"
+)
+
+// Options configure a wait.
+type Options struct {
+	IO       *iostreams.IOStreams
+	Client   *api.Client
+	Now      func() time.Time
+	Sleep    func(context.Context, time.Duration) error
+	Interval time.Duration // longest pause between checks
+	Timeout  time.Duration // 0: wait as long as it takes
+	// OnInterrupt is detach (leave the run going) or abort.
+	OnInterrupt string
+}
+
+// Report says what to print once the run has ended.
+type Report struct {
+	Format    output.Format
+	Limit     int  // cap on rows (0: all)
+	Page      int  // > 0: print only this page of Limit rows
+	NoResults bool // print the run's detail instead of its rows
+	// Prefetched is a result page that came with a synchronous start; it
+	// is printed instead of fetching when it is the page asked for.
+	Prefetched *api.ResultPage
+}
+
+// Wait polls the run until it ends (or shows aborting for a while), the
+// timeout passes, or ctx is cancelled.
+func Wait(ctx context.Context, o Options, slug string) (*api.Run, error) {
+	if o.Interval <= 0 {
+		o.Interval = DefaultInterval
+	}
+	ref := api.RunRef{Slug: slug}
+	start := o.Now()
+	var deadline time.Time
+	if o.Timeout > 0 {
+		deadline = start.Add(o.Timeout)
+	}
+	prog := newProgress(o.IO, o.Now, slug)
+	prog.begin()
+	defer prog.end()
+
+	var (
+		last         *api.Run
+		aborting     int
+		failingSince time.Time
+		warnedStatus = map[api.Status]bool{}
+	)
+	for n := 1; ; n++ {
+		run, err := o.Client.GetRun(ctx, ref)
+		switch {
+		case err == nil:
+			failingSince = time.Time{}
+			last = run
+			prog.update(string(run.Status), int64(run.Results))
+			if run.Status.Terminal() && run.Status != api.StatusAborting {
+				return run, nil
+			}
+			if run.Status == api.StatusAborting {
+				if aborting >= abortingChecks {
+					return run, nil
+				}
+				aborting++
+			}
+			if !run.Status.Known() && !warnedStatus[run.Status] {
+				warnedStatus[run.Status] = true
+				prog.end()
+				fmt.Fprintf(o.IO.ErrOut, "warning: run %s shows the unknown status %q; still waiting\n", slug, iostreams.Sanitize(string(run.Status)))
+				prog.begin()
+			}
+		case ctx.Err() != nil:
+			prog.end()
+			return last, interrupted(o, slug)
+		case transient(err):
+			if failingSince.IsZero() {
+				failingSince = o.Now()
+			}
+			if o.Now().Sub(failingSince) > transientWindow {
+				return last, fmt.Errorf("waiting for run %s: %w", slug, err)
+			}
+			prog.end()
+			fmt.Fprintf(o.IO.ErrOut, "notice: checking run %s failed (%v); still waiting\n", slug, oneLineErr(err))
+			prog.begin()
+		default:
+			return last, err
+		}
+
+		delay := Delay(n, o.Interval)
+		if !deadline.IsZero() {
+			left := deadline.Sub(o.Now())
+			if left <= 0 {
+				prog.end()
+				return last, timedOut(o, slug, last)
+			}
+			if delay > left {
+				delay = left
+			}
+		}
+		if err := o.Sleep(ctx, delay); err != nil {
+			prog.end()
+			return last, interrupted(o, slug)
+		}
+	}
+}
+
+// transient reports failures that a wait rides out: the client has already
+// retried them, and the run is unaffected.
+func transient(err error) bool {
+	var netErr *api.NetworkError
+	if errors.As(err, &netErr) {
+		return true
+	}
+	var apiErr *api.Error
+	if errors.As(err, &apiErr) {
+		return apiErr.IsRateLimited() || apiErr.IsServerFault() || (apiErr.NotJSON && apiErr.HTTPStatus >= 500)
+	}
+	return false
+}
+
+func oneLineErr(err error) string {
+	msg, _ := cmdutil.Describe(err)
+	return msg
+}
+
+func resumeHint(slug string) string {
+	return fmt.Sprintf("resume with `coreclaw wait %s`, or stop it with `coreclaw abort %s`", slug, slug)
+}
+
+func timedOut(o Options, slug string, last *api.Run) error {
+	status := "unknown"
+	if last != nil {
+		status = string(last.Status)
+	}
+	return &cmdutil.ExitError{
+		Code: cmdutil.ExitTimeout,
+		Err:  fmt.Errorf("timed out after %s waiting for run %s (status %s); the run goes on", o.Timeout, slug, status),
+		Hint: resumeHint(slug),
+	}
+}
+
+// interrupted handles Ctrl-C or SIGTERM: leave the run going, or abort it
+// first when asked to, and say how to carry on.
+func interrupted(o Options, slug string) error {
+	if o.OnInterrupt == OnInterruptAbort {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := o.Client.AbortRun(ctx, api.RunRef{Slug: slug}); err != nil {
+			msg, _ := cmdutil.Describe(err)
+			return &cmdutil.ExitError{
+				Code: cmdutil.ExitInterrupted,
+				Err:  fmt.Errorf("interrupted; aborting run %s failed: %s", slug, msg),
+				Hint: fmt.Sprintf("the run may still be going: stop it with `coreclaw abort %s`", slug),
+			}
+		}
+		return &cmdutil.ExitError{
+			Code: cmdutil.ExitInterrupted,
+			Err:  fmt.Errorf("interrupted; asked CoreClaw to abort run %s", slug),
+			Hint: fmt.Sprintf("check it with `coreclaw status %s`", slug),
+		}
+	}
+	return &cmdutil.ExitError{
+		Code: cmdutil.ExitInterrupted,
+		Err:  fmt.Errorf("interrupted; run %s goes on", slug),
+		Hint: resumeHint(slug),
+	}
+}
+
+// Finish prints the summary line on stderr and the results (or the run's
+// detail) on stdout, and returns the error whose exit code says how the run
+// ended: nil when it succeeded.
+func Finish(ctx context.Context, o Options, run *api.Run, r Report) error {
+	ios := o.IO
+	cs := ios.Stderr()
+	fmt.Fprintln(ios.ErrOut, Summary(cs, run))
+
+	if r.NoResults {
+		if err := output.WriteValue(ios.Out, detailFormat(r.Format), run); err != nil {
+			return err
+		}
+	} else if run.Status == api.StatusSucceeded {
+		if err := printResults(ctx, o, run, r); err != nil {
+			if ctx.Err() != nil {
+				return &cmdutil.ExitError{Code: cmdutil.ExitInterrupted,
+					Err:  fmt.Errorf("interrupted while printing the results of run %s", run.Slug),
+					Hint: fmt.Sprintf("print them again with `coreclaw results %s`", run.Slug)}
+			}
+			return fmt.Errorf("reading the results of run %s: %w", run.Slug, err)
+		}
+	}
+	return Outcome(run)
+}
+
+// Outcome maps a final status to the command's error (and so its exit code).
+func Outcome(run *api.Run) error {
+	switch {
+	case run.Status == api.StatusSucceeded:
+		return nil
+	case run.Status == api.StatusFailed:
+		msg := fmt.Sprintf("run %s failed", run.Slug)
+		if run.ErrMsg != "" {
+			msg += ": " + iostreams.Sanitize(run.ErrMsg)
+		}
+		return &cmdutil.ExitError{Code: cmdutil.ExitRunFailed, Err: errors.New(msg),
+			Hint: fmt.Sprintf("see why with `coreclaw logs %s`", run.Slug)}
+	case run.Status.Aborted():
+		return &cmdutil.ExitError{Code: cmdutil.ExitAborted,
+			Err: fmt.Errorf("run %s was aborted (status %s)", run.Slug, run.Status)}
+	}
+	return &cmdutil.ExitError{Code: cmdutil.ExitFailure,
+		Err: fmt.Errorf("run %s ended with the unexpected status %q", run.Slug, iostreams.Sanitize(string(run.Status)))}
+}
+
+// detailFormat: the run's detail is JSON unless jsonl (one line) is asked
+// for, whatever stdout is.
+func detailFormat(f output.Format) output.Format {
+	if f == output.JSONL || f == output.CSV {
+		return f
+	}
+	return output.JSON
+}
+
+func printResults(ctx context.Context, o Options, run *api.Run, r Report) error {
+	ios := o.IO
+	opts := runresults.Options{
+		Format: r.Format,
+		Limit:  r.Limit,
+		Color:  ios.Stdout(),
+		Warn:   func(msg string) { fmt.Fprintf(ios.ErrOut, "warning: %s\n", msg) },
+	}
+	ref := api.RunRef{Slug: run.Slug}
+	if r.Page > 0 {
+		page := r.Prefetched
+		if page == nil || !isPage(page, r.Page) {
+			var err error
+			if page, err = o.Client.ResultsPage(ctx, ref, r.Page, r.Limit); err != nil {
+				return err
+			}
+		}
+		return printPage(ios.Out, opts, page)
+	}
+	if p := r.Prefetched; p != nil && isPage(p, 1) && int64(len(p.List)) >= int64(p.Count) {
+		return printPage(ios.Out, opts, p)
+	}
+	_, err := runresults.Print(ctx, o.Client, ref, ios.Out, opts)
+	return err
+}
+
+func isPage(p *api.ResultPage, n int) bool {
+	return p.PageIndex == nil && n == 1 || p.PageIndex != nil && int(*p.PageIndex) == n
+}
+
+func printPage(w io.Writer, opts runresults.Options, p *api.ResultPage) error {
+	if opts.Limit > 0 && len(p.List) > opts.Limit {
+		p.List = p.List[:opts.Limit]
+	}
+	pr := runresults.NewPrinter(w, opts)
+	if err := pr.Page(p); err != nil {
+		return err
+	}
+	return pr.Close()
+}
+
+// Summary is the one-line report of a finished run: status, results,
+// duration, usage.
+func Summary(cs *iostreams.ColorScheme, run *api.Run) string {
+	icon, status := cs.WarningIcon(), cs.Yellow(string(run.Status))
+	switch {
+	case run.Status == api.StatusSucceeded:
+		icon, status = cs.SuccessIcon(), cs.Green(string(run.Status))
+	case run.Status == api.StatusFailed:
+		icon, status = cs.FailureIcon(), cs.Red(string(run.Status))
+	}
+	s := fmt.Sprintf("%s run %s %s · %s", icon, run.Slug, iostreams.Sanitize(status), plural(int64(run.Results), "result"))
+	if d := runDuration(run); d > 0 {
+		s += " · " + d.String()
+	}
+	if run.Usage != "" {
+		s += " · usage $" + iostreams.Sanitize(string(run.Usage))
+	}
+	return s
+}
+
+func runDuration(run *api.Run) time.Duration {
+	secs := int64(run.Duration)
+	if secs == 0 && run.StartedAt > 0 && run.FinishedAt > run.StartedAt {
+		secs = int64(run.FinishedAt - run.StartedAt)
+	}
+	return time.Duration(secs) * time.Second
+}
+
+func plural(n int64, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return strconv.FormatInt(n, 10) + " " + word + "s"
+}

@@ -1,0 +1,322 @@
+// Package scripttest holds the custom commands of the testscript scripts:
+// `fake` controls the script's fake API (variants, faults, seeded runs,
+// the requests it received), `code` and `bgcode` check exact exit codes,
+// `perm` checks file modes and `sigterm` signals background commands.
+package scripttest
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/coreclaw/coreclaw/internal/fakeapi"
+)
+
+type serverKey struct{}
+
+// Attach makes srv the fake that the script's `fake` commands control.
+func Attach(env *testscript.Env, srv *fakeapi.Server) {
+	env.Values[serverKey{}] = srv
+}
+
+// Commands are the custom script commands.
+func Commands() map[string]func(ts *testscript.TestScript, neg bool, args []string) {
+	return map[string]func(*testscript.TestScript, bool, []string){
+		"fake":    cmdFake,
+		"sigterm": cmdSigterm,
+		"code":    cmdCode,
+		"bgcode":  cmdBgCode,
+		"perm":    cmdPerm,
+	}
+}
+
+const usage = `usage:
+  fake set NAME=VALUE...          variants: statuses=int|string logs=string|object paging=page|row
+                                  pageindex=on|off errmsg=on|off concurrency=N syncpolls=N abort=settles|stays
+  fake fault METHOD PATH [status=N] [code=N] [times=N] [skip=N] [retry-after=V] [delay=D]
+                                  [message=TEXT] [drop] [html] [truncate] [after] [slow=D]
+  fake addrun WORKER STATUS [ROWS]   create a run; prints its slug
+  fake requests [-body] [-auth] [-ua] [PATH-PREFIX]   print the requests received
+  fake count [METHOD] PATH-PREFIX    print how many requests matched
+  fake waitfor N [METHOD] PATH-PREFIX   block until N matching requests arrived (10s)
+  fake reset                       forget the requests received
+  fake key                         print the accepted API key`
+
+func server(ts *testscript.TestScript) *fakeapi.Server {
+	srv, _ := ts.Value(serverKey{}).(*fakeapi.Server)
+	if srv == nil {
+		ts.Fatalf("no fake API in this script")
+	}
+	return srv
+}
+
+func cmdFake(ts *testscript.TestScript, neg bool, args []string) {
+	if neg {
+		ts.Fatalf("unsupported: ! fake")
+	}
+	if len(args) == 0 {
+		ts.Fatalf("%s", usage)
+	}
+	srv := server(ts)
+	switch args[0] {
+	case "set":
+		v := srv.Variants()
+		for _, a := range args[1:] {
+			ts.Check(setVariant(&v, a))
+		}
+		srv.SetVariants(v)
+	case "fault":
+		f, err := parseFault(args[1:])
+		ts.Check(err)
+		srv.AddFault(f)
+	case "addrun":
+		if len(args) < 3 || len(args) > 4 {
+			ts.Fatalf("usage: fake addrun WORKER STATUS [ROWS]")
+		}
+		rows := -1
+		if len(args) == 4 {
+			n, err := strconv.Atoi(args[3])
+			ts.Check(err)
+			rows = n
+		}
+		slug, err := srv.AddRun(args[1], args[2], rows)
+		ts.Check(err)
+		fmt.Fprintln(ts.Stdout(), slug)
+	case "requests":
+		withBody, withAuth, withUA := false, false, false
+		prefix := ""
+		for _, a := range args[1:] {
+			switch a {
+			case "-body":
+				withBody = true
+			case "-auth":
+				withAuth = true
+			case "-ua":
+				withUA = true
+			default:
+				prefix = a
+			}
+		}
+		for _, r := range srv.Requests() {
+			if !strings.HasPrefix(r.Path, prefix) {
+				continue
+			}
+			line := r.Line(withBody)
+			if withAuth {
+				line += " auth=" + authOf(r, srv.APIKey())
+			}
+			if withUA {
+				line += " ua=" + r.UserAgent
+			}
+			fmt.Fprintln(ts.Stdout(), line)
+		}
+	case "count":
+		method, prefix := methodAndPrefix(ts, args[1:])
+		fmt.Fprintln(ts.Stdout(), count(srv, method, prefix))
+	case "waitfor":
+		if len(args) < 3 {
+			ts.Fatalf("usage: fake waitfor N [METHOD] PATH-PREFIX")
+		}
+		n, err := strconv.Atoi(args[1])
+		ts.Check(err)
+		method, prefix := methodAndPrefix(ts, args[2:])
+		deadline := time.Now().Add(10 * time.Second)
+		for count(srv, method, prefix) < n {
+			if time.Now().After(deadline) {
+				ts.Fatalf("timed out waiting for %d requests to %s %s (got %d)", n, method, prefix, count(srv, method, prefix))
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+	case "reset":
+		srv.ResetRequests()
+	case "key":
+		fmt.Fprintln(ts.Stdout(), srv.APIKey())
+	default:
+		ts.Fatalf("unknown fake command %q\n%s", args[0], usage)
+	}
+}
+
+func methodAndPrefix(ts *testscript.TestScript, args []string) (string, string) {
+	switch len(args) {
+	case 1:
+		return "", args[0]
+	case 2:
+		return args[0], args[1]
+	}
+	ts.Fatalf("expected [METHOD] PATH-PREFIX")
+	return "", ""
+}
+
+func count(srv *fakeapi.Server, method, prefix string) int {
+	n := 0
+	for _, r := range srv.Requests() {
+		if (method == "" || r.Method == method) && strings.HasPrefix(r.Path, prefix) {
+			n++
+		}
+	}
+	return n
+}
+
+// authOf says how a request authenticated, without printing the key.
+func authOf(r fakeapi.Request, key string) string {
+	switch {
+	case r.Authorization == "" && r.APIKeyHeader == "":
+		return "none"
+	case r.Authorization == "Bearer "+key:
+		return "bearer"
+	default:
+		return "other"
+	}
+}
+
+func setVariant(v *fakeapi.Variants, a string) error {
+	name, value, ok := strings.Cut(a, "=")
+	if !ok {
+		return fmt.Errorf("fake set: expected NAME=VALUE, got %q", a)
+	}
+	switch name {
+	case "statuses":
+		v.IntegerStatus = value == "int"
+	case "logs":
+		v.StringLogs = value == "string"
+	case "paging":
+		v.RowOffsetPaging = value == "row"
+	case "pageindex":
+		v.NoPageIndex = value == "off"
+	case "errmsg":
+		v.DetailNoErrMsg = value == "off"
+	case "abort":
+		v.AbortSettles = value == "settles"
+	case "concurrency", "syncpolls":
+		n, err := strconv.Atoi(value)
+		if err != nil {
+			return fmt.Errorf("fake set %s: %v", name, err)
+		}
+		if name == "concurrency" {
+			v.ConcurrencyLimit = n
+		} else {
+			v.SyncPolls = n
+		}
+	default:
+		return fmt.Errorf("fake set: unknown variant %q", name)
+	}
+	return nil
+}
+
+func parseFault(args []string) (fakeapi.Fault, error) {
+	if len(args) < 2 {
+		return fakeapi.Fault{}, fmt.Errorf("usage: fake fault METHOD PATH [options]")
+	}
+	f := fakeapi.Fault{Method: args[0], Path: args[1]}
+	if f.Method == "*" {
+		f.Method = ""
+	}
+	for _, a := range args[2:] {
+		name, value, _ := strings.Cut(a, "=")
+		var err error
+		switch name {
+		case "status":
+			f.Status, err = strconv.Atoi(value)
+		case "code":
+			f.Code, err = strconv.Atoi(value)
+		case "times":
+			f.Times, err = strconv.Atoi(value)
+		case "skip":
+			f.Skip, err = strconv.Atoi(value)
+		case "retry-after":
+			f.RetryAfter = value
+		case "message":
+			f.Message = value
+		case "delay":
+			f.Delay, err = time.ParseDuration(value)
+		case "slow":
+			f.SlowBody, err = time.ParseDuration(value)
+		case "drop":
+			f.Drop = true
+		case "html":
+			f.HTML = true
+		case "truncate":
+			f.Truncate = true
+		case "after":
+			f.AfterHandling = true
+		default:
+			return f, fmt.Errorf("fake fault: unknown option %q", a)
+		}
+		if err != nil {
+			return f, fmt.Errorf("fake fault %s: %v", name, err)
+		}
+	}
+	return f, nil
+}
+
+// cmdSigterm sends SIGTERM to the script's background commands.
+func cmdSigterm(ts *testscript.TestScript, neg bool, args []string) {
+	for _, c := range ts.BackgroundCmds() {
+		if c.Process != nil {
+			ts.Check(c.Process.Signal(syscall.SIGTERM))
+		}
+	}
+}
+
+// cmdCode runs a command like exec and checks its exact exit code:
+//
+//	code 3 coreclaw wait SLUG
+func cmdCode(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: code N COMMAND [ARG...]")
+	}
+	want, err := strconv.Atoi(args[0])
+	ts.Check(err)
+	err = ts.Exec(args[1], args[2:]...)
+	got := 0
+	var exitErr *exec.ExitError
+	switch {
+	case err == nil:
+	case errors.As(err, &exitErr):
+		got = exitErr.ExitCode()
+	default:
+		ts.Fatalf("running %s: %v", args[1], err)
+	}
+	if got != want {
+		ts.Fatalf("%s exited with %d, want %d", args[1], got, want)
+	}
+}
+
+// cmdBgCode checks the exit code of the script's one background command,
+// after `wait`.
+func cmdBgCode(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: bgcode N (after wait)")
+	}
+	want, err := strconv.Atoi(args[0])
+	ts.Check(err)
+	cmds := ts.BackgroundCmds()
+	if len(cmds) != 1 || cmds[0].ProcessState == nil {
+		ts.Fatalf("bgcode needs exactly one finished background command")
+	}
+	if got := cmds[0].ProcessState.ExitCode(); got != want {
+		ts.Fatalf("background command exited with %d, want %d", got, want)
+	}
+}
+
+// cmdPerm checks a file's permission bits: perm FILE 0600.
+func cmdPerm(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 2 {
+		ts.Fatalf("usage: perm FILE MODE")
+	}
+	want, err := strconv.ParseUint(args[1], 8, 32)
+	ts.Check(err)
+	info, err := os.Stat(ts.MkAbs(args[0]))
+	ts.Check(err)
+	got := uint64(info.Mode().Perm())
+	if (got == want) == neg {
+		ts.Fatalf("%s has mode %04o; want %s%04o", args[0], got, map[bool]string{true: "not ", false: ""}[neg], want)
+	}
+}

@@ -1,0 +1,96 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/coreclaw/coreclaw/cmd"
+	"github.com/coreclaw/coreclaw/internal/build"
+	"github.com/coreclaw/coreclaw/internal/fakeapi"
+	"github.com/coreclaw/coreclaw/internal/scripttest"
+)
+
+// TestMain lets the test binary double as the coreclaw binary, so that
+// scripts run the real command line in a child process.
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){
+		"coreclaw": func() {
+			os.Exit(cmd.Main(build.Info{Version: "1.2.3", Commit: "0123456789abcdef0123", Date: "2026-11-30T00:00:00Z"}))
+		},
+	})
+}
+
+// TestScripts runs testdata/script/*.txtar, each against its own fake API.
+func TestScripts(t *testing.T) {
+	spec := loadSpec(t)
+	testscript.Run(t, testscript.Params{
+		Dir:                 filepath.Join("testdata", "script"),
+		RequireExplicitExec: true,
+		RequireUniqueNames:  true,
+		UpdateScripts:       os.Getenv("UPDATE_SCRIPTS") == "1",
+		Setup:               func(env *testscript.Env) error { return setupScript(env, spec) },
+		Cmds:                scripttest.Commands(),
+	})
+}
+
+func loadSpec(t *testing.T) *fakeapi.Spec {
+	t.Helper()
+	path, err := fakeapi.FindSpec(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec, err := fakeapi.LoadSpec(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return spec
+}
+
+// setupScript starts a fake API for one script and points coreclaw at it.
+// No script sees the real home directory or the real network.
+func setupScript(env *testscript.Env, spec *fakeapi.Spec) error {
+	srv, err := fakeapi.Start(fakeapi.Options{Spec: spec, Now: tickingClock()})
+	if err != nil {
+		return err
+	}
+	env.Defer(func() {
+		srv.Close()
+		if v := srv.Violations(); len(v) > 0 {
+			env.T().Fatal("the fake API saw requests (or gave replies) that openapi.json rejects:\n  " + strings.Join(v, "\n  "))
+		}
+	})
+	scripttest.Attach(env, srv)
+	home := filepath.Join(env.WorkDir, ".home")
+	for k, v := range map[string]string{
+		"CORECLAW_BASE_URL":   srv.URL,
+		"CORECLAW_API_KEY":    srv.APIKey(),
+		"CORECLAW_CONFIG_DIR": filepath.Join(env.WorkDir, ".config", "coreclaw"),
+		"HOME":                home,
+		"XDG_CONFIG_HOME":     filepath.Join(home, ".config"),
+		"XDG_CACHE_HOME":      filepath.Join(home, ".cache"),
+		"FAKE_KEY":            srv.APIKey(),
+		"FAKE_URL":            srv.URL,
+	} {
+		env.Setenv(k, v)
+	}
+	return nil
+}
+
+// tickingClock starts at a fixed moment and moves one second per reading,
+// so that the timestamps the fake reports are the same on every run.
+func tickingClock() func() time.Time {
+	var mu sync.Mutex
+	t := time.Date(2026, 11, 30, 8, 0, 0, 0, time.UTC)
+	return func() time.Time {
+		mu.Lock()
+		defer mu.Unlock()
+		t = t.Add(time.Second)
+		return t
+	}
+}
