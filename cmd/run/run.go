@@ -68,7 +68,7 @@ wrapped as parameters.custom.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Worker = args[0]
 			cmdutil.FinishInputFlags(cmd, &opts.Input)
-			opts.given = cmdutil.Changed(cmd, "interval", "timeout", "output", "limit", "no-results", "on-interrupt")
+			opts.given = cmdutil.Changed(cmd, "interval", "timeout", "output", "jq", "limit", "no-results", "on-interrupt")
 			if cmd.Flags().Changed("page") {
 				opts.given = append(opts.given, "--page")
 			}
@@ -95,7 +95,7 @@ func Run(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return cmdutil.UsageError(err)
 	}
-	format, err := opts.checkFlags()
+	printer, err := opts.checkFlags()
 	if err != nil {
 		return err
 	}
@@ -135,7 +135,7 @@ func Run(ctx context.Context, opts *Options) error {
 		IO: opts.IO, Client: client, Now: opts.Now, Sleep: opts.Sleep,
 		Interval: opts.WaitFlags.Interval, Timeout: opts.WaitFlags.Timeout, OnInterrupt: opts.WaitFlags.OnInterrupt,
 	}
-	report := runwait.Report{Format: format, Limit: opts.WaitFlags.Limit, NoResults: opts.WaitFlags.NoResults}
+	report := runwait.Report{Printer: printer, Limit: opts.WaitFlags.Limit, NoResults: opts.WaitFlags.NoResults}
 	if opts.Sync {
 		report.Page = opts.Page
 		if started.Finished() {
@@ -150,26 +150,26 @@ func Run(ctx context.Context, opts *Options) error {
 }
 
 // checkFlags rejects flag combinations that cannot mean anything.
-func (opts *Options) checkFlags() (output.Format, error) {
+func (opts *Options) checkFlags() (*output.Printer, error) {
 	if !opts.Wait && !opts.Sync && len(opts.given) > 0 {
-		return "", cmdutil.UsageErrorf("%s only applies with --wait or --sync", opts.given[0])
+		return nil, cmdutil.UsageErrorf("%s only applies with --wait or --sync", opts.given[0])
 	}
 	if opts.Page != 0 && !opts.Sync {
-		return "", cmdutil.UsageErrorf("--page only applies with --sync")
+		return nil, cmdutil.UsageErrorf("--page only applies with --sync")
 	}
 	if opts.Page < 0 {
-		return "", cmdutil.UsageErrorf("--page must be 1 or more, not %d", opts.Page)
+		return nil, cmdutil.UsageErrorf("--page must be 1 or more, not %d", opts.Page)
 	}
 	if opts.Sync && opts.WaitFlags.Limit != 0 && (opts.WaitFlags.Limit < 1 || opts.WaitFlags.Limit > api.MaxPageSize) {
-		return "", cmdutil.UsageErrorf("--limit with --sync must be between 1 and %d, not %d", api.MaxPageSize, opts.WaitFlags.Limit)
+		return nil, cmdutil.UsageErrorf("--limit with --sync must be between 1 and %d, not %d", api.MaxPageSize, opts.WaitFlags.Limit)
 	}
 	if opts.Page > 0 && opts.WaitFlags.Limit == 0 {
-		return "", cmdutil.UsageErrorf("--page needs --limit (the size of the page)")
+		return nil, cmdutil.UsageErrorf("--page needs --limit (the size of the page)")
 	}
 	if opts.Version == "latest" {
-		return "", cmdutil.UsageErrorf(`--version "latest" is refused by many Workers: omit --version to run the current version`)
+		return nil, cmdutil.UsageErrorf(`--version "latest" is refused by many Workers: omit --version to run the current version`)
 	}
-	return opts.WaitFlags.Check(opts.IO.IsStdoutTTY())
+	return opts.WaitFlags.Check(opts.IO)
 }
 
 // startError explains a failed start. A start that may have reached the

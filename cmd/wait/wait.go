@@ -74,7 +74,7 @@ func Run(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return cmdutil.UsageError(err)
 	}
-	format, err := opts.WaitFlags.Check(opts.IO.IsStdoutTTY())
+	printer, err := opts.WaitFlags.Check(opts.IO)
 	if err != nil {
 		return err
 	}
@@ -101,6 +101,6 @@ func Run(ctx context.Context, opts *Options) error {
 		return err
 	}
 	return runwait.Finish(ctx, wo, run, runwait.Report{
-		Format: format, Limit: opts.WaitFlags.Limit, NoResults: opts.WaitFlags.NoResults,
+		Printer: printer, Limit: opts.WaitFlags.Limit, NoResults: opts.WaitFlags.NoResults,
 	})
 }

@@ -7,7 +7,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/coreclaw/coreclaw/internal/input"
-	"github.com/coreclaw/coreclaw/internal/output"
 )
 
 // AddInputFlags adds the input flags of CONTRACT §2.
@@ -23,14 +22,6 @@ func AddInputFlags(cmd *cobra.Command, src *input.Sources) {
 // FinishInputFlags records whether --input was given (it may be empty).
 func FinishInputFlags(cmd *cobra.Command, src *input.Sources) {
 	src.HasInline = cmd.Flags().Changed("input")
-}
-
-// AddOutputFlag adds -o/--output.
-func AddOutputFlag(cmd *cobra.Command, target *string) {
-	cmd.Flags().StringVarP(target, "output", "o", "", "output `format`: json, jsonl, csv or table (default: table on a terminal, json otherwise)")
-	_ = cmd.RegisterFlagCompletionFunc("output", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
-		return output.Formats(), cobra.ShellCompDirectiveNoFileComp
-	})
 }
 
 // Changed lists which of the named flags were given.

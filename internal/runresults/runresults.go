@@ -7,26 +7,21 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"strings"
 
 	"github.com/coreclaw/coreclaw/internal/api"
-	"github.com/coreclaw/coreclaw/internal/iostreams"
 	"github.com/coreclaw/coreclaw/internal/jsonobj"
 	"github.com/coreclaw/coreclaw/internal/output"
 )
 
 // Options say what to print and how.
 type Options struct {
-	Format output.Format
 	// Limit caps the rows; 0 prints all.
 	Limit int
 	// Fields keeps only these keys, in this order.
 	Fields []string
 	// Raw keeps internal keys such as __coreclaw_data_id__.
 	Raw bool
-	// Color for the table header.
-	Color *iostreams.ColorScheme
 	// Warn receives warnings for stderr.
 	Warn func(string)
 }
@@ -46,12 +41,12 @@ type Printer struct {
 	n       int
 }
 
-// NewPrinter writes to w.
-func NewPrinter(w io.Writer, opts Options) *Printer {
+// NewPrinter writes rows to w.
+func NewPrinter(w output.RowWriter, opts Options) *Printer {
 	if opts.Warn == nil {
 		opts.Warn = func(string) {}
 	}
-	return &Printer{opts: opts, w: output.NewRowWriter(w, opts.Format, output.RowOptions{Color: opts.Color})}
+	return &Printer{opts: opts, w: w}
 }
 
 // Page prints one page of rows.
@@ -122,7 +117,7 @@ func (p *Printer) row(raw json.RawMessage) (*jsonobj.Object, error) {
 
 // Print fetches every row (or opts.Limit rows) of a run and prints them.
 // It warns when fewer rows arrive than the run reports.
-func Print(ctx context.Context, client *api.Client, ref api.RunRef, w io.Writer, opts Options) (int, error) {
+func Print(ctx context.Context, client *api.Client, ref api.RunRef, w output.RowWriter, opts Options) (int, error) {
 	p := NewPrinter(w, opts)
 	if _, err := client.EachResultPage(ctx, ref, opts.Limit, p.Page); err != nil {
 		return p.Rows(), err

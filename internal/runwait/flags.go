@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/coreclaw/coreclaw/internal/cmdutil"
+	"github.com/coreclaw/coreclaw/internal/iostreams"
 	"github.com/coreclaw/coreclaw/internal/output"
 )
 
@@ -13,7 +14,7 @@ import (
 type Flags struct {
 	Interval    time.Duration
 	Timeout     time.Duration
-	Output      string
+	Output      output.Flags
 	Limit       int
 	NoResults   bool
 	OnInterrupt string
@@ -24,7 +25,7 @@ func AddFlags(cmd *cobra.Command, w *Flags, limitHelp string) {
 	fl := cmd.Flags()
 	fl.DurationVar(&w.Interval, "interval", DefaultInterval, "longest pause between two status checks")
 	fl.DurationVar(&w.Timeout, "timeout", 0, "give up waiting after this long (exit 5; the run goes on); 0 waits as long as it takes")
-	cmdutil.AddOutputFlag(cmd, &w.Output)
+	output.AddFlags(cmd, &w.Output)
 	fl.IntVar(&w.Limit, "limit", 0, limitHelp)
 	fl.BoolVar(&w.NoResults, "no-results", false, "print the run's detail as JSON instead of its results")
 	fl.StringVar(&w.OnInterrupt, "on-interrupt", OnInterruptDetach, "on Ctrl-C or SIGTERM: detach (leave the run going) or abort it")
@@ -33,23 +34,23 @@ func AddFlags(cmd *cobra.Command, w *Flags, limitHelp string) {
 	})
 }
 
-// Check validates the wait flags and resolves the output format.
-func (w *Flags) Check(stdoutTTY bool) (output.Format, error) {
+// Check validates the wait flags and returns the printer for the results.
+func (w *Flags) Check(ios *iostreams.IOStreams) (*output.Printer, error) {
 	if w.Interval <= 0 {
-		return "", cmdutil.UsageErrorf("--interval must be positive, not %s", w.Interval)
+		return nil, cmdutil.UsageErrorf("--interval must be positive, not %s", w.Interval)
 	}
 	if w.Timeout < 0 {
-		return "", cmdutil.UsageErrorf("--timeout must not be negative, not %s", w.Timeout)
+		return nil, cmdutil.UsageErrorf("--timeout must not be negative, not %s", w.Timeout)
 	}
 	if w.Limit < 0 {
-		return "", cmdutil.UsageErrorf("--limit must be a positive number, not %d", w.Limit)
+		return nil, cmdutil.UsageErrorf("--limit must be a positive number, not %d", w.Limit)
 	}
 	if w.OnInterrupt != OnInterruptDetach && w.OnInterrupt != OnInterruptAbort {
-		return "", cmdutil.UsageErrorf("--on-interrupt must be detach or abort, not %q", w.OnInterrupt)
+		return nil, cmdutil.UsageErrorf("--on-interrupt must be detach or abort, not %q", w.OnInterrupt)
 	}
-	f, err := output.Resolve(w.Output, stdoutTTY)
+	p, err := w.Output.Printer(ios)
 	if err != nil {
-		return "", cmdutil.UsageError(err)
+		return nil, cmdutil.UsageError(err)
 	}
-	return f, nil
+	return p, nil
 }

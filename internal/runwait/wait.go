@@ -8,7 +8,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"strconv"
 	"time"
 
@@ -51,7 +50,7 @@ type Options struct {
 
 // Report says what to print once the run has ended.
 type Report struct {
-	Format    output.Format
+	Printer   *output.Printer
 	Limit     int  // cap on rows (0: all)
 	Page      int  // > 0: print only this page of Limit rows
 	NoResults bool // print the run's detail instead of its rows
@@ -210,7 +209,7 @@ func Finish(ctx context.Context, o Options, run *api.Run, r Report) error {
 	fmt.Fprintln(ios.ErrOut, Summary(cs, run))
 
 	if r.NoResults {
-		if err := output.WriteValue(ios.Out, detailFormat(r.Format), run); err != nil {
+		if err := printDetail(ctx, r.Printer, run); err != nil {
 			return err
 		}
 	} else if run.Status == api.StatusSucceeded {
@@ -246,22 +245,22 @@ func Outcome(run *api.Run) error {
 		Err: fmt.Errorf("run %s ended with the unexpected status %q", run.Slug, iostreams.Sanitize(string(run.Status)))}
 }
 
-// detailFormat: the run's detail is JSON unless jsonl (one line) is asked
-// for, whatever stdout is.
-func detailFormat(f output.Format) output.Format {
-	if f == output.JSONL || f == output.CSV {
-		return f
+// printDetail prints the run's detail: JSON, whatever stdout is, unless
+// jsonl (one line) or csv is asked for, or a --jq filter.
+func printDetail(ctx context.Context, p *output.Printer, run *api.Run) error {
+	if p.Format == output.Table {
+		cp := *p
+		cp.Format = output.JSON
+		p = &cp
 	}
-	return output.JSON
+	return p.Value(ctx, run)
 }
 
 func printResults(ctx context.Context, o Options, run *api.Run, r Report) error {
 	ios := o.IO
 	opts := runresults.Options{
-		Format: r.Format,
-		Limit:  r.Limit,
-		Color:  ios.Stdout(),
-		Warn:   func(msg string) { fmt.Fprintf(ios.ErrOut, "warning: %s\n", msg) },
+		Limit: r.Limit,
+		Warn:  func(msg string) { fmt.Fprintf(ios.ErrOut, "warning: %s\n", msg) },
 	}
 	ref := api.RunRef{Slug: run.Slug}
 	if r.Page > 0 {
@@ -272,12 +271,13 @@ func printResults(ctx context.Context, o Options, run *api.Run, r Report) error 
 				return err
 			}
 		}
-		return printPage(ios.Out, opts, page)
+		return printPage(r.Printer.Rows(ctx), opts, page)
 	}
-	if p := r.Prefetched; p != nil && isPage(p, 1) && int64(len(p.List)) >= int64(p.Count) {
-		return printPage(ios.Out, opts, p)
+	if p := r.Prefetched; p != nil && isPage(p, 1) &&
+		(int64(len(p.List)) >= int64(p.Count) || (r.Limit > 0 && len(p.List) >= r.Limit)) {
+		return printPage(r.Printer.Rows(ctx), opts, p)
 	}
-	_, err := runresults.Print(ctx, o.Client, ref, ios.Out, opts)
+	_, err := runresults.Print(ctx, o.Client, ref, r.Printer.Rows(ctx), opts)
 	return err
 }
 
@@ -285,7 +285,7 @@ func isPage(p *api.ResultPage, n int) bool {
 	return p.PageIndex == nil && n == 1 || p.PageIndex != nil && int(*p.PageIndex) == n
 }
 
-func printPage(w io.Writer, opts runresults.Options, p *api.ResultPage) error {
+func printPage(w output.RowWriter, opts runresults.Options, p *api.ResultPage) error {
 	if opts.Limit > 0 && len(p.List) > opts.Limit {
 		p.List = p.List[:opts.Limit]
 	}

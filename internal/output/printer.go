@@ -1,0 +1,111 @@
+package output
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/spf13/cobra"
+
+	"github.com/coreclaw/coreclaw/internal/iostreams"
+	"github.com/coreclaw/coreclaw/internal/jsonobj"
+)
+
+// Flags are -o and --jq, shared by every command that prints data.
+type Flags struct {
+	Output string
+	JQ     string
+}
+
+// AddFlags adds -o/--output and --jq to a command.
+func AddFlags(cmd *cobra.Command, f *Flags) {
+	cmd.Flags().StringVarP(&f.Output, "output", "o", "", "output `format`: json, jsonl, csv or table (default: table on a terminal, json otherwise)")
+	cmd.Flags().StringVar(&f.JQ, "jq", "", "filter the JSON output with a jq `expression` (built in; no jq binary needed)")
+	_ = cmd.RegisterFlagCompletionFunc("output", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return Formats(), cobra.ShellCompDirectiveNoFileComp
+	})
+}
+
+// Printer prints a command's data in the chosen format. Build it with
+// Flags.Printer, which checks the flags.
+type Printer struct {
+	Format Format
+	jq     *JQ
+	out    io.Writer
+	color  *iostreams.ColorScheme
+}
+
+// Printer resolves the flags: the format (table on a terminal, JSON
+// otherwise) and the --jq filter, which needs JSON output.
+func (f Flags) Printer(ios *iostreams.IOStreams) (*Printer, error) {
+	format, err := Resolve(f.Output, ios.IsStdoutTTY())
+	if err != nil {
+		return nil, err
+	}
+	p := &Printer{Format: format, out: ios.Out, color: ios.Stdout()}
+	if f.JQ != "" {
+		if f.Output != "" && format != JSON {
+			return nil, fmt.Errorf("--jq works on JSON output: drop -o %s or use -o json", f.Output)
+		}
+		if p.jq, err = CompileJQ(f.JQ); err != nil {
+			return nil, err
+		}
+		p.Format = JSON
+	}
+	return p, nil
+}
+
+// HasJQ reports whether a --jq filter is set.
+func (p *Printer) HasJQ() bool { return p.jq != nil }
+
+// Value prints one value (an object, usually) in the format.
+func (p *Printer) Value(ctx context.Context, v any) error {
+	if p.jq != nil {
+		raw, err := Marshal(v)
+		if err != nil {
+			return err
+		}
+		return p.jq.Write(ctx, p.out, raw)
+	}
+	return WriteValueColor(p.out, p.Format, v, p.color)
+}
+
+// Rows returns a writer for a stream of objects. With --jq the rows are
+// gathered and filtered as one JSON array when the writer is closed.
+func (p *Printer) Rows(ctx context.Context) RowWriter {
+	if p.jq != nil {
+		return &jqRows{ctx: ctx, jq: p.jq, out: p.out}
+	}
+	return NewRowWriter(p.out, p.Format, RowOptions{Color: p.color})
+}
+
+// jqRows collects rows into a JSON array for the filter.
+type jqRows struct {
+	ctx context.Context
+	jq  *JQ
+	out io.Writer
+	buf bytes.Buffer
+	n   int
+}
+
+func (j *jqRows) Columns([]string) {}
+
+func (j *jqRows) Row(row *jsonobj.Object) error {
+	if j.n == 0 {
+		j.buf.WriteByte('[')
+	} else {
+		j.buf.WriteByte(',')
+	}
+	row.WriteTo(&j.buf)
+	j.n++
+	return nil
+}
+
+func (j *jqRows) Close() error {
+	if j.n == 0 {
+		j.buf.WriteByte('[')
+	}
+	j.buf.WriteByte(']')
+	return j.jq.Write(j.ctx, j.out, j.buf.Bytes())
+}
