@@ -6,10 +6,16 @@ import (
 
 	"github.com/spf13/cobra"
 
+	accountCmd "github.com/coreclaw/coreclaw/cmd/account"
 	configCmd "github.com/coreclaw/coreclaw/cmd/config"
+	doctorCmd "github.com/coreclaw/coreclaw/cmd/doctor"
+	queueCmd "github.com/coreclaw/coreclaw/cmd/queue"
 	runCmd "github.com/coreclaw/coreclaw/cmd/run"
+	runsCmd "github.com/coreclaw/coreclaw/cmd/runs"
+	taskCmd "github.com/coreclaw/coreclaw/cmd/task"
 	versionCmd "github.com/coreclaw/coreclaw/cmd/version"
 	waitCmd "github.com/coreclaw/coreclaw/cmd/wait"
+	workersCmd "github.com/coreclaw/coreclaw/cmd/workers"
 	"github.com/coreclaw/coreclaw/internal/cmdutil"
 )
 
@@ -57,6 +63,13 @@ goes to stderr. See ` + "`coreclaw help exit-codes`" + ` for the exit status.`,
 	cmd.AddCommand(
 		runCmd.NewCmdRun(f, nil),
 		waitCmd.NewCmdWait(f, nil),
+		runsCmd.NewCmdRuns(f, nil),
+		taskCmd.NewCmdTasks(f, nil),
+		taskCmd.NewCmdTask(f),
+		queueCmd.NewCmdQueue(f, nil),
+		workersCmd.NewCmdWorkers(f),
+		accountCmd.NewCmdAccount(f, nil),
+		doctorCmd.NewCmdDoctor(f, nil),
 		configCmd.NewCmdConfig(f),
 		versionCmd.NewCmdVersion(f),
 		newExitCodesTopic(),

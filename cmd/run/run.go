@@ -4,7 +4,6 @@ package run
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -25,17 +24,12 @@ type Options struct {
 	Now       func() time.Time
 	Sleep     func(context.Context, time.Duration) error
 
-	Worker      string
-	Input       input.Sources
-	Version     string
-	CallbackURL string
-	Wait        bool
-	Sync        bool
-	Page        int
-	WaitFlags   runwait.Flags
-
-	// given lists the wait-only flags the user set (for usage errors).
-	given []string
+	Worker  string
+	Input   input.Sources
+	Version string
+	Start   runwait.StartFlags
+	// Queue puts the run into the Run Queue instead of starting it.
+	Queue bool
 }
 
 // NewCmdRun builds the command; runF replaces the action in tests.
@@ -51,7 +45,8 @@ and nothing else. With --wait, the slug goes to stderr at once and the
 command then waits and prints exactly what ` + "`coreclaw wait`" + ` prints. With
 --sync, the server holds the request for up to 5 minutes; --limit and
 --page choose the window of results it sends back, and if the run has not
-ended by then the command keeps waiting as --wait does.
+ended by then the command keeps waiting as --wait does. With --queue, the
+run goes into the Run Queue instead and the queue ref is printed on stdout.
 
 The input is built from -f, --input and -p, in that order, a later source
 winning per field; a document without a top-level "parameters" object is
@@ -63,15 +58,15 @@ wrapped as parameters.custom.`,
   coreclaw run coreclaw/google-maps-scraper -f input.json -p max_results:=50 --wait -o csv > places.csv
 
   # set fields on the command line only
-  coreclaw run coreclaw/google-maps-scraper -p 'keywords:=["coffee"]' -p base_location="New York,USA" --wait`,
+  coreclaw run coreclaw/google-maps-scraper -p 'keywords:=["coffee"]' -p base_location="New York,USA" --wait
+
+  # queue the run instead (prints the queue ref)
+  coreclaw run coreclaw/google-maps-scraper -f input.json --queue`,
 		Args: cmdutil.ExactArgs(1, "the Worker to run (owner/name, owner~name or a Worker slug)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Worker = args[0]
 			cmdutil.FinishInputFlags(cmd, &opts.Input)
-			opts.given = cmdutil.Changed(cmd, "interval", "timeout", "output", "jq", "limit", "no-results", "on-interrupt")
-			if cmd.Flags().Changed("page") {
-				opts.given = append(opts.given, "--page")
-			}
+			opts.Start.Record(cmd)
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -81,11 +76,8 @@ wrapped as parameters.custom.`,
 	cmdutil.AddInputFlags(cmd, &opts.Input)
 	fl := cmd.Flags()
 	fl.StringVar(&opts.Version, "version", "", "run this Worker `version` (default: the Worker's current version)")
-	fl.StringVar(&opts.CallbackURL, "callback-url", "", "have CoreClaw POST status changes to this `URL`")
-	fl.BoolVar(&opts.Wait, "wait", false, "wait for the run to end and print its results")
-	fl.BoolVar(&opts.Sync, "sync", false, "run synchronously: the server holds the request up to 5 minutes")
-	fl.IntVar(&opts.Page, "page", 0, "with --sync: the page of results the server sends back (from 1)")
-	runwait.AddFlags(cmd, &opts.WaitFlags, "with --wait: print at most N rows; with --sync: the size of the result window (1-100)")
+	fl.BoolVar(&opts.Queue, "queue", false, "put the run into the Run Queue instead of starting it; prints the queue ref")
+	runwait.AddStartFlags(cmd, &opts.Start)
 	return cmd
 }
 
@@ -111,85 +103,38 @@ func Run(ctx context.Context, opts *Options) error {
 		return api.ErrNoAPIKey
 	}
 
-	req := api.RunRequest{
+	if opts.Queue {
+		return queueRun(ctx, opts, client, worker, in.JSON())
+	}
+	limit, offset := opts.Start.SyncWindow()
+	started, err := client.StartRun(ctx, worker, api.RunRequest{
 		Input:       in.JSON(),
-		IsAsync:     !opts.Sync,
+		IsAsync:     !opts.Start.Sync,
 		Version:     opts.Version,
-		CallbackURL: opts.CallbackURL,
-	}
-	if opts.Sync {
-		req.Limit = opts.WaitFlags.Limit
-		req.Offset = opts.Page
-	}
-	started, err := client.StartRun(ctx, worker, req)
+		CallbackURL: opts.Start.CallbackURL,
+		Limit:       limit,
+		Offset:      offset,
+	})
 	if err != nil {
-		return startError(ctx, err, worker)
+		return runwait.StartError(ctx, err, newestRunHint(worker))
 	}
-	if !opts.Wait && !opts.Sync {
-		_, err := fmt.Fprintln(opts.IO.Out, started.RunSlug)
-		return err
-	}
-	fmt.Fprintf(opts.IO.ErrOut, "started run %s\n", started.RunSlug)
-
-	wo := runwait.Options{
-		IO: opts.IO, Client: client, Now: opts.Now, Sleep: opts.Sleep,
-		Interval: opts.WaitFlags.Interval, Timeout: opts.WaitFlags.Timeout, OnInterrupt: opts.WaitFlags.OnInterrupt,
-	}
-	report := runwait.Report{Printer: printer, Limit: opts.WaitFlags.Limit, NoResults: opts.WaitFlags.NoResults}
-	if opts.Sync {
-		report.Page = opts.Page
-		if started.Finished() {
-			report.Prefetched = started.Results
-		}
-	}
-	run, err := runwait.Wait(ctx, wo, started.RunSlug)
-	if err != nil {
-		return err
-	}
-	return runwait.Finish(ctx, wo, run, report)
+	wo := runwait.Options{IO: opts.IO, Client: client, Now: opts.Now, Sleep: opts.Sleep}
+	return opts.Start.AfterStart(ctx, wo, printer, started)
 }
 
 // checkFlags rejects flag combinations that cannot mean anything.
 func (opts *Options) checkFlags() (*output.Printer, error) {
-	if !opts.Wait && !opts.Sync && len(opts.given) > 0 {
-		return nil, cmdutil.UsageErrorf("%s only applies with --wait or --sync", opts.given[0])
-	}
-	if opts.Page != 0 && !opts.Sync {
-		return nil, cmdutil.UsageErrorf("--page only applies with --sync")
-	}
-	if opts.Page < 0 {
-		return nil, cmdutil.UsageErrorf("--page must be 1 or more, not %d", opts.Page)
-	}
-	if opts.Sync && opts.WaitFlags.Limit != 0 && (opts.WaitFlags.Limit < 1 || opts.WaitFlags.Limit > api.MaxPageSize) {
-		return nil, cmdutil.UsageErrorf("--limit with --sync must be between 1 and %d, not %d", api.MaxPageSize, opts.WaitFlags.Limit)
-	}
-	if opts.Page > 0 && opts.WaitFlags.Limit == 0 {
-		return nil, cmdutil.UsageErrorf("--page needs --limit (the size of the page)")
+	if opts.Queue && (opts.Start.Wait || opts.Start.Sync) {
+		return nil, cmdutil.UsageErrorf("--queue cannot be combined with --wait or --sync: a queued run starts later")
 	}
 	if opts.Version == "latest" {
 		return nil, cmdutil.UsageErrorf(`--version "latest" is refused by many Workers: omit --version to run the current version`)
 	}
-	return opts.WaitFlags.Check(opts.IO)
+	return opts.Start.Check(opts.IO)
 }
 
-// startError explains a failed start. A start that may have reached the
-// server is never repeated, so say how to find out whether it did.
-func startError(ctx context.Context, err error, worker api.WorkerID) error {
-	if ctx.Err() != nil {
-		return &cmdutil.ExitError{Code: cmdutil.ExitInterrupted,
-			Err:  errors.New("interrupted while starting the run; it may or may not have started"),
-			Hint: fmt.Sprintf("`coreclaw status last --worker %s` shows the newest run of the Worker", worker)}
-	}
-	var netErr *api.NetworkError
-	if errors.As(err, &netErr) && !netErr.NotSent {
-		msg, _ := cmdutil.Describe(err)
-		return &cmdutil.ExitError{Code: cmdutil.ExitFailure,
-			Err:  fmt.Errorf("%s; the run may have started", msg),
-			Hint: fmt.Sprintf("`coreclaw status last --worker %s` shows the newest run of the Worker before you try again", worker)}
-	}
-	var apiErr *api.Error
-	if errors.As(err, &apiErr) && (apiErr.IsServerFault() || apiErr.NotJSON) {
-		return cmdutil.WithHint(err, fmt.Sprintf("the run may have started: `coreclaw status last --worker %s` shows the newest run of the Worker before you try again", worker))
-	}
-	return err
+// newestRunHint says how to find out whether a start that failed halfway
+// created a run.
+func newestRunHint(worker api.WorkerID) string {
+	return fmt.Sprintf("`coreclaw status last --worker %s` shows the newest run of the Worker", worker)
 }

@@ -1,0 +1,30 @@
+package run
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/coreclaw/coreclaw/internal/api"
+	"github.com/coreclaw/coreclaw/internal/iostreams"
+	"github.com/coreclaw/coreclaw/internal/runwait"
+)
+
+// queueRun is `run --queue`: the run goes into the Run Queue (REFERENCE
+// §8.9) and its queue ref is printed on stdout, alone.
+func queueRun(ctx context.Context, opts *Options, client *api.Client, worker api.WorkerID, in json.RawMessage) error {
+	queued, err := client.QueueRun(ctx, worker, api.QueueRunRequest{
+		Input:       in,
+		CallbackURL: opts.Start.CallbackURL,
+		Version:     opts.Version,
+	})
+	if err != nil {
+		return runwait.StartError(ctx, err, "`coreclaw queue` lists the queued runs")
+	}
+	if queued.Queued != nil && !*queued.Queued {
+		fmt.Fprintf(opts.IO.ErrOut, "warning: the API says queue item %s was not queued (status %q)\n",
+			iostreams.Sanitize(string(queued.QueueRef)), iostreams.Sanitize(string(queued.QueueStatus)))
+	}
+	_, err = fmt.Fprintln(opts.IO.Out, queued.QueueRef)
+	return err
+}
