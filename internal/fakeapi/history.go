@@ -27,45 +27,42 @@ func beijingZone() *time.Location { return time.FixedZone("UTC+8", 8*60*60) }
 func (s *Server) handleRunList(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	offset, limit := pageParams(r)
-	from, to, msg := s.runListWindow(q.Get("start_time"), q.Get("end_time"))
-	if msg != "" {
-		s.writeError(w, http.StatusBadRequest, 11000, msg, nil)
-		return
-	}
-	s.mu.Lock()
-	var worker *Worker
-	if id := q.Get("worker_id"); id != "" {
-		if worker = findWorker(s.workers, id); worker == nil {
-			s.mu.Unlock()
-			s.writeError(w, http.StatusBadRequest, 50001, "worker does not exist", nil)
-			return
+	s.respond(w, func() (any, *fakeErr) {
+		from, to, refusal := s.runListWindow(q.Get("start_time"), q.Get("end_time"))
+		if refusal != "" {
+			return nil, &fakeErr{code: 11000, msg: refusal}
 		}
-	}
-	status := q.Get("status")
-	var matched []*fakeRun
-	for _, run := range s.runs {
-		if run.Created.Before(from) || !run.Created.Before(to) || (worker != nil && run.Worker != worker) {
-			continue
+		var worker *Worker
+		if id := q.Get("worker_id"); id != "" {
+			if worker = findWorker(s.workers, id); worker == nil {
+				return nil, badRequest(50001)
+			}
 		}
-		if status != "" && s.step(run, false) != status {
-			continue
+		status := q.Get("status")
+		var matched []*fakeRun
+		for _, run := range s.runs {
+			if run.Created.Before(from) || !run.Created.Before(to) || (worker != nil && run.Worker != worker) {
+				continue
+			}
+			if status != "" && s.step(run, false) != status {
+				continue
+			}
+			matched = append(matched, run)
 		}
-		matched = append(matched, run)
-	}
-	// Newest first; runs seeded in the past are not in creation order.
-	sort.SliceStable(matched, func(i, j int) bool { return matched[i].Created.After(matched[j].Created) })
-	pageIndex, a, b := s.pageBounds(offset, limit, len(matched))
-	list := make([]map[string]any, 0, b-a)
-	for _, run := range matched[a:b] {
-		s.step(run, false)
-		list = append(list, s.runRecord(run, true))
-	}
-	data := map[string]any{"count": len(matched), "list": list}
-	if !s.variants.NoPageIndex {
-		data["page_index"], data["page_size"] = pageIndex, limit
-	}
-	s.mu.Unlock()
-	s.writeOK(w, data)
+		// Newest first; runs seeded in the past are not in creation order.
+		sort.SliceStable(matched, func(i, j int) bool { return matched[i].Created.After(matched[j].Created) })
+		pageIndex, a, b := s.pageBounds(offset, limit, len(matched))
+		list := make([]map[string]any, 0, b-a)
+		for _, run := range matched[a:b] {
+			s.step(run, false)
+			list = append(list, s.runRecord(run, true))
+		}
+		data := map[string]any{"count": len(matched), "list": list}
+		if !s.variants.NoPageIndex {
+			data["page_index"], data["page_size"] = pageIndex, limit
+		}
+		return data, nil
+	})
 }
 
 // runListWindow turns start_time and end_time into [from, to), or the
@@ -127,8 +124,30 @@ func containsFold(s, sub string) bool {
 	return strings.Contains(strings.ToLower(s), strings.ToLower(sub))
 }
 
-// notFound writes the business error of an unknown id (HTTP 400, as the
-// live API answers them).
-func (s *Server) notFound(w http.ResponseWriter, code int) {
-	s.writeError(w, http.StatusBadRequest, code, defaultMessage(code), nil)
+// fakeErr is an error reply: the live API answers business errors (an
+// unknown task or Worker, a bad argument) with HTTP 400.
+type fakeErr struct {
+	code    int
+	msg     string // defaultMessage(code) when empty
+	details []string
+}
+
+func badRequest(code int, details ...string) *fakeErr { return &fakeErr{code: code, details: details} }
+
+// respond runs decide holding s.mu and writes its answer once the lock is
+// released (writing takes s.mu itself, for the request id). A nil data
+// leaves data out of the envelope.
+func (s *Server) respond(w http.ResponseWriter, decide func() (any, *fakeErr)) {
+	s.mu.Lock()
+	data, e := decide()
+	s.mu.Unlock()
+	if e != nil {
+		msg := e.msg
+		if msg == "" {
+			msg = defaultMessage(e.code)
+		}
+		s.writeError(w, http.StatusBadRequest, e.code, msg, e.details)
+		return
+	}
+	s.writeOK(w, data)
 }

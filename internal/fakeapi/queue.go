@@ -67,40 +67,39 @@ func (s *Server) handleQueueRun(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, status, code, msg, nil)
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	worker := findWorker(s.workers, r.PathValue("workerId"))
-	if worker == nil {
-		s.notFound(w, 50001)
-		return
-	}
-	it := s.addQueueItem(worker, "waiting", body.Input, body.Version, body.CallbackURL)
-	s.writeOK(w, map[string]any{"queue_ref": it.Ref, "queue_status": it.Status, "queued": true})
+	s.respond(w, func() (any, *fakeErr) {
+		worker := findWorker(s.workers, r.PathValue("workerId"))
+		if worker == nil {
+			return nil, badRequest(50001)
+		}
+		it := s.addQueueItem(worker, "waiting", body.Input, body.Version, body.CallbackURL)
+		return map[string]any{"queue_ref": it.Ref, "queue_status": it.Status, "queued": true}, nil
+	})
 }
 
 func (s *Server) handleQueueList(w http.ResponseWriter, r *http.Request) {
 	offset, limit := pageParams(r)
 	status := r.URL.Query().Get("status")
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var matched []*queueItem
-	for _, it := range s.queue { // oldest first: queue order
-		if !it.Gone && (status == "" || it.Status == status) {
-			matched = append(matched, it)
+	s.respond(w, func() (any, *fakeErr) {
+		var matched []*queueItem
+		for _, it := range s.queue { // oldest first: queue order
+			if !it.Gone && (status == "" || it.Status == status) {
+				matched = append(matched, it)
+			}
 		}
-	}
-	pageIndex, a, b := s.pageBounds(offset, limit, len(matched))
-	list := make([]map[string]any, 0, b-a)
-	for _, it := range matched[a:b] {
-		list = append(list, map[string]any{
-			"queue_ref":    it.Ref,
-			"queue_status": it.Status,
-			"worker_slug":  it.Worker.Slug,
-			"worker_title": it.Worker.Title,
-			"created_at":   unix(it.Created),
-		})
-	}
-	s.writeOK(w, map[string]any{"count": len(matched), "list": list, "page_index": pageIndex, "page_size": limit})
+		pageIndex, a, b := s.pageBounds(offset, limit, len(matched))
+		list := make([]map[string]any, 0, b-a)
+		for _, it := range matched[a:b] {
+			list = append(list, map[string]any{
+				"queue_ref":    it.Ref,
+				"queue_status": it.Status,
+				"worker_slug":  it.Worker.Slug,
+				"worker_title": it.Worker.Title,
+				"created_at":   unix(it.Created),
+			})
+		}
+		return map[string]any{"count": len(matched), "list": list, "page_index": pageIndex, "page_size": limit}, nil
+	})
 }
 
 // findQueueItem finds an item still in the queue; callers hold s.mu.
@@ -121,23 +120,23 @@ func (s *Server) handleQueueActivate(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, http.StatusBadRequest, 11000, "invalid argument", nil)
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	results := make([]map[string]any, 0, len(body.QueueRefs))
-	for _, ref := range body.QueueRefs {
-		it := s.findQueueItem(ref)
-		switch {
-		case it == nil:
-			results = append(results, queueFailure(ref, "queue item does not exist"))
-		case it.Status != "waiting":
-			results = append(results, queueFailure(ref, "queue item is not waiting"))
-		default:
-			s.newRun(it.Worker, it.Input, it.Version, it.CallbackURL)
-			it.Gone = true
-			results = append(results, map[string]any{"queue_ref": ref, "success": true})
+	s.respond(w, func() (any, *fakeErr) {
+		results := make([]map[string]any, 0, len(body.QueueRefs))
+		for _, ref := range body.QueueRefs {
+			it := s.findQueueItem(ref)
+			switch {
+			case it == nil:
+				results = append(results, queueFailure(ref, "queue item does not exist"))
+			case it.Status != "waiting":
+				results = append(results, queueFailure(ref, "queue item is not waiting"))
+			default:
+				s.newRun(it.Worker, it.Input, it.Version, it.CallbackURL)
+				it.Gone = true
+				results = append(results, map[string]any{"queue_ref": ref, "success": true})
+			}
 		}
-	}
-	s.writeQueueResults(w, results)
+		return s.queueResults(results), nil
+	})
 }
 
 // handleQueueRelease serves both the batch and the one-item release.
@@ -154,30 +153,29 @@ func (s *Server) handleQueueRelease(w http.ResponseWriter, r *http.Request) {
 	if id := r.PathValue("queueId"); id != "" {
 		refs = []string{id}
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	results := make([]map[string]any, 0, len(refs))
-	for _, ref := range refs {
-		if it := s.findQueueItem(ref); it != nil {
-			it.Gone = true
-			results = append(results, map[string]any{"queue_ref": ref, "success": true})
-		} else {
-			results = append(results, queueFailure(ref, "queue item does not exist"))
+	s.respond(w, func() (any, *fakeErr) {
+		results := make([]map[string]any, 0, len(refs))
+		for _, ref := range refs {
+			if it := s.findQueueItem(ref); it != nil {
+				it.Gone = true
+				results = append(results, map[string]any{"queue_ref": ref, "success": true})
+			} else {
+				results = append(results, queueFailure(ref, "queue item does not exist"))
+			}
 		}
-	}
-	s.writeQueueResults(w, results)
+		return s.queueResults(results), nil
+	})
 }
 
 func queueFailure(ref, msg string) map[string]any {
 	return map[string]any{"queue_ref": ref, "success": false, "error": msg}
 }
 
-// writeQueueResults answers with results[] (the audited pages) or, under
-// the variant, with data {} (the spec's examples). Callers hold s.mu.
-func (s *Server) writeQueueResults(w http.ResponseWriter, results []map[string]any) {
+// queueResults is the reply's data: results[] (the audited pages) or,
+// under the variant, {} (the spec's examples). Callers hold s.mu.
+func (s *Server) queueResults(results []map[string]any) map[string]any {
 	if s.variants.QueueNoResults {
-		s.writeOK(w, map[string]any{})
-		return
+		return map[string]any{}
 	}
-	s.writeOK(w, map[string]any{"results": results})
+	return map[string]any{"results": results}
 }

@@ -18,50 +18,49 @@ func (s *Server) handleWorkerList(w http.ResponseWriter, r *http.Request) {
 	offset, limit := pageParams(r)
 	keyword := r.URL.Query().Get("keyword")
 	store := r.URL.Path == "/api/v2/store"
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var matched []*Worker
-	for _, wk := range s.workers {
-		if (store && !wk.Store) || (!store && !wk.Own) {
-			continue
+	s.respond(w, func() (any, *fakeErr) {
+		var matched []*Worker
+		for _, wk := range s.workers {
+			if (store && !wk.Store) || (!store && !wk.Own) {
+				continue
+			}
+			if keyword != "" && !containsFold(wk.Title, keyword) && !containsFold(wk.Slug, keyword) && !containsFold(wk.Path(), keyword) {
+				continue
+			}
+			matched = append(matched, wk)
 		}
-		if keyword != "" && !containsFold(wk.Title, keyword) && !containsFold(wk.Slug, keyword) && !containsFold(wk.Path(), keyword) {
-			continue
+		_, a, b := s.pageBounds(offset, limit, len(matched))
+		list := make([]map[string]any, 0, b-a)
+		for _, wk := range matched[a:b] {
+			list = append(list, map[string]any{
+				"slug":        wk.Slug,
+				"name":        wk.Name,
+				"path":        wk.Path(),
+				"title":       wk.Title,
+				"username":    wk.Owner,
+				"description": wk.Description,
+			})
 		}
-		matched = append(matched, wk)
-	}
-	_, a, b := s.pageBounds(offset, limit, len(matched))
-	list := make([]map[string]any, 0, b-a)
-	for _, wk := range matched[a:b] {
-		list = append(list, map[string]any{
-			"slug":        wk.Slug,
-			"name":        wk.Name,
-			"path":        wk.Path(),
-			"title":       wk.Title,
-			"username":    wk.Owner,
-			"description": wk.Description,
-		})
-	}
-	s.writeOK(w, map[string]any{"scraper": list})
+		return map[string]any{"scraper": list}, nil
+	})
 }
 
 func (s *Server) handleWorkerDetail(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	wk := findWorker(s.workers, r.PathValue("workerId"))
-	if wk == nil {
-		s.notFound(w, 50001)
-		return
-	}
-	s.writeOK(w, map[string]any{
-		"name":     wk.Name,
-		"username": wk.Owner,
-		"version":  wk.Version,
-		"readme":   fmt.Sprintf("# %s\n\n%s\n", wk.Title, wk.Description),
-		"parameters": map[string]any{
-			"custom": wk.Schema,
-			"system": map[string]any{"proxy_region": "US"},
-		},
+	s.respond(w, func() (any, *fakeErr) {
+		wk := findWorker(s.workers, r.PathValue("workerId"))
+		if wk == nil {
+			return nil, badRequest(50001)
+		}
+		return map[string]any{
+			"name":     wk.Name,
+			"username": wk.Owner,
+			"version":  wk.Version,
+			"readme":   fmt.Sprintf("# %s\n\n%s\n", wk.Title, wk.Description),
+			"parameters": map[string]any{
+				"custom": wk.Schema,
+				"system": map[string]any{"proxy_region": "US"},
+			},
+		}, nil
 	})
 }
 

@@ -156,33 +156,32 @@ func workerNumber(w *Worker) int64 {
 func (s *Server) handleTaskList(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	offset, limit := pageParams(r)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var worker *Worker
-	if id := q.Get("worker_id"); id != "" {
-		if worker = findWorker(s.workers, id); worker == nil {
-			s.notFound(w, 50001)
-			return
+	s.respond(w, func() (any, *fakeErr) {
+		var worker *Worker
+		if id := q.Get("worker_id"); id != "" {
+			if worker = findWorker(s.workers, id); worker == nil {
+				return nil, badRequest(50001)
+			}
 		}
-	}
-	keyword := q.Get("keyword")
-	var matched []*fakeTask
-	for i := len(s.tasks) - 1; i >= 0; i-- { // newest first
-		t := s.tasks[i]
-		if worker != nil && t.Worker != worker {
-			continue
+		keyword := q.Get("keyword")
+		var matched []*fakeTask
+		for i := len(s.tasks) - 1; i >= 0; i-- { // newest first
+			t := s.tasks[i]
+			if worker != nil && t.Worker != worker {
+				continue
+			}
+			if keyword != "" && !containsFold(t.Title, keyword) && !containsFold(t.Slug, keyword) {
+				continue
+			}
+			matched = append(matched, t)
 		}
-		if keyword != "" && !containsFold(t.Title, keyword) && !containsFold(t.Slug, keyword) {
-			continue
+		pageIndex, a, b := s.pageBounds(offset, limit, len(matched))
+		list := make([]map[string]any, 0, b-a)
+		for _, t := range matched[a:b] {
+			list = append(list, taskRecord(t, true))
 		}
-		matched = append(matched, t)
-	}
-	pageIndex, a, b := s.pageBounds(offset, limit, len(matched))
-	list := make([]map[string]any, 0, b-a)
-	for _, t := range matched[a:b] {
-		list = append(list, taskRecord(t, true))
-	}
-	s.writeOK(w, map[string]any{"count": len(matched), "list": list, "page_index": pageIndex, "page_size": limit})
+		return map[string]any{"count": len(matched), "list": list, "page_index": pageIndex, "page_size": limit}, nil
+	})
 }
 
 func (s *Server) handleTaskCreate(w http.ResponseWriter, r *http.Request) {
@@ -191,53 +190,53 @@ func (s *Server) handleTaskCreate(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, http.StatusBadRequest, 11000, "invalid argument", nil)
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	worker := findWorker(s.workers, *b.WorkerID)
-	if worker == nil {
-		s.notFound(w, 50001)
-		return
-	}
-	if *b.Title == "" {
-		s.writeError(w, http.StatusBadRequest, 11000, "invalid argument", []string{"title is required"})
-		return
-	}
-	s.nextTask++
-	now := s.now()
-	t := &fakeTask{
-		ID:      1786001196232214889 + int64(s.nextTask),
-		Slug:    fmt.Sprintf("01KFAKETASK%015d", s.nextTask),
-		Title:   *b.Title,
-		Worker:  worker,
-		Version: worker.Version,
-		Input:   b.Input,
-		Created: now,
-		Updated: now,
-	}
-	if b.Description != nil {
-		t.Description = *b.Description
-	}
-	if b.Version != nil && *b.Version != "" {
-		t.Version = *b.Version
-	}
-	if msg := t.applySchedule(b); msg != "" {
-		s.nextTask--
-		s.writeError(w, http.StatusBadRequest, 11000, "invalid argument", []string{msg})
-		return
-	}
-	s.tasks = append(s.tasks, t)
-	s.writeOK(w, map[string]any{"slug": t.Slug})
+	s.respond(w, func() (any, *fakeErr) {
+		worker := findWorker(s.workers, *b.WorkerID)
+		if worker == nil {
+			return nil, badRequest(50001)
+		}
+		if *b.Title == "" {
+			return nil, badRequest(11000, "title is required")
+		}
+		now := s.now()
+		t := &fakeTask{
+			ID:      1786001196232214890 + int64(s.nextTask),
+			Slug:    fmt.Sprintf("01KFAKETASK%015d", s.nextTask+1),
+			Title:   *b.Title,
+			Worker:  worker,
+			Version: worker.Version,
+			Input:   b.Input,
+			Created: now,
+			Updated: now,
+		}
+		if b.Description != nil {
+			t.Description = *b.Description
+		}
+		if b.Version != nil && *b.Version != "" {
+			t.Version = *b.Version
+		}
+		if msg := t.applySchedule(b); msg != "" {
+			return nil, badRequest(11000, msg)
+		}
+		s.nextTask++
+		s.tasks = append(s.tasks, t)
+		return map[string]any{"slug": t.Slug}, nil
+	})
+}
+
+// withTask runs f on the task of the path, or answers 60001.
+func (s *Server) withTask(w http.ResponseWriter, r *http.Request, f func(t *fakeTask) (any, *fakeErr)) {
+	s.respond(w, func() (any, *fakeErr) {
+		t := s.findTask(r.PathValue("workerTaskId"))
+		if t == nil {
+			return nil, badRequest(60001)
+		}
+		return f(t)
+	})
 }
 
 func (s *Server) handleTaskGet(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	t := s.findTask(r.PathValue("workerTaskId"))
-	if t == nil {
-		s.notFound(w, 60001)
-		return
-	}
-	s.writeOK(w, taskRecord(t, false))
+	s.withTask(w, r, func(t *fakeTask) (any, *fakeErr) { return taskRecord(t, false), nil })
 }
 
 func (s *Server) handleTaskUpdate(w http.ResponseWriter, r *http.Request) {
@@ -246,52 +245,39 @@ func (s *Server) handleTaskUpdate(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, http.StatusBadRequest, 11000, "invalid argument", nil)
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	t := s.findTask(r.PathValue("workerTaskId"))
-	if t == nil {
-		s.notFound(w, 60001)
-		return
-	}
-	updated := *t
-	if msg := updated.applySchedule(b); msg != "" {
-		s.writeError(w, http.StatusBadRequest, 11000, "invalid argument", []string{msg})
-		return
-	}
-	if b.Title != nil {
-		updated.Title = *b.Title
-	}
-	if b.Description != nil {
-		updated.Description = *b.Description
-	}
-	updated.Updated = s.now()
-	*t = updated
-	s.writeOK(w, map[string]any{})
+	s.withTask(w, r, func(t *fakeTask) (any, *fakeErr) {
+		updated := *t
+		if msg := updated.applySchedule(b); msg != "" {
+			return nil, badRequest(11000, msg)
+		}
+		if b.Title != nil {
+			updated.Title = *b.Title
+		}
+		if b.Description != nil {
+			updated.Description = *b.Description
+		}
+		updated.Updated = s.now()
+		*t = updated
+		return map[string]any{}, nil
+	})
 }
 
 func (s *Server) handleTaskDelete(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	slug := r.PathValue("workerTaskId")
-	for i, t := range s.tasks {
-		if t.Slug == slug {
-			s.tasks = append(s.tasks[:i], s.tasks[i+1:]...)
-			s.writeOK(w, nil)
-			return
+	s.withTask(w, r, func(t *fakeTask) (any, *fakeErr) {
+		for i := range s.tasks {
+			if s.tasks[i] == t {
+				s.tasks = append(s.tasks[:i], s.tasks[i+1:]...)
+				break
+			}
 		}
-	}
-	s.notFound(w, 60001)
+		return nil, nil
+	})
 }
 
 func (s *Server) handleTaskInput(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	t := s.findTask(r.PathValue("workerTaskId"))
-	if t == nil {
-		s.notFound(w, 60001)
-		return
-	}
-	s.writeOK(w, map[string]any{"input": t.Input, "version": t.Version})
+	s.withTask(w, r, func(t *fakeTask) (any, *fakeErr) {
+		return map[string]any{"input": t.Input, "version": t.Version}, nil
+	})
 }
 
 func (s *Server) handleTaskSetInput(w http.ResponseWriter, r *http.Request) {
@@ -303,19 +289,14 @@ func (s *Server) handleTaskSetInput(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, http.StatusBadRequest, 11000, "invalid argument", nil)
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	t := s.findTask(r.PathValue("workerTaskId"))
-	if t == nil {
-		s.notFound(w, 60001)
-		return
-	}
-	t.Input = b.Input
-	if b.Version != nil && *b.Version != "" {
-		t.Version = *b.Version
-	}
-	t.Updated = s.now()
-	s.writeOK(w, nil)
+	s.withTask(w, r, func(t *fakeTask) (any, *fakeErr) {
+		t.Input = b.Input
+		if b.Version != nil && *b.Version != "" {
+			t.Version = *b.Version
+		}
+		t.Updated = s.now()
+		return nil, nil
+	})
 }
 
 // handleTaskRun starts a run with the task's input and version
@@ -334,7 +315,7 @@ func (s *Server) handleTaskRun(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Unlock()
 	if t == nil {
-		s.notFound(w, 60001)
+		s.writeError(w, http.StatusBadRequest, 60001, defaultMessage(60001), nil)
 		return
 	}
 	if status, code, msg := s.checkStart(task.Worker, task.Input, task.Version); status != 0 {
