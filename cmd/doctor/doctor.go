@@ -139,7 +139,7 @@ func Checks(ctx context.Context, opts *Options) []Check {
 		base = client.BaseURL()
 	}
 	return []Check{
-		keyCheck(ctx, cfg, client, clientErr),
+		keyCheck(ctx, cfg, client, clientErr, pingErr),
 		apiCheck(base, ping, pingErr),
 		configCheck(opts, cfg, cfgErr),
 		proxyCheck(opts.LookupEnv, base),
@@ -152,7 +152,7 @@ func describe(err error) string {
 	return msg
 }
 
-func keyCheck(ctx context.Context, cfg *config.Config, client *api.Client, clientErr error) Check {
+func keyCheck(ctx context.Context, cfg *config.Config, client *api.Client, clientErr, pingErr error) Check {
 	c := Check{Name: "API key"}
 	if cfg == nil {
 		c.Detail = "not checked: " + describe(clientErr)
@@ -169,6 +169,12 @@ func keyCheck(ctx context.Context, cfg *config.Config, client *api.Client, clien
 	}
 	if client == nil {
 		c.Detail = from + ", not checked: " + describe(clientErr)
+		return c
+	}
+	var netErr *api.NetworkError
+	if errors.As(pingErr, &netErr) {
+		// Do not wait for the retries of a read that cannot get through.
+		c.Detail = from + ", not checked: the API cannot be reached"
 		return c
 	}
 	acc, err := client.Account(ctx)
@@ -212,7 +218,13 @@ func configCheck(opts *Options, cfg *config.Config, cfgErr error) Check {
 		c.Detail = describe(cfgErr)
 		return c
 	}
-	path := cfg.Path()
+	return statCheck(opts, cfg.Path())
+}
+
+// statCheck checks the config file's mode: nobody but its owner may read
+// it (it may hold the key).
+func statCheck(opts *Options, path string) Check {
+	c := Check{Name: "config file"}
 	info, err := opts.Stat(path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
@@ -291,17 +303,18 @@ func proxyCheck(lookup func(string) (string, bool), base string) Check {
 // redactProxy hides the credentials of a proxy URL; a value without a
 // scheme is read as http://, as net/http does.
 func redactProxy(v string) (string, bool) {
+	if !strings.Contains(v, "://") {
+		v = "http://" + v
+	}
 	u, err := url.Parse(v)
 	if err != nil || u.Host == "" {
-		u, err = url.Parse("http://" + v)
-		if err != nil || u.Host == "" {
-			return "", false
-		}
+		return "", false
 	}
-	if u.User != nil {
-		u.User = url.User("****")
+	if u.User == nil {
+		return u.String(), true
 	}
-	return u.String(), true
+	u.User = nil
+	return strings.Replace(u.String(), "://", "://****@", 1), true
 }
 
 func clockCheck(ping *api.Ping, pingErr error) Check {
