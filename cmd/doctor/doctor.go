@@ -4,6 +4,7 @@ package doctor
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -20,6 +21,7 @@ import (
 	"github.com/coreclaw/coreclaw/internal/cmdutil"
 	"github.com/coreclaw/coreclaw/internal/config"
 	"github.com/coreclaw/coreclaw/internal/iostreams"
+	"github.com/coreclaw/coreclaw/internal/jsonobj"
 	"github.com/coreclaw/coreclaw/internal/output"
 )
 
@@ -62,8 +64,9 @@ func NewCmdDoctor(f *cmdutil.Factory, runF func(context.Context, *Options) error
                goes through a proxy (credentials in proxy URLs are hidden)
   clock        within 5m of the API's clock (its replies' Date header)
 
-The report is the command's output, so it goes to stdout (paste it into a
-bug report); -o json gives the checks as JSON. The exit status is 0 when
+The report is the command's output, so it goes to stdout, as these lines
+whatever stdout is (paste it into a bug report); -o json, jsonl or csv
+gives the checks as data (check, ok, detail). The exit status is 0 when
 every check passes and 1 otherwise; nothing is retried, so a flaky network
 shows.`,
 		Example: `  coreclaw doctor
@@ -82,15 +85,13 @@ shows.`,
 
 // Run runs the checks and prints them.
 func Run(ctx context.Context, opts *Options) error {
-	text := opts.Output.Output == "" && opts.Output.JQ == ""
-	var printer *output.Printer
-	if !text {
-		p, err := opts.Output.Printer(opts.IO)
-		if err != nil {
-			return cmdutil.UsageError(err)
-		}
-		printer = p
+	printer, err := opts.Output.Printer(opts.IO)
+	if err != nil {
+		return cmdutil.UsageError(err)
 	}
+	// A report for humans unless a format is asked for: -o table is the
+	// same ✓/✗ lines.
+	text := (opts.Output.Output == "" || printer.Format == output.Table) && !printer.HasJQ()
 	checks := Checks(ctx, opts)
 
 	failed := 0
@@ -112,13 +113,33 @@ func Run(ctx context.Context, opts *Options) error {
 		if _, err := fmt.Fprint(opts.IO.Out, b.String()); err != nil {
 			return err
 		}
-	} else if err := printer.Value(ctx, checks); err != nil {
+	} else if err := printRows(ctx, printer, checks); err != nil {
 		return err
 	}
 	if failed > 0 {
 		return &cmdutil.ExitError{Code: cmdutil.ExitFailure, Err: fmt.Errorf("%d of %d checks failed", failed, len(checks))}
 	}
 	return nil
+}
+
+// printRows prints the checks as rows: a JSON array, JSON lines or CSV.
+func printRows(ctx context.Context, p *output.Printer, checks []Check) error {
+	rows := p.Rows(ctx)
+	rows.Columns([]string{"check", "ok", "detail"})
+	for _, c := range checks {
+		raw, err := json.Marshal(c)
+		if err != nil {
+			return err
+		}
+		row, err := jsonobj.Parse(raw)
+		if err != nil {
+			return err
+		}
+		if err := rows.Row(row); err != nil {
+			return err
+		}
+	}
+	return rows.Close()
 }
 
 // Checks runs every check, in the order they are printed.

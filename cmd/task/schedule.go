@@ -29,7 +29,7 @@ func scheduleTypes() []string { return []string{"daily", "weekly", "monthly", "o
 
 func addScheduleFlags(cmd *cobra.Command, s *scheduleFlags) {
 	fl := cmd.Flags()
-	fl.StringVar(&s.Schedule, "schedule", "", "run the task on a schedule: daily, weekly, monthly or once")
+	fl.StringVar(&s.Schedule, "schedule", "", "run the task on a schedule of this `TYPE`: daily, weekly, monthly or once")
 	fl.StringVar(&s.At, "at", "", "the schedule's time of day, `HH:MM` (24-hour)")
 	fl.IntVar(&s.Weekday, "weekday", 0, "with --schedule weekly: the `day` of the week, 1 (Monday) to 7 (Sunday)")
 	fl.IntVar(&s.Day, "day", 0, "with --schedule monthly: the `day` of the month, 1 to 31")
