@@ -151,11 +151,11 @@ func Run(ctx context.Context, opts *Options) error {
 
 // checkFlags rejects flag combinations that cannot mean anything.
 func (opts *Options) checkFlags() (*output.Printer, error) {
-	if !opts.Wait && !opts.Sync && len(opts.given) > 0 {
-		return nil, cmdutil.UsageErrorf("%s only applies with --wait or --sync", opts.given[0])
-	}
 	if opts.Page != 0 && !opts.Sync {
 		return nil, cmdutil.UsageErrorf("--page only applies with --sync")
+	}
+	if !opts.Wait && !opts.Sync && len(opts.given) > 0 {
+		return nil, cmdutil.UsageErrorf("%s only applies with --wait or --sync", opts.given[0])
 	}
 	if opts.Page < 0 {
 		return nil, cmdutil.UsageErrorf("--page must be 1 or more, not %d", opts.Page)
