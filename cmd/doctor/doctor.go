@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-	"golang.org/x/net/http/httpproxy"
 
 	"github.com/coreclaw/coreclaw/internal/api"
 	"github.com/coreclaw/coreclaw/internal/cmdutil"
@@ -266,7 +265,8 @@ func statCheck(opts *Options, path string) Check {
 }
 
 // proxyCheck reports the proxy settings and whether the API goes through
-// a proxy, as net/http decides it (loopback addresses never do).
+// a proxy, decided as the client's transport decides it (loopback
+// addresses never do).
 func proxyCheck(lookup func(string) (string, bool), base string) Check {
 	c := Check{Name: "proxy", OK: true}
 	env := func(names ...string) (string, string) {
@@ -306,8 +306,7 @@ func proxyCheck(lookup func(string) (string, bool), base string) Check {
 		c.Detail = settings
 		return c
 	}
-	cfg := httpproxy.Config{HTTPSProxy: httpsVal, HTTPProxy: httpVal, NoProxy: noVal}
-	proxy, err := cfg.ProxyFunc()(u)
+	proxy, err := api.ProxyFromEnv(lookup)(u)
 	switch {
 	case err != nil:
 		c.OK = false

@@ -44,11 +44,11 @@ func (s *StartFlags) Record(cmd *cobra.Command) {
 // Check rejects flag combinations that cannot mean anything and returns
 // the printer for the results.
 func (s *StartFlags) Check(ios *iostreams.IOStreams) (*output.Printer, error) {
-	if !s.Wait && !s.Sync && len(s.given) > 0 {
-		return nil, cmdutil.UsageErrorf("%s only applies with --wait or --sync", s.given[0])
-	}
 	if s.Page != 0 && !s.Sync {
 		return nil, cmdutil.UsageErrorf("--page only applies with --sync")
+	}
+	if !s.Wait && !s.Sync && len(s.given) > 0 {
+		return nil, cmdutil.UsageErrorf("%s only applies with --wait or --sync", s.given[0])
 	}
 	if s.Page < 0 {
 		return nil, cmdutil.UsageErrorf("--page must be 1 or more, not %d", s.Page)
