@@ -79,23 +79,10 @@ func runList(ctx context.Context, opts *ListOptions) error {
 	if err != nil {
 		return err
 	}
-	rows := printer.Rows(ctx)
-	first := true
-	n, err := client.EachQueueItem(ctx, opts.Status, opts.Limit, func(raw json.RawMessage) error {
-		row, err := jsonobj.Parse(raw)
-		if err != nil {
-			return &api.ReplyError{Op: "GET /api/v2/run-queue/items", Err: err}
-		}
-		if first {
-			rows.Columns(itemColumns(row))
-			first = false
-		}
-		return rows.Row(row)
-	})
+	n, err := printer.Items(ctx, func(fn func(json.RawMessage) error) (int, error) {
+		return client.EachQueueItem(ctx, opts.Status, opts.Limit, fn)
+	}, itemRow)
 	if err != nil {
-		return err
-	}
-	if err := rows.Close(); err != nil {
 		return err
 	}
 	if n == 0 && printer.Format == output.Table {
@@ -104,16 +91,27 @@ func runList(ctx context.Context, opts *ListOptions) error {
 	return nil
 }
 
-// itemColumns puts queue_ref and queue_status first; the other fields of
-// an item are not documented, so they follow in the order they came.
-func itemColumns(first *jsonobj.Object) []string {
-	cols := []string{"queue_ref", "queue_status"}
-	for _, k := range first.Keys() {
-		if k != "queue_ref" && k != "queue_status" {
-			cols = append(cols, k)
-		}
+// itemRow is a queue item as sent; for the table, with queue_ref and
+// queue_status first (the other fields of an item are not documented, so
+// they follow in the order they came).
+func itemRow(raw json.RawMessage, table bool) (*jsonobj.Object, error) {
+	item, err := jsonobj.Parse(raw)
+	if err != nil {
+		return nil, &api.ReplyError{Op: "GET /api/v2/run-queue/items", Err: err}
 	}
-	return cols
+	if !table {
+		return item, nil
+	}
+	row := &jsonobj.Object{}
+	for _, k := range []string{"queue_ref", "queue_status"} {
+		v, ok := item.Get(k)
+		if !ok {
+			v = json.RawMessage(`""`)
+		}
+		row.Set(k, v)
+	}
+	row.Merge(item)
+	return row, nil
 }
 
 // action is activate or release.

@@ -113,36 +113,29 @@ func Run(ctx context.Context, opts *Options) error {
 		return err
 	}
 
-	// The table's columns are the keys of its rows, so that an empty
-	// table prints nothing.
-	table := printer.Format == output.Table
-	rows := printer.Rows(ctx)
-	n := 0
-	for _, w := range api.MonthWindows(since, until) {
-		max := 0
-		if opts.Limit > 0 {
-			if n >= opts.Limit {
-				break
+	n, err := printer.Items(ctx, func(fn func(json.RawMessage) error) (int, error) {
+		n := 0
+		for _, w := range api.MonthWindows(since, until) {
+			max := 0
+			if opts.Limit > 0 {
+				if n >= opts.Limit {
+					break
+				}
+				max = opts.Limit - n
 			}
-			max = opts.Limit - n
-		}
-		filter.Window = w
-		got, err := client.EachRun(ctx, filter, max, func(raw json.RawMessage) error {
-			row, err := runRow(raw, table)
+			filter.Window = w
+			got, err := client.EachRun(ctx, filter, max, fn)
+			n += got
 			if err != nil {
-				return err
+				return n, err
 			}
-			return rows.Row(row)
-		})
-		n += got
-		if err != nil {
-			return err
 		}
-	}
-	if err := rows.Close(); err != nil {
+		return n, nil
+	}, runRow)
+	if err != nil {
 		return err
 	}
-	if n == 0 && table {
+	if n == 0 && printer.Format == output.Table {
 		fmt.Fprintf(opts.IO.ErrOut, "no runs from %s to %s\n", since, until)
 	}
 	return nil

@@ -77,25 +77,13 @@ func runList(ctx context.Context, opts *ListOptions) error {
 	if err != nil {
 		return err
 	}
-	table := printer.Format == output.Table
-	rows := printer.Rows(ctx)
-	if table {
-		rows.Columns([]string{"slug", "title", "worker", "schedule", "runs"})
-	}
-	n, err := client.EachTask(ctx, filter, opts.Limit, func(raw json.RawMessage) error {
-		row, err := taskRow(raw, table)
-		if err != nil {
-			return err
-		}
-		return rows.Row(row)
-	})
+	n, err := printer.Items(ctx, func(fn func(json.RawMessage) error) (int, error) {
+		return client.EachTask(ctx, filter, opts.Limit, fn)
+	}, taskRow)
 	if err != nil {
 		return err
 	}
-	if err := rows.Close(); err != nil {
-		return err
-	}
-	if n == 0 && table {
+	if n == 0 && printer.Format == output.Table {
 		fmt.Fprintln(opts.IO.ErrOut, "no tasks")
 	}
 	return nil

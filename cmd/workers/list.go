@@ -106,25 +106,13 @@ func runList(ctx context.Context, opts *ListOptions) error {
 	if opts.Own {
 		each = client.EachOwnWorker
 	}
-	table := printer.Format == output.Table
-	rows := printer.Rows(ctx)
-	if table {
-		rows.Columns([]string{"worker", "title", "description"})
-	}
-	n, err := each(ctx, opts.Keyword, opts.Limit, func(raw json.RawMessage) error {
-		row, err := workerRow(raw, table)
-		if err != nil {
-			return err
-		}
-		return rows.Row(row)
-	})
+	n, err := printer.Items(ctx, func(fn func(json.RawMessage) error) (int, error) {
+		return each(ctx, opts.Keyword, opts.Limit, fn)
+	}, workerRow)
 	if err != nil {
 		return err
 	}
-	if err := rows.Close(); err != nil {
-		return err
-	}
-	if n == 0 && table {
+	if n == 0 && printer.Format == output.Table {
 		fmt.Fprintln(opts.IO.ErrOut, "no Workers found")
 	}
 	return nil
