@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -21,7 +22,13 @@ import (
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
 		"coreclaw": func() {
-			os.Exit(cmd.Main(build.Info{Version: "1.2.3", Commit: "0123456789abcdef0123", Date: "2026-11-30T00:00:00Z"}))
+			code := cmd.Main(build.Info{Version: "1.2.3", Commit: "0123456789abcdef0123", Date: "2026-11-30T00:00:00Z"})
+			// Background commands' exit codes are not visible to scripts;
+			// leave it where `bgcode` can read it.
+			if p := os.Getenv(scripttest.ExitFileEnv); p != "" {
+				_ = os.WriteFile(p, []byte(strconv.Itoa(code)), 0o644)
+			}
+			os.Exit(code)
 		},
 	})
 }
@@ -68,14 +75,15 @@ func setupScript(env *testscript.Env, spec *fakeapi.Spec) error {
 	scripttest.Attach(env, srv)
 	home := filepath.Join(env.WorkDir, ".home")
 	for k, v := range map[string]string{
-		"CORECLAW_BASE_URL":   srv.URL,
-		"CORECLAW_API_KEY":    srv.APIKey(),
-		"CORECLAW_CONFIG_DIR": filepath.Join(env.WorkDir, ".config", "coreclaw"),
-		"HOME":                home,
-		"XDG_CONFIG_HOME":     filepath.Join(home, ".config"),
-		"XDG_CACHE_HOME":      filepath.Join(home, ".cache"),
-		"FAKE_KEY":            srv.APIKey(),
-		"FAKE_URL":            srv.URL,
+		"CORECLAW_BASE_URL":    srv.URL,
+		"CORECLAW_API_KEY":     srv.APIKey(),
+		"CORECLAW_CONFIG_DIR":  filepath.Join(env.WorkDir, ".config", "coreclaw"),
+		"HOME":                 home,
+		"XDG_CONFIG_HOME":      filepath.Join(home, ".config"),
+		"XDG_CACHE_HOME":       filepath.Join(home, ".cache"),
+		"FAKE_KEY":             srv.APIKey(),
+		scripttest.ExitFileEnv: filepath.Join(env.WorkDir, ".exitcode"),
+		"FAKE_URL":             srv.URL,
 	} {
 		env.Setenv(k, v)
 	}

@@ -13,6 +13,7 @@ import (
 	"syscall"
 
 	"github.com/coreclaw/coreclaw/cmd/root"
+	"github.com/coreclaw/coreclaw/internal/api"
 	"github.com/coreclaw/coreclaw/internal/build"
 	"github.com/coreclaw/coreclaw/internal/cmdutil"
 	"github.com/coreclaw/coreclaw/internal/iostreams"
@@ -52,13 +53,12 @@ func Run(ctx context.Context, f *cmdutil.Factory, args []string) int {
 // commands and bad arguments (it has no error types for them).
 func isCobraUsageError(err error) bool {
 	var ee *cmdutil.ExitError
-	if errors.As(err, &ee) {
+	var apiErr *api.Error
+	if errors.As(err, &ee) || errors.As(err, &apiErr) {
 		return false
 	}
 	msg := err.Error()
-	return strings.HasPrefix(msg, "unknown command ") || strings.HasPrefix(msg, "unknown flag") ||
-		strings.HasPrefix(msg, "unknown shorthand flag") || strings.Contains(msg, "arg(s)") ||
-		strings.HasPrefix(msg, "invalid argument")
+	return strings.HasPrefix(msg, "unknown command ") || strings.HasPrefix(msg, "accepts ") && strings.Contains(msg, " arg(s)")
 }
 
 func printError(f *cmdutil.Factory, err error) {

@@ -30,7 +30,7 @@ func NewCmdTemplate(f *cmdutil.Factory) *cobra.Command {
 }
 
 func newCmdTemplate(f *cmdutil.Factory, runF func(context.Context, *TemplateOptions) error) *cobra.Command {
-	opts := &TemplateOptions{IO: f.IOStreams, APIClient: f.APIClient, Cache: schema.UserCache(f.Now)}
+	opts := &TemplateOptions{IO: f.IOStreams, APIClient: f.APIClient, Cache: schema.UserCache(f.LookupEnv, f.Now)}
 	cmd := &cobra.Command{
 		Use:   "template WORKER",
 		Short: "Print a starter input document for a Worker",

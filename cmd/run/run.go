@@ -49,7 +49,7 @@ type Options struct {
 
 // NewCmdRun builds the command; runF replaces the action in tests.
 func NewCmdRun(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
-	opts := &Options{IO: f.IOStreams, APIClient: f.APIClient, Now: f.Now, Sleep: f.Sleep, SchemaCache: schema.UserCache(f.Now)}
+	opts := &Options{IO: f.IOStreams, APIClient: f.APIClient, Now: f.Now, Sleep: f.Sleep, SchemaCache: schema.UserCache(f.LookupEnv, f.Now)}
 	cmd := &cobra.Command{
 		Use:   "run WORKER [flags]",
 		Short: "Start a Worker run",
@@ -211,6 +211,9 @@ func (opts *Options) warn(msg string) {
 
 // checkFlags rejects flag combinations that cannot mean anything.
 func (opts *Options) checkFlags() (*output.Printer, error) {
+	if opts.Page != 0 && !opts.Sync {
+		return nil, cmdutil.UsageErrorf("--page only applies with --sync")
+	}
 	given := opts.given
 	if opts.DryRun {
 		// A dry run prints its request in the -o format.
@@ -221,9 +224,6 @@ func (opts *Options) checkFlags() (*output.Printer, error) {
 	}
 	if !opts.Wait && !opts.Sync && len(given) > 0 {
 		return nil, cmdutil.UsageErrorf("%s only applies with --wait or --sync", given[0])
-	}
-	if opts.Page != 0 && !opts.Sync {
-		return nil, cmdutil.UsageErrorf("--page only applies with --sync")
 	}
 	if opts.Page < 0 {
 		return nil, cmdutil.UsageErrorf("--page must be 1 or more, not %d", opts.Page)

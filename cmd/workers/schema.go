@@ -34,7 +34,7 @@ func NewCmdSchema(f *cmdutil.Factory) *cobra.Command {
 }
 
 func newCmdSchema(f *cmdutil.Factory, runF func(context.Context, *SchemaOptions) error) *cobra.Command {
-	opts := &SchemaOptions{IO: f.IOStreams, APIClient: f.APIClient, Cache: schema.UserCache(f.Now)}
+	opts := &SchemaOptions{IO: f.IOStreams, APIClient: f.APIClient, Cache: schema.UserCache(f.LookupEnv, f.Now)}
 	cmd := &cobra.Command{
 		Use:   "schema WORKER",
 		Short: "Print the input fields a Worker takes",

@@ -38,6 +38,9 @@ type Factory struct {
 	Sleep func(ctx context.Context, d time.Duration) error
 	// Transport overrides the HTTP transport (tests); nil uses the default.
 	Transport api.Transport
+	// Timeouts overrides the per-phase HTTP timeouts (tests); zero uses
+	// the defaults.
+	Timeouts api.Timeouts
 
 	Config    func() (*config.Config, error)
 	APIClient func() (*api.Client, error)
@@ -84,6 +87,7 @@ func (f *Factory) newClient() (*api.Client, error) {
 		APIKey:    key,
 		UserAgent: f.Build.UserAgent(),
 		Transport: f.Transport,
+		Timeouts:  f.Timeouts,
 		Now:       f.Now,
 		Sleep:     f.Sleep,
 		Notify: func(msg string) {

@@ -35,6 +35,12 @@ type Fault struct {
 	used, seen int
 }
 
+// delayOnly reports a fault that only slows the reply down: after the delay
+// the request is carried out as usual.
+func (f *Fault) delayOnly() bool {
+	return f.Delay > 0 && !f.Drop && !f.HTML && !f.Truncate && f.SlowBody == 0 && f.Status == 0 && f.Code == 0
+}
+
 // AddFault installs a fault. Faults are tried in the order added.
 func (s *Server) AddFault(f Fault) {
 	s.mu.Lock()

@@ -233,6 +233,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 
 	fault := s.takeFault(r)
+	if fault != nil && fault.delayOnly() {
+		select {
+		case <-time.After(fault.Delay):
+		case <-r.Context().Done():
+		}
+		fault = nil
+	}
 	if fault != nil && !fault.AfterHandling {
 		s.applyFault(w, r, fault, nil)
 		return

@@ -316,8 +316,8 @@ func isSpace(b byte) bool { return b == ' ' || b == '\t' || b == '\n' || b == '\
 // position turns a 1-based byte offset as json.SyntaxError reports it into
 // a 1-based line and column (in characters).
 func position(data []byte, offset int) (int, int) {
-	if offset > len(data) {
-		offset = len(data)
+	if offset > len(data)+1 {
+		offset = len(data) + 1
 	}
 	if offset < 1 {
 		offset = 1

@@ -30,7 +30,7 @@ type IOStreams struct {
 
 // Env is the part of the environment that affects terminal behaviour.
 type Env struct {
-	NoColor       bool // NO_COLOR set to any value
+	NoColor       bool // NO_COLOR set to any non-empty value
 	ClicolorForce bool // CLICOLOR_FORCE set to a non-zero value
 	ForceTTY      bool // CORECLAW_FORCE_TTY set to a non-zero value
 }
@@ -38,7 +38,8 @@ type Env struct {
 // EnvFrom reads Env through lookup (normally os.LookupEnv).
 func EnvFrom(lookup func(string) (string, bool)) Env {
 	var e Env
-	if _, ok := lookup("NO_COLOR"); ok {
+	// no-color.org: present and not empty, whatever the value.
+	if v, ok := lookup("NO_COLOR"); ok && v != "" {
 		e.NoColor = true
 	}
 	if v, ok := lookup("CLICOLOR_FORCE"); ok && v != "" && v != "0" {

@@ -30,10 +30,11 @@ func AddFlags(cmd *cobra.Command, f *Flags) {
 // Printer prints a command's data in the chosen format. Build it with
 // Flags.Printer, which checks the flags.
 type Printer struct {
-	Format Format
-	jq     *JQ
-	out    io.Writer
-	color  *iostreams.ColorScheme
+	Format   Format
+	jq       *JQ
+	out      io.Writer
+	color    *iostreams.ColorScheme
+	terminal bool
 }
 
 // Printer resolves the flags: the format (table on a terminal, JSON
@@ -43,7 +44,7 @@ func (f Flags) Printer(ios *iostreams.IOStreams) (*Printer, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &Printer{Format: format, out: ios.Out, color: ios.Stdout()}
+	p := &Printer{Format: format, out: ios.Out, color: ios.Stdout(), terminal: ios.IsStdoutTTY()}
 	if f.JQ != "" {
 		if f.Output != "" && format != JSON {
 			return nil, fmt.Errorf("--jq works on JSON output: drop -o %s or use -o json", f.Output)
@@ -68,7 +69,7 @@ func (p *Printer) Value(ctx context.Context, v any) error {
 		}
 		return p.jq.Write(ctx, p.out, raw)
 	}
-	return WriteValueColor(p.out, p.Format, v, p.color)
+	return writeValue(p.out, p.Format, v, RowOptions{Color: p.color, Sanitize: p.terminal})
 }
 
 // Rows returns a writer for a stream of objects. With --jq the rows are
@@ -77,7 +78,7 @@ func (p *Printer) Rows(ctx context.Context) RowWriter {
 	if p.jq != nil {
 		return &jqRows{ctx: ctx, jq: p.jq, out: p.out}
 	}
-	return NewRowWriter(p.out, p.Format, RowOptions{Color: p.color})
+	return NewRowWriter(p.out, p.Format, RowOptions{Color: p.color, Sanitize: p.terminal})
 }
 
 // jqRows collects rows into a JSON array for the filter.

@@ -7,7 +7,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"unicode/utf8"
+
+	"github.com/mattn/go-runewidth"
 
 	"github.com/coreclaw/coreclaw/internal/iostreams"
 	"github.com/coreclaw/coreclaw/internal/jsonobj"
@@ -29,6 +30,9 @@ type RowOptions struct {
 	Color *iostreams.ColorScheme
 	// MaxCellWidth truncates table cells; 0 means 48.
 	MaxCellWidth int
+	// Sanitize strips terminal control characters from csv cells: stdout
+	// is a terminal, and server data must not drive it.
+	Sanitize bool
 }
 
 // NewRowWriter returns the writer for a format.
@@ -37,7 +41,7 @@ func NewRowWriter(w io.Writer, f Format, opts RowOptions) RowWriter {
 	case JSONL:
 		return &jsonlRows{w: w}
 	case CSV:
-		return &csvRows{w: csv.NewWriter(w)}
+		return &csvRows{w: csv.NewWriter(w), sanitize: opts.Sanitize}
 	case Table:
 		if opts.MaxCellWidth == 0 {
 			opts.MaxCellWidth = 48
@@ -99,9 +103,10 @@ func (j *jsonlRows) Close() error { return nil }
 
 // csvRows writes a header row, then one record per row, in column order.
 type csvRows struct {
-	w       *csv.Writer
-	cols    []string
-	started bool
+	w        *csv.Writer
+	cols     []string
+	started  bool
+	sanitize bool
 }
 
 func (c *csvRows) Columns(cols []string) { c.cols = cols }
@@ -128,6 +133,9 @@ func (c *csvRows) Row(row *jsonobj.Object) error {
 	for i, col := range c.cols {
 		if v, ok := row.Get(col); ok {
 			rec[i] = Cell(v)
+			if c.sanitize {
+				rec[i] = iostreams.Sanitize(rec[i])
+			}
 		}
 	}
 	if err := c.w.Write(rec); err != nil {
@@ -185,24 +193,31 @@ func (t *tableRows) Close() error {
 func WriteTable(w io.Writer, head []string, rows [][]string, cs *iostreams.ColorScheme) error {
 	widths := make([]int, len(head))
 	for i, h := range head {
-		widths[i] = utf8.RuneCountInString(h)
+		widths[i] = runewidth.StringWidth(h)
 	}
 	for _, r := range rows {
 		for i, c := range r {
-			if n := utf8.RuneCountInString(c); i < len(widths) && n > widths[i] {
+			if n := runewidth.StringWidth(c); i < len(widths) && n > widths[i] {
 				widths[i] = n
 			}
 		}
 	}
 	var buf bytes.Buffer
 	line := func(cells []string, paint func(string) string) {
-		for i, c := range cells {
+		// Cells after the last non-empty one are left out, so that no line
+		// ends in spaces.
+		last := len(cells) - 1
+		for last >= 0 && cells[last] == "" {
+			last--
+		}
+		for i := 0; i <= last; i++ {
+			c := cells[i]
 			if i > 0 {
 				buf.WriteString("  ")
 			}
 			pad := ""
-			if i < len(cells)-1 {
-				pad = strings.Repeat(" ", widths[i]-utf8.RuneCountInString(c))
+			if i < last {
+				pad = strings.Repeat(" ", widths[i]-runewidth.StringWidth(c))
 			}
 			if paint != nil {
 				c = paint(c)
@@ -251,9 +266,8 @@ func Cell(raw json.RawMessage) string {
 func tableCell(s string, max int) string {
 	s = strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ", "\t", " ").Replace(s)
 	s = iostreams.Sanitize(s)
-	if utf8.RuneCountInString(s) > max {
-		r := []rune(s)
-		s = string(r[:max-1]) + "…"
+	if runewidth.StringWidth(s) > max {
+		s = runewidth.Truncate(s, max, "…")
 	}
 	return s
 }

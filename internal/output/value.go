@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/mattn/go-runewidth"
+
 	"github.com/coreclaw/coreclaw/internal/iostreams"
 	"github.com/coreclaw/coreclaw/internal/jsonobj"
 )
@@ -32,11 +34,12 @@ func Marshal(v any) ([]byte, error) {
 // pretty-printed, jsonl on one line, csv as a header and one record, table
 // as field/value lines.
 func WriteValue(w io.Writer, f Format, v any) error {
-	return WriteValueColor(w, f, v, nil)
+	return writeValue(w, f, v, RowOptions{})
 }
 
-// WriteValueColor is WriteValue with a colour scheme for the table.
-func WriteValueColor(w io.Writer, f Format, v any, cs *iostreams.ColorScheme) error {
+// writeValue is WriteValue with the options of a terminal: a colour scheme
+// for the table, control characters stripped from csv.
+func writeValue(w io.Writer, f Format, v any, opts RowOptions) error {
 	raw, err := Marshal(v)
 	if err != nil {
 		return fmt.Errorf("encoding output: %w", err)
@@ -52,7 +55,7 @@ func WriteValueColor(w io.Writer, f Format, v any, cs *iostreams.ColorScheme) er
 			return WriteValue(w, JSON, v)
 		}
 		if f == CSV {
-			rw := NewRowWriter(w, CSV, RowOptions{})
+			rw := NewRowWriter(w, CSV, opts)
 			rw.Columns(obj.Keys())
 			if err := rw.Row(obj); err != nil {
 				return err
@@ -63,7 +66,7 @@ func WriteValueColor(w io.Writer, f Format, v any, cs *iostreams.ColorScheme) er
 		for _, m := range obj.Members() {
 			rows = append(rows, []string{tableCell(m.Key, 48), tableCell(Cell(m.Value), 96)})
 		}
-		return writeFieldTable(w, rows, cs)
+		return writeFieldTable(w, rows, opts.Color)
 	default:
 		var buf bytes.Buffer
 		if err := json.Indent(&buf, raw, "", "  "); err != nil {
@@ -79,14 +82,14 @@ func WriteValueColor(w io.Writer, f Format, v any, cs *iostreams.ColorScheme) er
 func writeFieldTable(w io.Writer, rows [][]string, cs *iostreams.ColorScheme) error {
 	width := 0
 	for _, r := range rows {
-		if n := len([]rune(r[0])); n > width {
+		if n := runewidth.StringWidth(r[0]); n > width {
 			width = n
 		}
 	}
 	var buf bytes.Buffer
 	for _, r := range rows {
 		key := r[0] + ":"
-		pad := width + 1 - len([]rune(key))
+		pad := width + 1 - runewidth.StringWidth(key)
 		if cs != nil {
 			key = cs.Bold(key)
 		}

@@ -299,14 +299,15 @@ func printPage(w output.RowWriter, opts runresults.Options, p *api.ResultPage) e
 // Summary is the one-line report of a finished run: status, results,
 // duration, usage.
 func Summary(cs *iostreams.ColorScheme, run *api.Run) string {
-	icon, status := cs.WarningIcon(), cs.Yellow(string(run.Status))
+	plain := iostreams.Sanitize(string(run.Status))
+	icon, status := cs.WarningIcon(), cs.Yellow(plain)
 	switch {
 	case run.Status == api.StatusSucceeded:
-		icon, status = cs.SuccessIcon(), cs.Green(string(run.Status))
+		icon, status = cs.SuccessIcon(), cs.Green(plain)
 	case run.Status == api.StatusFailed:
-		icon, status = cs.FailureIcon(), cs.Red(string(run.Status))
+		icon, status = cs.FailureIcon(), cs.Red(plain)
 	}
-	s := fmt.Sprintf("%s run %s %s · %s", icon, run.Slug, iostreams.Sanitize(status), plural(int64(run.Results), "result"))
+	s := fmt.Sprintf("%s run %s %s · %s", icon, iostreams.Sanitize(run.Slug), status, plural(int64(run.Results), "result"))
 	if d := runDuration(run); d > 0 {
 		s += " · " + d.String()
 	}

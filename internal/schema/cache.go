@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"runtime"
 	"time"
 
 	"github.com/coreclaw/coreclaw/internal/api"
@@ -27,14 +28,55 @@ type Cache struct {
 	Now func() time.Time
 }
 
-// UserCache is the cache under the user cache directory
-// (`os.UserCacheDir()/coreclaw/input-schemas`), or nil when there is none.
-func UserCache(now func() time.Time) *Cache {
-	dir, err := os.UserCacheDir()
-	if err != nil || dir == "" {
+// EnvCacheDir overrides where coreclaw keeps cached data.
+const EnvCacheDir = "CORECLAW_CACHE_DIR"
+
+// UserCache is the schema cache: `$CORECLAW_CACHE_DIR/input-schemas`, else
+// `<user cache dir>/coreclaw/input-schemas`; nil when there is neither.
+// The environment is read through lookup (the factory's), never directly,
+// so that tests and embedders decide where it goes.
+func UserCache(lookup func(string) (string, bool), now func() time.Time) *Cache {
+	if dir, ok := lookup(EnvCacheDir); ok && dir != "" {
+		return &Cache{Dir: filepath.Join(dir, "input-schemas"), TTL: DefaultTTL, Now: now}
+	}
+	base := userCacheDir(runtime.GOOS, lookup)
+	if base == "" {
 		return nil
 	}
-	return &Cache{Dir: filepath.Join(dir, "coreclaw", "input-schemas"), TTL: DefaultTTL, Now: now}
+	return &Cache{Dir: filepath.Join(base, "coreclaw", "input-schemas"), TTL: DefaultTTL, Now: now}
+}
+
+// userCacheDir is os.UserCacheDir with the environment read through
+// lookup; "" when it cannot be told.
+func userCacheDir(goos string, lookup func(string) (string, bool)) string {
+	get := func(k string) string { v, _ := lookup(k); return v }
+	absolute := func(p string) string {
+		if p == "" || !filepath.IsAbs(p) {
+			return ""
+		}
+		return p
+	}
+	switch goos {
+	case "windows":
+		return absolute(get("LocalAppData"))
+	case "darwin", "ios":
+		if home := absolute(get("HOME")); home != "" {
+			return filepath.Join(home, "Library", "Caches")
+		}
+		return ""
+	case "plan9":
+		if home := absolute(get("home")); home != "" {
+			return filepath.Join(home, "lib", "cache")
+		}
+		return ""
+	}
+	if dir := absolute(get("XDG_CACHE_HOME")); dir != "" {
+		return dir
+	}
+	if home := absolute(get("HOME")); home != "" {
+		return filepath.Join(home, ".cache")
+	}
+	return ""
 }
 
 // cacheEntry is the file's content; base URL and Worker are repeated so

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -212,5 +213,43 @@ func TestSourceCaches(t *testing.T) {
 	}
 	if *m != 2 {
 		t.Errorf("a failure was cached: fetched %d times, want 2", *m)
+	}
+}
+
+func TestUserCacheDir(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("the cases use Unix absolute paths")
+	}
+	env := func(kv ...string) func(string) (string, bool) {
+		m := map[string]string{}
+		for i := 0; i < len(kv); i += 2 {
+			m[kv[i]] = kv[i+1]
+		}
+		return func(k string) (string, bool) { v, ok := m[k]; return v, ok }
+	}
+	tests := []struct {
+		goos   string
+		lookup func(string) (string, bool)
+		want   string
+	}{
+		{"linux", env("XDG_CACHE_HOME", "/x/cache", "HOME", "/home/u"), "/x/cache"},
+		{"linux", env("XDG_CACHE_HOME", "relative", "HOME", "/home/u"), "/home/u/.cache"},
+		{"linux", env("HOME", "/home/u"), "/home/u/.cache"},
+		{"linux", env(), ""},
+		{"darwin", env("HOME", "/Users/u", "XDG_CACHE_HOME", "/x"), "/Users/u/Library/Caches"},
+		{"windows", env("LocalAppData", "/c/Users/u/AppData/Local"), "/c/Users/u/AppData/Local"},
+		{"windows", env("HOME", "/home/u"), ""},
+	}
+	for _, tt := range tests {
+		if got := userCacheDir(tt.goos, tt.lookup); got != filepath.FromSlash(tt.want) {
+			t.Errorf("%s: userCacheDir = %q, want %q", tt.goos, got, tt.want)
+		}
+	}
+	now := time.Now
+	if c := UserCache(env("CORECLAW_CACHE_DIR", "/c", "XDG_CACHE_HOME", "/x", "HOME", "/h"), now); c == nil || c.Dir != filepath.FromSlash("/c/input-schemas") {
+		t.Errorf("CORECLAW_CACHE_DIR: %+v", c)
+	}
+	if c := UserCache(env(), now); c != nil {
+		t.Errorf("no environment: %+v, want no cache", c)
 	}
 }

@@ -295,20 +295,24 @@ func cmdCode(ts *testscript.TestScript, neg bool, args []string) {
 	}
 }
 
-// cmdBgCode checks the exit code of the script's one background command,
-// after `wait`.
+// ExitFileEnv names the file where the test binary, acting as coreclaw,
+// leaves its exit code.
+const ExitFileEnv = "SCRIPTTEST_EXIT_FILE"
+
+// cmdBgCode checks the exit code of the last coreclaw that ended, for a
+// background command after `wait`: bgcode 130.
 func cmdBgCode(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) != 1 {
 		ts.Fatalf("usage: bgcode N (after wait)")
 	}
 	want, err := strconv.Atoi(args[0])
 	ts.Check(err)
-	cmds := ts.BackgroundCmds()
-	if len(cmds) != 1 || cmds[0].ProcessState == nil {
-		ts.Fatalf("bgcode needs exactly one finished background command")
-	}
-	if got := cmds[0].ProcessState.ExitCode(); got != want {
-		ts.Fatalf("background command exited with %d, want %d", got, want)
+	raw, err := os.ReadFile(ts.Getenv(ExitFileEnv))
+	ts.Check(err)
+	got, err := strconv.Atoi(strings.TrimSpace(string(raw)))
+	ts.Check(err)
+	if got != want {
+		ts.Fatalf("coreclaw exited with %d, want %d", got, want)
 	}
 }
 

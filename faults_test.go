@@ -1,0 +1,242 @@
+package main
+
+import (
+	"context"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/coreclaw/coreclaw/cmd"
+	"github.com/coreclaw/coreclaw/internal/api"
+	"github.com/coreclaw/coreclaw/internal/build"
+	"github.com/coreclaw/coreclaw/internal/cmdutil"
+	"github.com/coreclaw/coreclaw/internal/fakeapi"
+	"github.com/coreclaw/coreclaw/internal/iostreams"
+)
+
+// fakeClock is a clock that only moves when something sleeps on it, so that
+// retry budgets and wait windows play out at once.
+type fakeClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *fakeClock) Sleep(ctx context.Context, d time.Duration) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+	return nil
+}
+
+// inProcess runs one coreclaw command line in this process against srv and
+// returns the exit code, stdout and stderr.
+func inProcess(t *testing.T, srv *fakeapi.Server, args ...string) (int, string, string) {
+	t.Helper()
+	ios, _, stdout, stderr := iostreams.Test()
+	f := cmdutil.New(build.Info{Version: "1.2.3", Commit: "test", Date: "today"}, ios)
+	env := map[string]string{
+		"CORECLAW_BASE_URL":   srv.URL,
+		"CORECLAW_API_KEY":    srv.APIKey(),
+		"CORECLAW_CONFIG_DIR": filepath.Join(t.TempDir(), "config"),
+	}
+	f.LookupEnv = func(k string) (string, bool) { v, ok := env[k]; return v, ok }
+	clock := &fakeClock{t: time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)}
+	f.Now, f.Sleep = clock.Now, clock.Sleep
+	f.Timeouts = api.Timeouts{Connect: time.Second, TLS: time.Second, Header: 150 * time.Millisecond,
+		SyncHeader: 150 * time.Millisecond, Idle: 150 * time.Millisecond}
+	code := cmd.Run(context.Background(), f, args)
+	return code, stdout.String(), stderr.String()
+}
+
+// errorLine is the "error: ..." line of stderr, or "".
+func errorLine(stderr string) string {
+	for _, l := range strings.Split(stderr, "\n") {
+		if strings.HasPrefix(l, "error: ") {
+			return l
+		}
+	}
+	return ""
+}
+
+// commandKind is one kind of command the fault matrix exercises: which
+// endpoint it hits that the fault spoils, and how to run it.
+type commandKind struct {
+	name   string
+	method string
+	path   string // path.Match pattern of the spoiled endpoint
+	// args builds the command line; slug is an existing finished run.
+	args func(slug string) []string
+}
+
+func commandKinds() []commandKind {
+	return []commandKind{
+		{"start", "POST", "/api/v2/workers/*/runs", func(string) []string { return []string{"run", "fake/instant"} }},
+		{"wait", "GET", "/api/v2/worker-runs/*", func(s string) []string { return []string{"wait", s, "--no-results"} }},
+		{"results", "GET", "/api/v2/worker-runs/*/result", func(s string) []string { return []string{"wait", s, "-o", "jsonl"} }},
+	}
+}
+
+// outcome is what a cell of the matrix expects.
+type outcome struct {
+	code  int
+	err   string // regexp for the error line; "" means no error line
+	calls int    // requests to the spoiled endpoint
+	runs  int    // runs that exist afterwards (start only; -1 to skip)
+}
+
+func TestFaultMatrix(t *testing.T) {
+	spec := loadSpec(t)
+	ok := outcome{code: 0, calls: 2, runs: -1}
+	faults := []struct {
+		name  string
+		fault fakeapi.Fault
+		want  map[string]outcome
+	}{
+		{"429 once", fakeapi.Fault{Status: 429, Code: 13000, RetryAfter: "1", Times: 1}, map[string]outcome{
+			"start": {code: 0, calls: 2, runs: 1}, "wait": ok, "results": ok}},
+		{"500 before handling", fakeapi.Fault{Status: 500, Code: 10000, Times: 1}, map[string]outcome{
+			"start": {code: 1, err: `^error: internal server error \(HTTP 500, code 10000, request req-\d+\)$`, calls: 1, runs: 0},
+			"wait":  ok, "results": ok}},
+		{"500 after handling", fakeapi.Fault{Status: 500, Code: 10000, Times: 1, AfterHandling: true}, map[string]outcome{
+			"start": {code: 1, err: `^error: internal server error \(HTTP 500, code 10000, request req-\d+\)$`, calls: 1, runs: 1},
+			"wait":  ok, "results": ok}},
+		{"html 502", fakeapi.Fault{HTML: true, Status: 502, Times: 1}, map[string]outcome{
+			"start": {code: 1, err: `^error: unexpected reply from the API \(HTTP 502 Bad Gateway\): "<html>`, calls: 1, runs: 0},
+			"wait":  ok, "results": ok}},
+		{"dropped before handling", fakeapi.Fault{Drop: true, Times: 1}, map[string]outcome{
+			"start": {code: 1, err: `^error: cannot reach the API: POST http://127\.0\.0\.1:\d+/api/v2/workers/fake~instant/runs: EOF; the run may have started$`, calls: 1, runs: 0},
+			"wait":  ok, "results": ok}},
+		{"dropped after handling", fakeapi.Fault{Drop: true, Times: 1, AfterHandling: true}, map[string]outcome{
+			"start": {code: 1, err: `; the run may have started$`, calls: 1, runs: 1},
+			"wait":  ok, "results": ok}},
+		{"truncated body", fakeapi.Fault{Truncate: true, Times: 1, AfterHandling: true}, map[string]outcome{
+			"start": {code: 1, err: `unexpected EOF; the run may have started$`, calls: 1, runs: 1},
+			"wait":  ok, "results": ok}},
+		{"200 with code 14000", fakeapi.Fault{Status: 200, Code: 14000, Times: 1}, map[string]outcome{
+			"start": {code: 1, err: `^error: database error \(HTTP 200, code 14000, request req-\d+\)$`, calls: 1, runs: 0},
+			"wait":  ok, "results": ok}},
+		{"200 with code 11000", fakeapi.Fault{Status: 200, Code: 11000, Times: 1}, map[string]outcome{
+			"start":   {code: 1, err: `^error: invalid argument \(HTTP 200, code 11000, request req-\d+\)$`, calls: 1, runs: 0},
+			"wait":    {code: 1, err: `^error: invalid argument \(HTTP 200, code 11000, request req-\d+\)$`, calls: 1, runs: -1},
+			"results": {code: 1, err: `^error: reading the results of run \w+: invalid argument \(HTTP 200, code 11000, request req-\d+\)$`, calls: 1, runs: -1}}},
+		{"slow headers", fakeapi.Fault{Delay: 400 * time.Millisecond, Times: 1}, map[string]outcome{
+			"start": {code: 1, err: `no reply within 150ms; the run may have started$`, calls: 1, runs: -1},
+			"wait":  ok, "results": ok}},
+		{"slow body", fakeapi.Fault{SlowBody: 400 * time.Millisecond, Times: 1, AfterHandling: true}, map[string]outcome{
+			"start": {code: 1, err: `reply stalled for 150ms; the run may have started$`, calls: 1, runs: 1},
+			"wait":  ok, "results": ok}},
+		{"401", fakeapi.Fault{Status: 401, Code: 12002, Times: 1}, map[string]outcome{
+			"start":   {code: 4, err: `^error: invalid token \(HTTP 401, code 12002, request req-\d+\)$`, calls: 1, runs: 0},
+			"wait":    {code: 4, err: `^error: invalid token \(HTTP 401, code 12002, request req-\d+\)$`, calls: 1, runs: -1},
+			"results": {code: 4, err: `^error: reading the results of run \w+: invalid token`, calls: 1, runs: -1}}},
+	}
+	for _, fc := range faults {
+		for _, kind := range commandKinds() {
+			want, ok := fc.want[kind.name]
+			if !ok {
+				t.Fatalf("%s: no expectation for %s", fc.name, kind.name)
+			}
+			t.Run(fc.name+"/"+kind.name, func(t *testing.T) {
+				t.Parallel()
+				srv, err := fakeapi.Start(fakeapi.Options{Spec: spec})
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer srv.Close()
+				slug, err := srv.AddRun("fake/succeeds", "succeeded", 3)
+				if err != nil {
+					t.Fatal(err)
+				}
+				runsBefore := srv.RunsCreated()
+				srv.ResetRequests()
+				f := fc.fault
+				f.Method, f.Path = kind.method, kind.path
+				srv.AddFault(f)
+
+				code, stdout, stderr := inProcess(t, srv, kind.args(slug)...)
+				if code != want.code {
+					t.Errorf("exit code %d, want %d\nstderr:\n%s", code, want.code, stderr)
+				}
+				line := errorLine(stderr)
+				switch {
+				case want.err == "" && line != "":
+					t.Errorf("unexpected error line %q", line)
+				case want.err != "" && !regexp.MustCompile(want.err).MatchString(line):
+					t.Errorf("error line %q does not match %q\nstderr:\n%s", line, want.err, stderr)
+				}
+				if n := countCalls(srv, kind.method, kind.path); n != want.calls {
+					t.Errorf("%d requests to %s %s, want %d", n, kind.method, kind.path, want.calls)
+				}
+				created := srv.RunsCreated() - runsBefore
+				if want.runs >= 0 && created != want.runs {
+					t.Errorf("%d runs created, want %d", created, want.runs)
+				}
+				if created > 1 {
+					t.Errorf("%d runs created: a start was carried out twice", created)
+				}
+				if want.code == 0 && kind.name == "results" {
+					if got := strings.Count(stdout, "\n"); got != 3 {
+						t.Errorf("%d rows printed, want 3:\n%s", got, stdout)
+					}
+				}
+				if strings.Contains(stdout+stderr, srv.APIKey()) {
+					t.Errorf("the API key was printed")
+				}
+				if v := srv.Violations(); len(v) > 0 {
+					t.Errorf("spec violations: %v", v)
+				}
+			})
+		}
+	}
+}
+
+func countCalls(srv *fakeapi.Server, method, pattern string) int {
+	re := regexp.MustCompile("^" + strings.ReplaceAll(regexp.QuoteMeta(pattern), `\*`, `[^/]+`) + "$")
+	n := 0
+	for _, r := range srv.Requests() {
+		if r.Method == method && re.MatchString(r.Path) {
+			n++
+		}
+	}
+	return n
+}
+
+// TestStartGivesUpOnPersistentRateLimit: 429 proves no run was created, so a
+// start is retried, but only within the attempt limit.
+func TestStartGivesUpOnPersistentRateLimit(t *testing.T) {
+	srv, err := fakeapi.Start(fakeapi.Options{Spec: loadSpec(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	srv.AddFault(fakeapi.Fault{Method: "POST", Path: "/api/v2/workers/*/runs", Status: 429, Code: 13000})
+	code, stdout, stderr := inProcess(t, srv, "run", "fake/instant")
+	if code != 1 || stdout != "" {
+		t.Fatalf("code %d, stdout %q", code, stdout)
+	}
+	// req-1 is the read of the input schema; req-2 to req-6 the five starts.
+	if got, want := errorLine(stderr), `error: too many requests (HTTP 429, code 13000, request req-6)`; got != want {
+		t.Errorf("error line %q, want %q", got, want)
+	}
+	if n := strings.Count(stderr, "notice: retrying POST /api/v2/workers/fake~instant/runs"); n != 4 {
+		t.Errorf("%d retry notices, want 4:\n%s", n, stderr)
+	}
+	if n := countCalls(srv, "POST", "/api/v2/workers/*/runs"); n != 5 {
+		t.Errorf("%d starts sent, want 5", n)
+	}
+	if n := srv.RunsCreated(); n != 0 {
+		t.Errorf("%d runs created, want 0", n)
+	}
+}
