@@ -132,8 +132,8 @@ func dataRow(f *schema.Field) *jsonobj.Object {
 	row.Set("required", boolJSON(f.Required))
 	row.Set("default", orNull(f.Default))
 	enum := json.RawMessage("null")
-	if f.Enum != nil {
-		enum = json.RawMessage("[" + string(joinRaw(f.Enum, ",")) + "]")
+	if allowed := f.Allowed(); allowed != nil {
+		enum = json.RawMessage("[" + string(joinRaw(allowed, ",")) + "]")
 	}
 	row.Set("enum", enum)
 	row.Set("minimum", orNull(f.Minimum))
@@ -169,9 +169,9 @@ func tableRow(f *schema.Field) *jsonobj.Object {
 // allowed sums up a field's allowed values: "en, de, fr", "1 to 500",
 // "1 or more", "up to 500".
 func allowed(f *schema.Field) string {
-	if f.Enum != nil {
-		parts := make([]string, len(f.Enum))
-		for i, e := range f.Enum {
+	if allowed := f.Allowed(); allowed != nil {
+		parts := make([]string, len(allowed))
+		for i, e := range allowed {
 			parts[i] = output.Cell(e)
 		}
 		return strings.Join(parts, ", ")

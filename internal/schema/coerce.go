@@ -16,7 +16,9 @@ import (
 //   - boolean: true or false, in any case;
 //   - array: a JSON array as is ("[1,2]"), otherwise the value split on
 //     commas, each item trimmed and converted to the declared item type
-//     ("coffee, tea" → ["coffee","tea"]; "" → []);
+//     ("coffee, tea" → ["coffee","tea"]; "" → []); when the Worker's
+//     default shows items as one-key objects ([{"url": ...}]), each item
+//     is wrapped the same way ("a,b" → [{"url":"a"},{"url":"b"}]);
 //   - object: a JSON object as is.
 //
 // A field whose declared types include string, a field the schema does not
@@ -37,9 +39,33 @@ func (s *Schema) Coerce(custom *jsonobj.Object, fromString map[string]bool) {
 			continue
 		}
 		if v, ok := convert(str, f.Types, f.ItemTypes); ok {
+			if f.ItemKey != "" && !strings.HasPrefix(strings.TrimSpace(str), "[") {
+				v = wrapItems(v, f.ItemKey)
+			}
 			custom.Set(m.Key, v)
 		}
 	}
+}
+
+// wrapItems turns ["a","b"] into [{"key":"a"},{"key":"b"}], the shape the
+// Worker's default shows for its list items.
+func wrapItems(list json.RawMessage, key string) json.RawMessage {
+	var items []json.RawMessage
+	if json.Unmarshal(list, &items) != nil {
+		return list
+	}
+	var buf bytes.Buffer
+	buf.WriteByte('[')
+	for i, it := range items {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		o := &jsonobj.Object{}
+		o.Set(key, it)
+		o.WriteTo(&buf)
+	}
+	buf.WriteByte(']')
+	return buf.Bytes()
 }
 
 // convert turns a string into the first declared type it fits. It

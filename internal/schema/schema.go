@@ -50,16 +50,31 @@ type Field struct {
 	Types []string
 	// ItemTypes are the declared types of an array's items.
 	ItemTypes []string
+	// ItemKey is set when the Worker's default shows list items as
+	// one-key objects ({"url": ...}): -p values are wrapped that way.
+	ItemKey string
 	// Required: the field must be present. A required field with a
 	// default is not reported missing (the platform can use the default).
 	Required bool
 	Default  json.RawMessage // nil when there is none
+	// Enum are the allowed values; ItemEnum those of each item of a list
+	// (a checkbox editor's options, items.enum).
 	Enum     []json.RawMessage
+	ItemEnum []json.RawMessage
 	Minimum  json.RawMessage // a JSON number, nil when not declared
 	Maximum  json.RawMessage
 	// Problem says why part of the field cannot be checked (an unknown
 	// type); empty when everything is understood.
 	Problem string
+}
+
+// Allowed are the values the field, or each item of the list, may take;
+// nil when any value goes.
+func (f *Field) Allowed() []json.RawMessage {
+	if f.Enum != nil {
+		return f.Enum
+	}
+	return f.ItemEnum
 }
 
 // MustProvide reports a field the user has to give: required, no default.
@@ -74,7 +89,10 @@ func (f *Field) TypeString() string {
 	parts := make([]string, len(f.Types))
 	for i, t := range f.Types {
 		parts[i] = t
-		if t == "array" && len(f.ItemTypes) > 0 {
+		switch {
+		case t == "array" && f.ItemKey != "":
+			parts[i] = "array of {" + f.ItemKey + ": string}"
+		case t == "array" && len(f.ItemTypes) > 0:
 			parts[i] = "array of " + strings.Join(f.ItemTypes, " or ")
 		}
 	}
@@ -176,6 +194,8 @@ type workerProperty struct {
 	Required    json.RawMessage `json:"required"`
 	Default     json.RawMessage `json:"default"`
 	Enum        json.RawMessage `json:"enum"`
+	Options     json.RawMessage `json:"options"`
+	Multiple    json.RawMessage `json:"multiple"`
 	Minimum     json.RawMessage `json:"minimum"`
 	Maximum     json.RawMessage `json:"maximum"`
 	MinLength   json.RawMessage `json:"minLength"`
@@ -215,32 +235,59 @@ func (s *Schema) parseWorkerFormat(root *jsonobj.Object, props json.RawMessage) 
 			Description: stringValue(p.Description),
 			Required:    string(bytes.TrimSpace(p.Required)) == "true",
 			Default:     present(p.Default),
-			Enum:        arrayValues(p.Enum),
 			Minimum:     numberValue(p.Minimum),
 			Maximum:     numberValue(p.Maximum),
 		}
 		f.Types, f.Problem = declaredTypes(p.Type)
-		var itemSchema map[string]any
-		if items := bytes.TrimSpace(p.Items); len(items) > 0 && items[0] == '{' {
+		isArray := slices.Contains(f.Types, "array")
+		// Allowed values: enum, or the options of a select, radio or
+		// checkbox editor ([{label, value}]; a checkbox's apply to items).
+		allowed := arrayValues(p.Enum)
+		if allowed == nil {
+			allowed = optionValues(p.Options)
+		}
+		itemSchema := map[string]any{}
+		switch {
+		case string(bytes.TrimSpace(p.Multiple)) == "true":
+			// A multiple select: the value may be a list of them.
+			// Only the types are checked.
+			if len(f.Types) > 0 && !isArray {
+				f.ItemTypes = f.Types
+				itemSchema["type"] = anySlice(f.Types)
+				f.Types = append(slices.Clone(f.Types), "array")
+			}
+			f.ItemEnum = allowed
+		case isArray:
+			f.ItemEnum = allowed
+			if allowed != nil {
+				itemSchema["enum"] = decodeAll(allowed)
+			}
+		default:
+			f.Enum = allowed
+		}
+		if items := bytes.TrimSpace(p.Items); len(items) > 0 && items[0] == '{' && isArray {
 			var it struct {
 				Type json.RawMessage `json:"type"`
 				Enum json.RawMessage `json:"enum"`
 			}
 			if json.Unmarshal(items, &it) == nil {
-				itemSchema = map[string]any{}
 				if types, problem := declaredTypes(it.Type); problem == "" && len(types) > 0 {
 					f.ItemTypes = types
 					itemSchema["type"] = anySlice(types)
 				}
-				if enum := arrayValues(it.Enum); enum != nil {
+				if enum := arrayValues(it.Enum); enum != nil && f.ItemEnum == nil {
+					f.ItemEnum = enum
 					itemSchema["enum"] = decodeAll(enum)
 				}
 			}
 		}
-		if len(f.ItemTypes) == 0 && slices.Contains(f.Types, "array") && stringValue(p.Editor) == "stringList" {
-			// The editor says so; used to convert -p values, not to
-			// reject anything.
-			f.ItemTypes = []string{"string"}
+		if isArray {
+			f.ItemKey = itemKey(f.Default)
+			if len(f.ItemTypes) == 0 && f.ItemKey == "" && (stringValue(p.Editor) == "stringList" || stringValue(p.Editor) == "requestList") {
+				// The editor says so; used to convert -p values, not
+				// to reject anything (items may be objects too).
+				f.ItemTypes = []string{"string"}
+			}
 		}
 		s.Fields = append(s.Fields, f)
 
@@ -340,11 +387,13 @@ func (s *Schema) parseJSONSchema(raw json.RawMessage, root *jsonobj.Object, prop
 			if items := bytes.TrimSpace(p.Items); len(items) > 0 && items[0] == '{' {
 				var it struct {
 					Type json.RawMessage `json:"type"`
+					Enum json.RawMessage `json:"enum"`
 				}
 				if json.Unmarshal(items, &it) == nil {
 					if types, problem := declaredTypes(it.Type); problem == "" {
 						f.ItemTypes = types
 					}
+					f.ItemEnum = arrayValues(it.Enum)
 				}
 			}
 		case string(v) == "true" || string(v) == "false":
@@ -367,6 +416,48 @@ func (s *Schema) parseJSONSchema(raw json.RawMessage, root *jsonobj.Object, prop
 	}
 	s.validation = rootMap
 	return nil
+}
+
+// optionValues reads an editor's options: [{"label": ..., "value": ...}]
+// or plain values. Options it cannot read restrict nothing (nil).
+func optionValues(raw json.RawMessage) []json.RawMessage {
+	opts := arrayValues(raw)
+	values := make([]json.RawMessage, 0, len(opts))
+	for _, o := range opts {
+		if len(o) > 0 && o[0] == '{' {
+			var opt struct {
+				Value json.RawMessage `json:"value"`
+			}
+			if json.Unmarshal(o, &opt) != nil || len(opt.Value) == 0 {
+				return nil
+			}
+			values = append(values, compact(opt.Value))
+			continue
+		}
+		values = append(values, o)
+	}
+	if len(values) == 0 {
+		return nil
+	}
+	return values
+}
+
+// itemKey returns K when a list's default holds one-key objects {"K": ...}
+// (the requestList and stringList editors can store items that way).
+func itemKey(def json.RawMessage) string {
+	var items []json.RawMessage
+	if json.Unmarshal(def, &items) != nil || len(items) == 0 {
+		return ""
+	}
+	key := ""
+	for _, it := range items {
+		o, err := jsonobj.Parse(it)
+		if err != nil || o.Len() != 1 || (key != "" && o.Keys()[0] != key) {
+			return ""
+		}
+		key = o.Keys()[0]
+	}
+	return key
 }
 
 // declaredTypes reads a type declaration: a name or a list of names. It

@@ -21,6 +21,23 @@ const mapsSchema = `{
   ]
 }`
 
+// formSchema uses the editors of CoreClaw's input-schema guide: options
+// instead of enum, a checkbox list, a multiple select, list items stored
+// as one-key objects.
+const formSchema = `{
+  "description": "A form",
+  "concurrency": {"fields": ["startUrls"]},
+  "properties": [
+    {"title": "Start URLs", "name": "startUrls", "type": "array", "editor": "requestList", "default": [{"url": "https://example.com"}], "required": true},
+    {"title": "Terms", "name": "terms", "type": "array", "editor": "stringList", "default": ["a", "b"]},
+    {"title": "Language", "name": "language", "type": "string", "editor": "select", "options": [{"label": "English", "value": "en"}, {"label": "Chinese", "value": "zh"}], "default": "en"},
+    {"title": "Category", "name": "category", "type": "integer", "editor": "radio", "options": [{"label": "hotel", "value": 1}, {"label": "restaurant", "value": 2}], "default": 1},
+    {"title": "Sections", "name": "sections", "type": "array", "editor": "checkbox", "options": [{"label": "Reviews", "value": "reviews"}, {"label": "Address", "value": "address"}], "default": ["reviews"]},
+    {"title": "Tags", "name": "tags", "type": "string", "editor": "select", "multiple": true, "options": [{"label": "A", "value": "a"}]},
+    {"title": "Since", "name": "since", "type": "string", "editor": "datepicker", "format": "DD/MM/YYYY"}
+  ]
+}`
+
 // fetcherSchema is the JSON-Schema-like shape.
 const fetcherSchema = `{
   "type": "object",
@@ -81,6 +98,15 @@ func TestParseFields(t *testing.T) {
 			`a|integer,null||false||||`,
 			`b|||true||||`,
 		}},
+		{"CoreClaw form editors", formSchema, WorkerFormat, []string{
+			`startUrls|array||true|[{"url":"https://example.com"}]|||`,
+			`terms|array|string|false|["a","b"]|||`,
+			`language|string||false|"en"|"en","zh"||`,
+			`category|integer||false|1|1,2||`,
+			`sections|array||false|["reviews"]|"reviews","address"||`,
+			`tags|string,array|string|false||"a"||`,
+			`since|string||false||||`,
+		}},
 		{"no properties", `{"description":"x"}`, JSONSchema, nil},
 		{"empty list", `{"properties":[]}`, WorkerFormat, nil},
 		{"empty enum restricts nothing", `{"properties":[{"name":"a","type":"string","enum":[]}]}`, WorkerFormat, []string{`a|string||false||||`}},
@@ -94,7 +120,7 @@ func TestParseFields(t *testing.T) {
 			var got []string
 			for _, f := range s.Fields {
 				var enum []string
-				for _, e := range f.Enum {
+				for _, e := range f.Allowed() {
 					enum = append(enum, string(e))
 				}
 				got = append(got, strings.Join([]string{f.Name, strings.Join(f.Types, ","), strings.Join(f.ItemTypes, ","),
@@ -190,6 +216,10 @@ func TestValidate(t *testing.T) {
 		{"json schema: missing", fetcherSchema, `{}`, "url: required", ""},
 		{"required with a default is not missing", `{"properties":[{"name":"a","type":"string","required":true,"default":"x"}]}`, `{}`, "", ""},
 		{"json schema: required with a default is not missing", `{"type":"object","required":["a"],"properties":{"a":{"type":"string","default":"x"}}}`, `{}`, "", ""},
+		{"options are the allowed values", formSchema, `{"startUrls":[{"url":"u"}],"language":"fr","category":3,"sections":["reviews","phone"]}`,
+			`language: "fr" is not one of "en", "zh"; category: 3 is not one of 1, 2; sections[1]: "phone" is not one of "reviews", "address"`, ""},
+		{"list items may be objects or strings; a multiple select a value or a list", formSchema, `{"startUrls":["u"],"terms":[{"k":"v"}],"tags":["a","b"],"since":"not a date"}`, "", ""},
+		{"a multiple select still checks types", formSchema, `{"startUrls":["u"],"tags":[1]}`, "tags[0]: expected string, got number 1", ""},
 		{"no declared fields: nothing unknown", `{"properties":[]}`, `{"a":1}`, "", ""},
 		{"lengths and items", `{"properties":[{"name":"s","type":"string","minLength":2},{"name":"l","type":"array","maxItems":1}]}`, `{"s":"a","l":[1,2]}`,
 			"s: 1 characters, fewer than the minimum 2; l: 2 items, more than the maximum 1", ""},
@@ -293,6 +323,24 @@ func TestCoerce(t *testing.T) {
 			}
 		})
 	}
+	t.Run("list items shaped like the default", func(t *testing.T) {
+		form := mustParse(t, formSchema)
+		for _, tt := range []struct{ field, value, want string }{
+			{"startUrls", "https://a.example, https://b.example", `[{"url":"https://a.example"},{"url":"https://b.example"}]`},
+			{"startUrls", `["https://a.example"]`, `["https://a.example"]`},
+			{"terms", "x,y", `["x","y"]`},
+			{"sections", "reviews,address", `["reviews","address"]`},
+			{"category", "2", `2`},
+			{"tags", "a", `"a"`},
+		} {
+			custom := &jsonobj.Object{}
+			custom.Set(tt.field, jsonobj.String(tt.value))
+			form.Coerce(custom, map[string]bool{tt.field: true})
+			if got, _ := custom.Get(tt.field); string(got) != tt.want {
+				t.Errorf("%s=%q → %s, want %s", tt.field, tt.value, got, tt.want)
+			}
+		}
+	})
 	t.Run("raw values are untouched", func(t *testing.T) {
 		custom := obj(t, `{"n":"10","s":"x"}`)
 		s.Coerce(custom, map[string]bool{"s": true})
@@ -309,11 +357,34 @@ func TestTemplate(t *testing.T) {
 		{`{"properties":[{"name":"a","required":true},{"name":"b","type":["integer","null"],"required":true},{"name":"c","type":"string"}]}`,
 			`{"a":"<required: any>","b":"<required: integer or null>"}`},
 		{`{"properties":[]}`, `{}`},
+		{formSchema, `{"startUrls":[{"url":"https://example.com"}],"terms":["a","b"],"language":"en","category":1,"sections":["reviews"]}`},
+		{`{"properties":[{"name":"urls","type":"array","editor":"requestList","required":true,"default":[]},{"name":"u","type":"array","required":true}]}`,
+			`{"urls":[],"u":"<required: array>"}`},
 	}
 	for _, tt := range tests {
 		got, _ := mustParse(t, tt.schema).Template().MarshalJSON()
 		if string(got) != tt.want {
 			t.Errorf("template:\n got %s\nwant %s", got, tt.want)
 		}
+	}
+}
+
+func TestTypeString(t *testing.T) {
+	s := mustParse(t, formSchema)
+	want := map[string]string{
+		"startUrls": "array of {url: string}",
+		"terms":     "array of string",
+		"language":  "string",
+		"sections":  "array",
+		"tags":      "string or array of string",
+		"since":     "string",
+	}
+	for name, w := range want {
+		if got := s.Field(name).TypeString(); got != w {
+			t.Errorf("%s: TypeString = %q, want %q", name, got, w)
+		}
+	}
+	if got := mustParse(t, `{"properties":[{"name":"x"}]}`).Field("x").TypeString(); got != "any" {
+		t.Errorf("untyped: %q", got)
 	}
 }
