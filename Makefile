@@ -8,7 +8,7 @@ COMMIT  ?= $(shell git rev-parse HEAD 2>/dev/null || echo unknown)
 DATE    ?= $(shell date -u +%Y-%m-%dT%H:%M:%SZ)
 LDFLAGS := -s -w -X main.version=$(VERSION) -X main.commit=$(COMMIT) -X main.date=$(DATE)
 
-.PHONY: build test demo lint completions check-completions clean
+.PHONY: build test demo lint fuzz completions check-completions clean
 
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN) .
@@ -23,6 +23,26 @@ demo: build $(FAKE)
 
 test: lint check-completions
 	$(GO) test -race -count=1 ./...
+	$(MAKE) --no-print-directory fuzz
+
+# A short pass of every fuzz target (seeds are in the f.Add calls); raise
+# FUZZTIME for a longer hunt.
+FUZZTIME ?= 3s
+FUZZ_TARGETS := \
+	./internal/input:FuzzParseDocument \
+	./internal/input:FuzzParseAssignment \
+	./internal/api:FuzzParseWorkerID \
+	./internal/api:FuzzStatusJSON \
+	./internal/api:FuzzDecodeEnvelope \
+	./internal/api:FuzzInt64 \
+	./internal/jsonobj:FuzzParse
+
+fuzz:
+	@set -e; log=$$(mktemp); trap 'rm -f $$log' EXIT; for t in $(FUZZ_TARGETS); do \
+		pkg=$${t%%:*}; name=$${t##*:}; \
+		echo "fuzz $$name ($$pkg, $(FUZZTIME))"; \
+		$(GO) test -run='^$$' -fuzz="^$$name\$$" -fuzztime=$(FUZZTIME) $$pkg > $$log 2>&1 || { cat $$log; exit 1; }; \
+	done
 
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \

@@ -50,8 +50,11 @@ type Options struct {
 	APIKey    string
 	UserAgent string
 	// Transport is the HTTP transport; nil builds one with the timeouts
-	// and the proxy settings of the environment.
+	// and Proxy.
 	Transport Transport
+	// Proxy picks the proxy for a request (nil: none). ProxyFromEnv
+	// builds one from HTTPS_PROXY, HTTP_PROXY and NO_PROXY.
+	Proxy func(*url.URL) (*url.URL, error)
 	// Debug, when not nil, receives a trace of every request and reply
 	// with secrets redacted.
 	Debug io.Writer
@@ -110,7 +113,7 @@ func New(opts Options) (*Client, error) {
 	}
 	transport := opts.Transport
 	if transport == nil {
-		transport = NewTransport(opts.Timeouts)
+		transport = NewTransport(opts.Timeouts, opts.Proxy)
 	}
 	c := &Client{
 		base:      base,
@@ -132,12 +135,16 @@ func New(opts Options) (*Client, error) {
 	return c, nil
 }
 
-// NewTransport returns an HTTP transport with per-phase timeouts that
-// honours HTTP_PROXY, HTTPS_PROXY and NO_PROXY.
-func NewTransport(t Timeouts) *http.Transport {
+// NewTransport returns an HTTP transport with per-phase timeouts and the
+// given proxy choice.
+func NewTransport(t Timeouts, proxy func(*url.URL) (*url.URL, error)) *http.Transport {
 	dialer := &net.Dialer{Timeout: t.Connect, KeepAlive: 30 * time.Second}
+	var proxyFunc func(*http.Request) (*url.URL, error)
+	if proxy != nil {
+		proxyFunc = func(r *http.Request) (*url.URL, error) { return proxy(r.URL) }
+	}
 	return &http.Transport{
-		Proxy:                 http.ProxyFromEnvironment,
+		Proxy:                 proxyFunc,
 		DialContext:           dialer.DialContext,
 		TLSHandshakeTimeout:   t.TLS,
 		ForceAttemptHTTP2:     true,

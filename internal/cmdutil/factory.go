@@ -87,6 +87,7 @@ func (f *Factory) newClient() (*api.Client, error) {
 		APIKey:    key,
 		UserAgent: f.Build.UserAgent(),
 		Transport: f.Transport,
+		Proxy:     api.ProxyFromEnv(f.LookupEnv),
 		Timeouts:  f.Timeouts,
 		Now:       f.Now,
 		Sleep:     f.Sleep,
