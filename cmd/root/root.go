@@ -7,9 +7,11 @@ import (
 	"github.com/spf13/cobra"
 
 	configCmd "github.com/coreclaw/coreclaw/cmd/config"
+	inputCmd "github.com/coreclaw/coreclaw/cmd/input"
 	runCmd "github.com/coreclaw/coreclaw/cmd/run"
 	versionCmd "github.com/coreclaw/coreclaw/cmd/version"
 	waitCmd "github.com/coreclaw/coreclaw/cmd/wait"
+	workersCmd "github.com/coreclaw/coreclaw/cmd/workers"
 	"github.com/coreclaw/coreclaw/internal/cmdutil"
 )
 
@@ -58,6 +60,8 @@ goes to stderr. See ` + "`coreclaw help exit-codes`" + ` for the exit status.`,
 		runCmd.NewCmdRun(f, nil),
 		waitCmd.NewCmdWait(f, nil),
 		configCmd.NewCmdConfig(f),
+		workersCmd.NewCmdWorkers(f),
+		inputCmd.NewCmdInput(f),
 		versionCmd.NewCmdVersion(f),
 		newExitCodesTopic(),
 	)

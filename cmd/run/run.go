@@ -6,16 +6,19 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/coreclaw/coreclaw/internal/api"
 	"github.com/coreclaw/coreclaw/internal/cmdutil"
+	"github.com/coreclaw/coreclaw/internal/dryrun"
 	"github.com/coreclaw/coreclaw/internal/input"
 	"github.com/coreclaw/coreclaw/internal/iostreams"
 	"github.com/coreclaw/coreclaw/internal/output"
 	"github.com/coreclaw/coreclaw/internal/runwait"
+	"github.com/coreclaw/coreclaw/internal/schema"
 )
 
 // Options are everything `run` needs.
@@ -33,6 +36,12 @@ type Options struct {
 	Sync        bool
 	Page        int
 	WaitFlags   runwait.Flags
+	// NoValidate skips the schema check; DryRun prints the request
+	// instead of sending it.
+	NoValidate bool
+	DryRun     bool
+	// SchemaCache keeps input schemas for a while; nil: no cache.
+	SchemaCache *schema.Cache
 
 	// given lists the wait-only flags the user set (for usage errors).
 	given []string
@@ -40,7 +49,7 @@ type Options struct {
 
 // NewCmdRun builds the command; runF replaces the action in tests.
 func NewCmdRun(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
-	opts := &Options{IO: f.IOStreams, APIClient: f.APIClient, Now: f.Now, Sleep: f.Sleep}
+	opts := &Options{IO: f.IOStreams, APIClient: f.APIClient, Now: f.Now, Sleep: f.Sleep, SchemaCache: schema.UserCache(f.LookupEnv, f.Now)}
 	cmd := &cobra.Command{
 		Use:   "run WORKER [flags]",
 		Short: "Start a Worker run",
@@ -55,15 +64,37 @@ ended by then the command keeps waiting as --wait does.
 
 The input is built from -f, --input and -p, in that order, a later source
 winning per field; a document without a top-level "parameters" object is
-wrapped as parameters.custom.`,
+wrapped as parameters.custom.
+
+Before starting the run, the input is checked against the Worker's input
+schema (fetched without a key, cached for 10 minutes): required fields,
+types, allowed values, minimum and maximum. Every bad field is listed in one
+error (exit 2) and no run is started; fields the schema does not declare
+only warn. A -p key=value string becomes the declared type first: a number,
+true/false, or a list split on commas (-p keywords=coffee,tea); -p key:=JSON
+is sent as typed. A schema that cannot be read or interpreted gives a
+warning and the run goes ahead. --no-validate skips the check.
+
+--system sets run settings, checked against their documented values:
+proxy_region (two-letter country code), memory (MB: 512, 1024, 2048, 4096,
+8192, 16384), cpus, execute_limit_time_seconds, max_total_charge (USD, 0 =
+no cap), max_total_traffic (MB). --max-charge USD is short for --system
+max_total_charge=USD.
+
+--dry-run prints the request that would start the run (method, URL,
+headers with the key redacted, body; JSON with -o json) after the schema
+check, and sends nothing.`,
 		Example: `  # start a run and keep its slug
   slug=$(coreclaw run coreclaw/google-maps-scraper -f input.json)
 
   # start, wait, and save the results as CSV
   coreclaw run coreclaw/google-maps-scraper -f input.json -p max_results:=50 --wait -o csv > places.csv
 
-  # set fields on the command line only
-  coreclaw run coreclaw/google-maps-scraper -p 'keywords:=["coffee"]' -p base_location="New York,USA" --wait`,
+  # set fields on the command line only; max_results becomes the number 50
+  coreclaw run coreclaw/google-maps-scraper -p keywords=coffee,tea -p base_location="New York,USA" -p max_results=50 --wait
+
+  # cap the cost, and look at the request before paying for it
+  coreclaw run coreclaw/google-maps-scraper -f input.json --max-charge 2.50 --dry-run`,
 		Args: cmdutil.ExactArgs(1, "the Worker to run (owner/name, owner~name or a Worker slug)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Worker = args[0]
@@ -85,6 +116,8 @@ wrapped as parameters.custom.`,
 	fl.BoolVar(&opts.Wait, "wait", false, "wait for the run to end and print its results")
 	fl.BoolVar(&opts.Sync, "sync", false, "run synchronously: the server holds the request up to 5 minutes")
 	fl.IntVar(&opts.Page, "page", 0, "with --sync: the page of results the server sends back (from 1)")
+	fl.BoolVar(&opts.NoValidate, "no-validate", false, "do not check the input against the Worker's input schema (-p key=value then stays a string)")
+	dryrun.AddFlag(cmd, &opts.DryRun)
 	runwait.AddFlags(cmd, &opts.WaitFlags, "with --wait: print at most N rows; with --sync: the size of the result window (1-100)")
 	return cmd
 }
@@ -99,7 +132,7 @@ func Run(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
-	in, err := input.Build(opts.Input, input.Env{Stdin: opts.IO.In})
+	in, err := input.Build(opts.Input, input.Env{Stdin: opts.IO.In, Warn: opts.warn})
 	if err != nil {
 		return cmdutil.UsageError(err)
 	}
@@ -107,8 +140,13 @@ func Run(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
-	if !client.HasKey() {
+	if !client.HasKey() && !opts.DryRun {
 		return api.ErrNoAPIKey
+	}
+	if !opts.NoValidate {
+		if err := opts.checkInput(ctx, client, worker, in); err != nil {
+			return err
+		}
 	}
 
 	req := api.RunRequest{
@@ -120,6 +158,13 @@ func Run(ctx context.Context, opts *Options) error {
 	if opts.Sync {
 		req.Limit = opts.WaitFlags.Limit
 		req.Offset = opts.Page
+	}
+	if opts.DryRun {
+		prepared, err := client.PrepareStartRun(worker, req)
+		if err != nil {
+			return err
+		}
+		return dryrun.Print(ctx, opts.IO, opts.WaitFlags.Output, prepared)
 	}
 	started, err := client.StartRun(ctx, worker, req)
 	if err != nil {
@@ -149,13 +194,36 @@ func Run(ctx context.Context, opts *Options) error {
 	return runwait.Finish(ctx, wo, run, report)
 }
 
+// checkInput is the schema check (CONTRACT §2): a mismatch is a usage
+// error and no run is started; anything else only warns.
+func (opts *Options) checkInput(ctx context.Context, client *api.Client, worker api.WorkerID, in *input.Input) error {
+	err := schema.Check(ctx, schema.NewSource(client, opts.SchemaCache), worker, in, opts.warn)
+	var mismatch *schema.MismatchError
+	if errors.As(err, &mismatch) {
+		return cmdutil.WithHint(cmdutil.UsageError(err), mismatch.Hint())
+	}
+	return err
+}
+
+func (opts *Options) warn(msg string) {
+	fmt.Fprintf(opts.IO.ErrOut, "warning: %s\n", msg)
+}
+
 // checkFlags rejects flag combinations that cannot mean anything.
 func (opts *Options) checkFlags() (*output.Printer, error) {
 	if opts.Page != 0 && !opts.Sync {
 		return nil, cmdutil.UsageErrorf("--page only applies with --sync")
 	}
-	if !opts.Wait && !opts.Sync && len(opts.given) > 0 {
-		return nil, cmdutil.UsageErrorf("%s only applies with --wait or --sync", opts.given[0])
+	given := opts.given
+	if opts.DryRun {
+		// A dry run prints its request in the -o format.
+		given = slices.DeleteFunc(slices.Clone(given), func(f string) bool { return f == "--output" || f == "--jq" })
+		if err := dryrun.CheckFlags(opts.WaitFlags.Output); err != nil {
+			return nil, cmdutil.UsageError(err)
+		}
+	}
+	if !opts.Wait && !opts.Sync && len(given) > 0 {
+		return nil, cmdutil.UsageErrorf("%s only applies with --wait or --sync", given[0])
 	}
 	if opts.Page < 0 {
 		return nil, cmdutil.UsageErrorf("--page must be 1 or more, not %d", opts.Page)

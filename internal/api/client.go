@@ -273,13 +273,9 @@ func (c *Client) do(ctx context.Context, cl call, out any) error {
 	if !cl.public && c.apiKey == "" {
 		return ErrNoAPIKey
 	}
-	var body []byte
-	if cl.body != nil {
-		var err error
-		body, err = json.Marshal(cl.body)
-		if err != nil {
-			return fmt.Errorf("encoding the request: %w", err)
-		}
+	body, err := encodeBody(cl)
+	if err != nil {
+		return err
 	}
 	start := c.now()
 	for attempt := 1; ; attempt++ {
@@ -317,16 +313,10 @@ func (c *Client) once(ctx context.Context, cl call, body []byte) (json.RawMessag
 	reqCtx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 
-	var rdr io.Reader
-	if body != nil {
-		rdr = bytes.NewReader(body)
-	}
-	fullURL := c.URL(cl.path, cl.query)
-	req, err := http.NewRequestWithContext(reqCtx, cl.method, fullURL, rdr)
+	req, err := c.newRequest(reqCtx, cl, body)
 	if err != nil {
-		return nil, fmt.Errorf("building the request: %w", err)
+		return nil, err
 	}
-	c.setHeaders(req, body != nil)
 
 	timer := time.AfterFunc(headerTimeout, func() { cancel(errHeaderTimeout) })
 	resp, err := c.http.Do(req)
@@ -341,6 +331,34 @@ func (c *Client) once(ctx context.Context, cl call, body []byte) (json.RawMessag
 		return nil, c.transportError(reqCtx, cl, err, c.timeouts.Idle)
 	}
 	return decodeEnvelope(resp, raw)
+}
+
+// encodeBody encodes a call's body as JSON; nil when it has none.
+func encodeBody(cl call) ([]byte, error) {
+	if cl.body == nil {
+		return nil, nil
+	}
+	body, err := json.Marshal(cl.body)
+	if err != nil {
+		return nil, fmt.Errorf("encoding the request: %w", err)
+	}
+	return body, nil
+}
+
+// newRequest builds the HTTP request for a call: URL, body and headers.
+// Sending (once) and previewing (prepare) share it, so that a dry run
+// shows exactly what would be sent.
+func (c *Client) newRequest(ctx context.Context, cl call, body []byte) (*http.Request, error) {
+	var rdr io.Reader
+	if body != nil {
+		rdr = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, cl.method, c.URL(cl.path, cl.query), rdr)
+	if err != nil {
+		return nil, fmt.Errorf("building the request: %w", err)
+	}
+	c.setHeaders(req, body != nil)
+	return req, nil
 }
 
 func (c *Client) setHeaders(req *http.Request, hasBody bool) {

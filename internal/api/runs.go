@@ -24,20 +24,28 @@ type RunRequest struct {
 // proves that no run was created.
 func (c *Client) StartRun(ctx context.Context, worker WorkerID, req RunRequest) (*StartedRun, error) {
 	var out StartedRun
-	err := c.do(ctx, call{
-		method: "POST",
-		path:   "/api/v2/workers/" + worker.PathSegment() + "/runs",
-		body:   req,
-		retry:  retryCreates,
-		sync:   !req.IsAsync,
-	}, &out)
-	if err != nil {
+	if err := c.do(ctx, startRunCall(worker, req), &out); err != nil {
 		return nil, err
 	}
 	if out.RunSlug == "" {
 		return nil, &ReplyError{Op: "POST /api/v2/workers/" + string(worker) + "/runs", Err: errors.New("no run_slug in the reply")}
 	}
 	return &out, nil
+}
+
+// PrepareStartRun is the request StartRun would send, for --dry-run.
+func (c *Client) PrepareStartRun(worker WorkerID, req RunRequest) (*PreparedRequest, error) {
+	return c.prepare(startRunCall(worker, req))
+}
+
+func startRunCall(worker WorkerID, req RunRequest) call {
+	return call{
+		method: "POST",
+		path:   "/api/v2/workers/" + worker.PathSegment() + "/runs",
+		body:   req,
+		retry:  retryCreates,
+		sync:   !req.IsAsync,
+	}
 }
 
 // GetRun reads a run's detail.

@@ -28,11 +28,12 @@ type Sources struct {
 	HasInline bool     // --input was given (it may be given as "")
 	Params    []string // -p, in order
 	System    []string // --system, in order
+	MaxCharge string   // --max-charge: parameters.system.max_total_charge
 }
 
 // Empty reports that no input flag was given.
 func (s Sources) Empty() bool {
-	return s.File == "" && !s.HasInline && len(s.Params) == 0 && len(s.System) == 0
+	return s.File == "" && !s.HasInline && len(s.Params) == 0 && len(s.System) == 0 && s.MaxCharge == ""
 }
 
 // Env is what reading the sources needs.
@@ -40,6 +41,8 @@ type Env struct {
 	Stdin io.Reader
 	// Open opens a file; os.Open when nil.
 	Open func(string) (fs.File, error)
+	// Warn receives warnings (unknown run settings); nil drops them.
+	Warn func(string)
 }
 
 // Input is the layered input, before it is wrapped.
@@ -96,12 +99,27 @@ func Build(src Sources, env Env) (*Input, error) {
 			delete(in.FromString, key)
 		}
 	}
+	systemFromString := map[string]bool{}
 	for _, p := range src.System {
-		key, value, _, err := ParseAssignment("--system", p)
+		key, value, fromString, err := ParseAssignment("--system", p)
 		if err != nil {
 			return nil, err
 		}
 		in.System.Set(key, value)
+		systemFromString[key] = fromString
+	}
+	if src.MaxCharge != "" {
+		if _, ok := systemFromString["max_total_charge"]; ok {
+			return nil, errors.New("--max-charge and --system max_total_charge both set the spending cap: give one")
+		}
+		value, err := maxCharge(src.MaxCharge)
+		if err != nil {
+			return nil, err
+		}
+		in.System.Set("max_total_charge", value)
+	}
+	if err := checkSystem(in.System, systemFromString, env.Warn); err != nil {
+		return nil, err
 	}
 	return in, nil
 }
