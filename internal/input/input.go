@@ -289,8 +289,16 @@ func syntaxCheck(data []byte) *syntaxError {
 	return nil
 }
 
+// trailing reports anything but JSON whitespace after off. (bytes.TrimSpace
+// would also skip a no-break space or a form feed, which JSON does not
+// allow; the error then came without its position.)
 func trailing(data []byte, off int64) bool {
-	return len(bytes.TrimSpace(data[off:])) > 0
+	for _, b := range data[off:] {
+		if !isSpace(b) {
+			return true
+		}
+	}
+	return false
 }
 
 func isSpace(b byte) bool { return b == ' ' || b == '\t' || b == '\n' || b == '\r' }
