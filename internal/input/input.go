@@ -11,6 +11,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -273,7 +274,7 @@ func syntaxCheck(data []byte) *syntaxError {
 		var se *json.SyntaxError
 		switch {
 		case errors.As(err, &se):
-			return &syntaxError{offset: int(se.Offset), msg: se.Error()}
+			return &syntaxError{offset: int(se.Offset), msg: runeMessage(data, int(se.Offset), se.Error())}
 		case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
 			return &syntaxError{offset: len(data) + 1, msg: "unexpected end of input"}
 		default:
@@ -287,6 +288,18 @@ func syntaxCheck(data []byte) *syntaxError {
 		return &syntaxError{offset: off + 1, msg: "unexpected data after the JSON value"}
 	}
 	return nil
+}
+
+// runeMessage names the character at a 1-based offset as the user typed
+// it: encoding/json quotes only its first byte, so a stray “ shows as 'â'.
+func runeMessage(data []byte, offset int, msg string) string {
+	i := offset - 1
+	if i < 0 || i >= len(data) || data[i] < utf8.RuneSelf {
+		return msg
+	}
+	r, _ := utf8.DecodeRune(data[i:])
+	q := strconv.Quote(string(rune(data[i])))
+	return strings.Replace(msg, "invalid character '"+q[1:len(q)-1]+"'", "invalid character "+strconv.QuoteRune(r), 1)
 }
 
 // trailing reports anything but JSON whitespace after off. (bytes.TrimSpace

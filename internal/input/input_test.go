@@ -192,6 +192,9 @@ func TestBuildErrors(t *testing.T) {
 		"bad-number.json":          `{"a": 01}`,
 		"bad-escape.json":          `{"a": "\q"}`,
 		"nbsp-after.json":          "{\"a\": 1}\u00a0\n",
+		"smart-quotes.json":        "{\n  “a”: 1\n}",
+		"accent.json":              "{\"a\": é}",
+		"c1.json":                  "{\"a\": \u0085}",
 		"ff-after.json":            "{\"a\": 1}\n\f",
 	}
 	tests := []struct {
@@ -226,6 +229,9 @@ func TestBuildErrors(t *testing.T) {
 		{"bad escape", Sources{File: "bad-escape.json"}, "invalid JSON in bad-escape.json at line 1, column 9: invalid character 'q' in string escape code"},
 		{"non-JSON space after the object", Sources{File: "nbsp-after.json"}, "invalid JSON in nbsp-after.json at line 1, column 9: unexpected data after the JSON value"},
 		{"form feed after the object", Sources{File: "ff-after.json"}, "invalid JSON in ff-after.json at line 2, column 1: unexpected data after the JSON value"},
+		{"smart quotes named as typed", Sources{File: "smart-quotes.json"}, "invalid JSON in smart-quotes.json at line 2, column 3: invalid character '“' looking for beginning of object key string"},
+		{"accented letter named as typed", Sources{File: "accent.json"}, "invalid JSON in accent.json at line 1, column 7: invalid character 'é' looking for beginning of value"},
+		{"C1 control escaped", Sources{File: "c1.json"}, "invalid JSON in c1.json at line 1, column 7: invalid character '\\u0085' looking for beginning of value"},
 		{"inline syntax error", Sources{Inline: `{"a":`, HasInline: true}, "invalid JSON in --input at line 1, column 6: unexpected end of input"},
 		{"inline array", Sources{Inline: `[]`, HasInline: true}, "input in --input must be a JSON object, not an array"},
 		{"stdin syntax error", Sources{File: "-"}, "invalid JSON in stdin at line 1, column 2: invalid character 'x' looking for beginning of object key string"},
@@ -450,6 +456,7 @@ func TestParseAssignmentErrors(t *testing.T) {
 		{"-p", "a:=x=y", "invalid JSON in -p a:= at column 1: invalid character 'x' looking for beginning of value"},
 		{"-p", "s:=abc", "invalid JSON in -p s:= at column 1: invalid character 'a' looking for beginning of value"},
 		{"-p", `s:="咖啡`, "invalid JSON in -p s:= at column 4: unexpected end of input"},
+		{"-p", "s:=’x’", "invalid JSON in -p s:= at column 1: invalid character '’' looking for beginning of value"},
 	}
 	for _, tt := range tests {
 		key, value, fromString, err := ParseAssignment(tt.flag, tt.in)
