@@ -389,7 +389,12 @@ func ParseAssignment(flag, s string) (key string, value json.RawMessage, fromStr
 		return "", nil, false, fmt.Errorf("invalid JSON in %s: the value is empty", name)
 	}
 	if se := syntaxCheck([]byte(raw)); se != nil {
-		_, col := position([]byte(raw), se.offset)
+		line, col := position([]byte(raw), se.offset)
+		if strings.Contains(raw, "\n") {
+			// A value pasted over several lines: the column alone would
+			// point into the wrong line.
+			return "", nil, false, fmt.Errorf("invalid JSON in %s at line %d, column %d: %s", name, line, col, se.msg)
+		}
 		return "", nil, false, fmt.Errorf("invalid JSON in %s at column %d: %s", name, col, se.msg)
 	}
 	var buf bytes.Buffer

@@ -457,6 +457,7 @@ func TestParseAssignmentErrors(t *testing.T) {
 		{"-p", "s:=abc", "invalid JSON in -p s:= at column 1: invalid character 'a' looking for beginning of value"},
 		{"-p", `s:="咖啡`, "invalid JSON in -p s:= at column 4: unexpected end of input"},
 		{"-p", "s:=’x’", "invalid JSON in -p s:= at column 1: invalid character '’' looking for beginning of value"},
+		{"--system", "m:={\"a\":\n}", "invalid JSON in --system m:= at line 2, column 1: invalid character '}' looking for beginning of value"},
 	}
 	for _, tt := range tests {
 		key, value, fromString, err := ParseAssignment(tt.flag, tt.in)
