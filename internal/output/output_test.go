@@ -235,6 +235,7 @@ func TestWriteTable(t *testing.T) {
 		want string
 	}{
 		{"plain", []string{"A", "B"}, [][]string{{"1", "2"}, {"333", ""}}, "A    B\n1    2\n333\n"},
+		{"a row longer than the header", []string{"A"}, [][]string{{"1", "extra", "more"}, {"22"}}, "A\n1   extra  more\n22\n"},
 		{"a row shorter than the header", []string{"A", "B", "C"}, [][]string{{"x"}}, "A  B  C\nx\n"},
 		{"empty header cells at the end", []string{"A", ""}, [][]string{{"1", "2"}}, "A\n1  2\n"},
 	}

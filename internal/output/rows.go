@@ -191,15 +191,18 @@ func (t *tableRows) Close() error {
 // WriteTable prints aligned columns separated by two spaces, with an
 // optional bold header.
 func WriteTable(w io.Writer, head []string, rows [][]string, cs *iostreams.ColorScheme) error {
-	widths := make([]int, len(head))
+	// Size every column any line has: a row may be longer than the header.
+	ncols := len(head)
+	for _, r := range rows {
+		ncols = max(ncols, len(r))
+	}
+	widths := make([]int, ncols)
 	for i, h := range head {
 		widths[i] = runewidth.StringWidth(h)
 	}
 	for _, r := range rows {
 		for i, c := range r {
-			if n := runewidth.StringWidth(c); i < len(widths) && n > widths[i] {
-				widths[i] = n
-			}
+			widths[i] = max(widths[i], runewidth.StringWidth(c))
 		}
 	}
 	var buf bytes.Buffer
