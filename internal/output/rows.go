@@ -207,16 +207,17 @@ func WriteTable(w io.Writer, head []string, rows [][]string, cs *iostreams.Color
 	}
 	var buf bytes.Buffer
 	line := func(cells []string, paint func(string) string) {
-		// Cells after the last non-empty one are left out, so that no line
-		// ends in spaces.
+		// Cells after the last non-empty one are left out, and the line is
+		// trimmed, so that no line ends in spaces.
 		last := len(cells) - 1
 		for last >= 0 && cells[last] == "" {
 			last--
 		}
+		var l strings.Builder
 		for i := 0; i <= last; i++ {
 			c := cells[i]
 			if i > 0 {
-				buf.WriteString("  ")
+				l.WriteString("  ")
 			}
 			pad := ""
 			if i < last {
@@ -225,8 +226,9 @@ func WriteTable(w io.Writer, head []string, rows [][]string, cs *iostreams.Color
 			if paint != nil {
 				c = paint(c)
 			}
-			buf.WriteString(c + pad)
+			l.WriteString(c + pad)
 		}
+		buf.WriteString(strings.TrimRight(l.String(), " "))
 		buf.WriteByte('\n')
 	}
 	var bold func(string) string
