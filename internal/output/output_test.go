@@ -171,6 +171,8 @@ func TestCSVRows(t *testing.T) {
 		{"nothing at all without columns or rows", RowOptions{}, nil, nil, ""},
 		{"leading space and quote characters", RowOptions{}, []string{"a", "b", "c"}, []string{`{"a":" x","b":"x\"","c":"#"}`},
 			"a,b,c\n\" x\",\"x\"\"\",#\n"},
+		{"header sanitized for a terminal", RowOptions{Sanitize: true}, []string{"ok", "bad\u001b]0;t\u0007"}, []string{`{"ok":1}`},
+			"ok,bad]0;t\n1,\n"},
 		{"header kept as is in a pipe", RowOptions{}, []string{"bad\u001b"}, nil, "bad\x1b\n"},
 	}
 	for _, tt := range tests {

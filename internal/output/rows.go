@@ -119,7 +119,15 @@ func (c *csvRows) header() error {
 	if len(c.cols) == 0 {
 		return nil
 	}
-	return c.w.Write(c.cols)
+	head := c.cols
+	if c.sanitize {
+		// Column names come from the server's headers too.
+		head = make([]string, len(c.cols))
+		for i, col := range c.cols {
+			head[i] = iostreams.Sanitize(col)
+		}
+	}
+	return c.w.Write(head)
 }
 
 func (c *csvRows) Row(row *jsonobj.Object) error {
