@@ -321,6 +321,8 @@ func TestWriteValue(t *testing.T) {
 `},
 		{"jsonl", JSONL, sample, `{"slug":"01KX","n":1,"tags":["a"],"nil":null,"html":"<b>&","big":9007199254740993}` + "\n"},
 		{"csv", CSV, sample, "slug,n,tags,nil,html,big\n01KX,1,\"[\"\"a\"\"]\",,<b>&,9007199254740993\n"},
+		{"table: field lines, no trailing spaces", Table, sample,
+			"slug: 01KX\nn:    1\ntags: [\"a\"]\nnil:\nhtml: <b>&\nbig:  9007199254740993\n"},
 		{"table: value sanitized, one line", Table, map[string]string{"k": "a\nb\x1b[2J"},
 			"k: a b[2J\n"},
 		{"csv of a non-object falls back to JSON", CSV, []int{1, 2}, "[\n  1,\n  2\n]\n"},

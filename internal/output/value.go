@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/mattn/go-runewidth"
 
@@ -94,10 +95,11 @@ func writeFieldTable(w io.Writer, rows [][]string, cs *iostreams.ColorScheme) er
 			key = cs.Bold(key)
 		}
 		buf.WriteString(key)
-		for i := 0; i < pad+1; i++ {
-			buf.WriteByte(' ')
+		if value := strings.TrimRight(r[1], " "); value != "" {
+			// No padding before an empty value: no line ends in spaces.
+			buf.WriteString(strings.Repeat(" ", pad+1))
+			buf.WriteString(value)
 		}
-		buf.WriteString(r[1])
 		buf.WriteByte('\n')
 	}
 	_, err := w.Write(buf.Bytes())
