@@ -481,6 +481,36 @@ func TestPrinterValueWithJQ(t *testing.T) {
 	}
 }
 
+// On a terminal, --jq prints strings raw; server text must still not reach
+// the terminal with its control sequences.
+func TestPrinterJQSanitizedOnTerminal(t *testing.T) {
+	doc := json.RawMessage(`{"note":"\u001b[31mred\u001b[0m\u009b2J","n":1}`)
+	p, out := printer(t, Flags{JQ: ".note, .n"}, true)
+	if err := p.Value(context.Background(), doc); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := out.String(), "[31mred[0m2J\n1\n"; got != want {
+		t.Errorf("terminal: got %q, want %q", got, want)
+	}
+	p, out = printer(t, Flags{JQ: ".note"}, false)
+	if err := p.Value(context.Background(), doc); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := out.String(), "\x1b[31mred\x1b[0m\u009b2J\n"; got != want {
+		t.Errorf("pipe: got %q, want %q", got, want)
+	}
+	// Rows too.
+	p, out = printer(t, Flags{JQ: ".[].note"}, true)
+	w := p.Rows(context.Background())
+	w.Row(obj(t, `{"note":"a\u001bb"}`))
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if got := out.String(); got != "ab\n" {
+		t.Errorf("rows on a terminal: got %q", got)
+	}
+}
+
 func TestPrinterRowsWithJQ(t *testing.T) {
 	tests := []struct {
 		expr string
