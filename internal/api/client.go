@@ -157,7 +157,7 @@ func ParseBaseURL(raw string) (*url.URL, error) {
 	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
 		return nil, fmt.Errorf("base URL %q is not an http(s) URL", raw)
 	}
-	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+	if u.User != nil || u.RawQuery != "" || u.ForceQuery || u.Fragment != "" {
 		return nil, fmt.Errorf("base URL %q must not carry user info, a query or a fragment", redactURL(u))
 	}
 	if u.Scheme == "http" && !IsLoopbackHost(u.Hostname()) {
