@@ -131,6 +131,8 @@ func TestErrorMessages(t *testing.T) {
 		{Error{HTTPStatus: 502, NotJSON: true, BodyExcerpt: "<html>"}, `unexpected reply from the API (HTTP 502 Bad Gateway): "<html>"`},
 		{Error{HTTPStatus: 502, NotJSON: true, RequestID: "gw"}, `unexpected reply from the API (HTTP 502 Bad Gateway, request gw)`},
 		{Error{HTTPStatus: 200, NotJSON: true, BodyExcerpt: `say "hi"`}, `unexpected reply from the API (HTTP 200 OK): "say \"hi\""`},
+		{Error{HTTPStatus: 599, NotJSON: true}, `unexpected reply from the API (HTTP 599)`},
+		{Error{HTTPStatus: 299, NotJSON: true, RequestID: "r"}, `unexpected reply from the API (HTTP 299, request r)`},
 		{Error{HTTPStatus: 200, Code: 11000, Message: "invalid argument", RequestID: "req-10"}, "invalid argument (HTTP 200, code 11000, request req-10)"},
 	}
 	for _, tt := range tests {
