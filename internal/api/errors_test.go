@@ -283,6 +283,13 @@ func TestParseRetryAfter(t *testing.T) {
 		{"Sat, 08 Aug 2026 11:59:00 GMT", 0, true},              // in the past: now
 		{"Sat, 08 Aug 2026 12:00:00 GMT", 0, true},
 		{"Sat, 08 Aug 2026 25:00:00 GMT", 0, false},
+		// Absurd values are capped rather than overflowing into a negative
+		// (immediate) delay.
+		{"99999999999", 24 * time.Hour, true},
+		{"9223372036854775807", 24 * time.Hour, true},
+		{"86400", 24 * time.Hour, true},
+		{"99999999999999999999999", 24 * time.Hour, true}, // beyond int64
+		{"-99999999999999999999999", 0, false},
 	}
 	for _, tt := range tests {
 		got, ok := parseRetryAfter(tt.v, now)
@@ -373,6 +380,7 @@ func TestRetryDelay(t *testing.T) {
 		{"Retry-After date", read, &Error{HTTPStatus: 503, RetryAfter: "Sat, 08 Aug 2026 12:00:02 GMT"}, 1, 0, 2 * time.Second, "server error (HTTP 503)", true},
 		{"Retry-After past the budget", read, &Error{HTTPStatus: 503, RetryAfter: "11"}, 1, 0, 0, "", false},
 		{"Retry-After garbage: backoff", read, &Error{HTTPStatus: 503, RetryAfter: "later"}, 2, 0, 2 * time.Second, "server error (HTTP 503)", true},
+		{"Retry-After huge", read, &Error{HTTPStatus: 503, RetryAfter: "99999999999"}, 1, 0, 0, "", false},
 	}
 	for _, tt := range tests {
 		delay, why, ok := c.retryDelay(tt.cl, tt.err, tt.attempt, tt.elapsed)
