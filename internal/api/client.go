@@ -418,6 +418,9 @@ func (e *NetworkError) Unwrap() error { return e.Err }
 var (
 	errHeaderTimeout = errors.New("no reply")
 	errIdleTimeout   = errors.New("reply stalled")
+	// errForeignRedirect marks a redirect away from the API host: the
+	// same request would be redirected again, so it is not retried.
+	errForeignRedirect = errors.New("refusing to follow a redirect to another host")
 )
 
 func (c *Client) transportError(ctx context.Context, cl call, err error, limit time.Duration) error {
@@ -486,7 +489,7 @@ func sameHostRedirects(req *http.Request, via []*http.Request) error {
 		return errors.New("too many redirects")
 	}
 	if req.URL.Host != via[0].URL.Host || req.URL.Scheme != via[0].URL.Scheme {
-		return fmt.Errorf("refusing to follow a redirect to another host (%s)", req.URL.Host)
+		return fmt.Errorf("%w (%s)", errForeignRedirect, req.URL.Host)
 	}
 	return nil
 }

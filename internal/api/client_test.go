@@ -585,6 +585,11 @@ func TestRedirects(t *testing.T) {
 	if other.count() != 0 {
 		t.Errorf("the other host got %d requests (with the key?)", other.count())
 	}
+	// Refusing is final: asking again gets the same redirect.
+	if ts.count() != 1 || len(*h.notices) != 0 {
+		t.Errorf("%d requests, notices %q", ts.count(), *h.notices)
+	}
+
 	// Within the API host, redirects are followed with the key.
 	same := newTestServer(t, func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/api/v2/worker-runs/01KRUN", http.StatusMovedPermanently)

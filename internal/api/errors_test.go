@@ -238,6 +238,7 @@ func TestRetryable(t *testing.T) {
 		{"dropped after sending", dropped, want{"EOF", "", true}, want{}, want{}},
 		{"header timeout", timeout, want{"no reply within 1m0s", "", true}, want{}, want{}},
 		{"wrapped API error", fmt.Errorf("x: %w", &Error{HTTPStatus: 503}), want{"server error (HTTP 503)", "", true}, want{}, want{}},
+		{"redirect to another host", &NetworkError{Method: "GET", URL: "u", Err: fmt.Errorf("%w (evil.example.com)", errForeignRedirect)}, want{}, want{}, want{}},
 		{"reply error", &ReplyError{Op: "GET x", Err: errors.New("bad")}, want{}, want{}, want{}},
 		{"no key", ErrNoAPIKey, want{}, want{}, want{}},
 		{"cancelled", context.Canceled, want{}, want{}, want{}},

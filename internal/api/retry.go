@@ -81,6 +81,8 @@ func retryable(class retryClass, err error) (string, string, bool) {
 	var netErr *NetworkError
 	if errors.As(err, &netErr) {
 		switch {
+		case errors.Is(netErr, errForeignRedirect):
+			return "", "", false
 		case netErr.NotSent:
 			return "cannot connect: " + netErr.Err.Error(), "", true
 		case class == retryReads:
