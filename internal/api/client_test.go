@@ -773,6 +773,24 @@ func TestUnexpectedReplies(t *testing.T) {
 				return err
 			},
 			"unexpected reply to POST /api/v2/workers/o~w/runs: no run_slug in the reply"},
+		{"start with a slug that is a path", ok(`{"run_slug":"../../users/account"}`),
+			func(c *Client) error {
+				_, err := c.StartRun(context.Background(), "o~w", RunRequest{IsAsync: true})
+				return err
+			},
+			`unexpected reply to POST /api/v2/workers/o~w/runs: run id "../../users/account" contains '/', which is not allowed`},
+		{"start with a slug holding escapes", ok(`{"run_slug":"01K\u001b[2J"}`),
+			func(c *Client) error {
+				_, err := c.StartRun(context.Background(), "o~w", RunRequest{IsAsync: true})
+				return err
+			},
+			`unexpected reply to POST /api/v2/workers/o~w/runs: run id "01K\x1b[2J" contains whitespace or a control character`},
+		{"last run with a bad slug", ok(`{"slug":".."}`),
+			func(c *Client) error {
+				_, err := c.GetRun(context.Background(), RunRef{Last: true, Worker: "o~w"})
+				return err
+			},
+			`unexpected reply to GET /api/v2/workers/o~w/runs/last: run id ".." is not valid`},
 		{"page of the wrong shape", ok(`{"list":{}}`),
 			func(c *Client) error {
 				_, err := c.ResultsPage(context.Background(), RunRef{Slug: "x"}, 1, 10)
