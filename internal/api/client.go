@@ -268,11 +268,15 @@ func (c *Client) do(ctx context.Context, cl call, out any) error {
 	}
 	var body []byte
 	if cl.body != nil {
-		var err error
-		body, err = json.Marshal(cl.body)
-		if err != nil {
+		// Without HTML escaping: the user's input goes out as written,
+		// not with <, > and & turned into \u003c, \u003e, \u0026.
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(cl.body); err != nil {
 			return fmt.Errorf("encoding the request: %w", err)
 		}
+		body = bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
 	}
 	start := c.now()
 	for attempt := 1; ; attempt++ {

@@ -194,7 +194,7 @@ func TestHeadersAndBodies(t *testing.T) {
 		t.Errorf("run = %+v", *run)
 	}
 	started, err := h.client.StartRun(ctx, "owner~名前", RunRequest{
-		Input: json.RawMessage(`{"parameters":{"custom":{"q":"x"}}}`), IsAsync: true, Version: "v1.2.8",
+		Input: json.RawMessage(`{"parameters":{"custom":{"q":"<x>"}}}`), IsAsync: true, Version: "v1.2.8",
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -212,7 +212,7 @@ func TestHeadersAndBodies(t *testing.T) {
 	}
 	want := []struct{ method, uri, body, contentType string }{
 		{"GET", "/api/v2/worker-runs/01KRUN", "", ""},
-		{"POST", "/api/v2/workers/owner~%E5%90%8D%E5%89%8D/runs", `{"input":{"parameters":{"custom":{"q":"x"}}},"is_async":true,"version":"v1.2.8"}`, "application/json"},
+		{"POST", "/api/v2/workers/owner~%E5%90%8D%E5%89%8D/runs", `{"input":{"parameters":{"custom":{"q":"<x>"}}},"is_async":true,"version":"v1.2.8"}`, "application/json"},
 		{"POST", "/api/v2/worker-runs/01KRUN/abort", `{}`, "application/json"},
 	}
 	for i, r := range reqs {
