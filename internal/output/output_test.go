@@ -129,6 +129,46 @@ func TestJSONRows(t *testing.T) {
 	}
 }
 
+// On a terminal, the controls JSON allows raw in strings (DEL, C1) and
+// invalid UTF-8 are written as \u escapes: the same JSON value.
+func TestJSONOnATerminal(t *testing.T) {
+	row := "{\"s\":\"a\u009b2J\x7fb\xffc\",\"e\":\"\\u001b[31m\",\"u\":\"咖啡 é\"}"
+	tests := []struct {
+		format   Format
+		sanitize bool
+		want     string
+	}{
+		{JSONL, true, `{"s":"a\u009b2J\u007fb\ufffdc","e":"\u001b[31m","u":"咖啡 é"}` + "\n"},
+		{JSONL, false, row + "\n"},
+		{JSON, true, "[\n  {\n    \"s\": \"a\\u009b2J\\u007fb\\ufffdc\",\n    \"e\": \"\\u001b[31m\",\n    \"u\": \"咖啡 é\"\n  }\n]\n"},
+	}
+	for _, tt := range tests {
+		got := writeRows(t, tt.format, RowOptions{Sanitize: tt.sanitize}, nil, row)
+		if got != tt.want {
+			t.Errorf("%s sanitize=%v:\n got %q\nwant %q", tt.format, tt.sanitize, got, tt.want)
+		}
+		if tt.sanitize && tt.format == JSONL {
+			var v map[string]string
+			if err := json.Unmarshal([]byte(got), &v); err != nil || v["s"] != "a\u009b2J\x7fb\ufffdc" {
+				t.Errorf("escaped JSON reads back as %q, %v", v["s"], err)
+			}
+		}
+	}
+	// One value, through the printer of a terminal and of a pipe.
+	for _, tty := range []bool{true, false} {
+		for _, f := range []string{"json", "jsonl"} {
+			p, out := printer(t, Flags{Output: f}, tty)
+			if err := p.Value(context.Background(), json.RawMessage("{\"s\":\"x\u0085y\"}")); err != nil {
+				t.Fatal(err)
+			}
+			escaped := strings.Contains(out.String(), `x\u0085y`)
+			if escaped != tty {
+				t.Errorf("-o %s, terminal %v: %q", f, tty, out.String())
+			}
+		}
+	}
+}
+
 func TestJSONLRows(t *testing.T) {
 	if got := writeRows(t, JSONL, RowOptions{}, nil); got != "" {
 		t.Errorf("no rows: %q", got)

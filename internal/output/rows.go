@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/mattn/go-runewidth"
 
@@ -30,8 +31,9 @@ type RowOptions struct {
 	Color *iostreams.ColorScheme
 	// MaxCellWidth truncates table cells; 0 means 48.
 	MaxCellWidth int
-	// Sanitize strips terminal control characters from csv cells: stdout
-	// is a terminal, and server data must not drive it.
+	// Sanitize strips terminal control characters from csv cells and
+	// escapes those JSON allows raw (DEL, C1) in json and jsonl: stdout is
+	// a terminal, and server data must not drive it.
 	Sanitize bool
 }
 
@@ -39,7 +41,7 @@ type RowOptions struct {
 func NewRowWriter(w io.Writer, f Format, opts RowOptions) RowWriter {
 	switch f {
 	case JSONL:
-		return &jsonlRows{w: w}
+		return &jsonlRows{w: w, sanitize: opts.Sanitize}
 	case CSV:
 		return &csvRows{w: csv.NewWriter(w), sanitize: opts.Sanitize}
 	case Table:
@@ -48,15 +50,15 @@ func NewRowWriter(w io.Writer, f Format, opts RowOptions) RowWriter {
 		}
 		return &tableRows{w: w, opts: opts}
 	default:
-		return &jsonRows{w: w}
+		return &jsonRows{w: w, sanitize: opts.Sanitize}
 	}
 }
 
 // jsonRows streams a pretty-printed JSON array.
 type jsonRows struct {
-	w     io.Writer
-	n     int
-	empty bool
+	w        io.Writer
+	n        int
+	sanitize bool
 }
 
 func (j *jsonRows) Columns([]string) {}
@@ -73,7 +75,7 @@ func (j *jsonRows) Row(row *jsonobj.Object) error {
 		return err
 	}
 	j.n++
-	_, err := j.w.Write(buf.Bytes())
+	_, err := j.w.Write(terminalJSON(buf.Bytes(), j.sanitize))
 	return err
 }
 
@@ -87,7 +89,10 @@ func (j *jsonRows) Close() error {
 }
 
 // jsonlRows writes one compact object per line.
-type jsonlRows struct{ w io.Writer }
+type jsonlRows struct {
+	w        io.Writer
+	sanitize bool
+}
 
 func (j *jsonlRows) Columns([]string) {}
 
@@ -95,8 +100,41 @@ func (j *jsonlRows) Row(row *jsonobj.Object) error {
 	var buf bytes.Buffer
 	row.WriteTo(&buf)
 	buf.WriteByte('\n')
-	_, err := j.w.Write(buf.Bytes())
+	_, err := j.w.Write(terminalJSON(buf.Bytes(), j.sanitize))
 	return err
+}
+
+// terminalJSON makes JSON safe for a terminal when sanitize is set. JSON
+// strings may hold DEL and C1 controls raw (U+009B is CSI to some
+// terminals), and rows keep their values as the server wrote them, invalid
+// UTF-8 included; those are written as \u escapes instead: the same JSON
+// value (invalid bytes read as U+FFFD anyway).
+func terminalJSON(b []byte, sanitize bool) []byte {
+	if !sanitize || !needsEscaping(b) {
+		return b
+	}
+	out := make([]byte, 0, len(b)+16)
+	for len(b) > 0 {
+		r, size := utf8.DecodeRune(b)
+		if r == 0x7f || (r >= 0x80 && r < 0xa0) || (r == utf8.RuneError && size == 1) {
+			out = fmt.Appendf(out, `\u%04x`, r)
+		} else {
+			out = append(out, b[:size]...)
+		}
+		b = b[size:]
+	}
+	return out
+}
+
+func needsEscaping(b []byte) bool {
+	for len(b) > 0 {
+		r, size := utf8.DecodeRune(b)
+		if r == 0x7f || (r >= 0x80 && r < 0xa0) || (r == utf8.RuneError && size == 1) {
+			return true
+		}
+		b = b[size:]
+	}
+	return false
 }
 
 func (j *jsonlRows) Close() error { return nil }

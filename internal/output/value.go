@@ -47,13 +47,13 @@ func writeValue(w io.Writer, f Format, v any, opts RowOptions) error {
 	}
 	switch f {
 	case JSONL:
-		_, err := w.Write(append(raw, '\n'))
+		_, err := w.Write(terminalJSON(append(raw, '\n'), opts.Sanitize))
 		return err
 	case CSV, Table:
 		obj, err := jsonobj.Parse(raw)
 		if err != nil {
 			// Not an object: fall back to JSON.
-			return WriteValue(w, JSON, v)
+			return writeValue(w, JSON, v, opts)
 		}
 		if f == CSV {
 			rw := NewRowWriter(w, CSV, opts)
@@ -74,7 +74,7 @@ func writeValue(w io.Writer, f Format, v any, opts RowOptions) error {
 			return err
 		}
 		buf.WriteByte('\n')
-		_, err := w.Write(buf.Bytes())
+		_, err := w.Write(terminalJSON(buf.Bytes(), opts.Sanitize))
 		return err
 	}
 }
