@@ -164,7 +164,7 @@ func ParseBaseURL(raw string) (*url.URL, error) {
 	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
 		return nil, fmt.Errorf("base URL %q is not an http(s) URL", raw)
 	}
-	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+	if u.User != nil || u.RawQuery != "" || u.ForceQuery || u.Fragment != "" {
 		return nil, fmt.Errorf("base URL %q must not carry user info, a query or a fragment", redactURL(u))
 	}
 	if u.Scheme == "http" && !IsLoopbackHost(u.Hostname()) {
@@ -338,11 +338,15 @@ func encodeBody(cl call) ([]byte, error) {
 	if cl.body == nil {
 		return nil, nil
 	}
-	body, err := json.Marshal(cl.body)
-	if err != nil {
+	// Without HTML escaping: the user's input goes out as written, not
+	// with <, > and & turned into \u003c, \u003e, \u0026.
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(cl.body); err != nil {
 		return nil, fmt.Errorf("encoding the request: %w", err)
 	}
-	return body, nil
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
 
 // newRequest builds the HTTP request for a call: URL, body and headers.
@@ -443,6 +447,9 @@ func (e *NetworkError) Unwrap() error { return e.Err }
 var (
 	errHeaderTimeout = errors.New("no reply")
 	errIdleTimeout   = errors.New("reply stalled")
+	// errForeignRedirect marks a redirect away from the API host: the
+	// same request would be redirected again, so it is not retried.
+	errForeignRedirect = errors.New("refusing to follow a redirect to another host")
 )
 
 func (c *Client) transportError(ctx context.Context, cl call, err error, limit time.Duration) error {
@@ -511,7 +518,7 @@ func sameHostRedirects(req *http.Request, via []*http.Request) error {
 		return errors.New("too many redirects")
 	}
 	if req.URL.Host != via[0].URL.Host || req.URL.Scheme != via[0].URL.Scheme {
-		return fmt.Errorf("refusing to follow a redirect to another host (%s)", req.URL.Host)
+		return fmt.Errorf("%w (%s)", errForeignRedirect, req.URL.Host)
 	}
 	return nil
 }

@@ -30,6 +30,10 @@ func (c *Client) StartRun(ctx context.Context, worker WorkerID, req RunRequest) 
 	if out.RunSlug == "" {
 		return nil, &ReplyError{Op: "POST /api/v2/workers/" + string(worker) + "/runs", Err: errors.New("no run_slug in the reply")}
 	}
+	// The slug goes into URL paths and onto the terminal next.
+	if err := ValidateSlug("run", out.RunSlug); err != nil {
+		return nil, &ReplyError{Op: "POST /api/v2/workers/" + string(worker) + "/runs", Err: err}
+	}
 	return &out, nil
 }
 
@@ -56,6 +60,10 @@ func (c *Client) GetRun(ctx context.Context, ref RunRef) (*Run, error) {
 	}
 	if out.Slug == "" {
 		return nil, &ReplyError{Op: "GET " + ref.base(), Err: errors.New("no run slug in the reply")}
+	}
+	// A "last" run's slug is used for every later call of a wait.
+	if err := ValidateSlug("run", out.Slug); err != nil {
+		return nil, &ReplyError{Op: "GET " + ref.base(), Err: err}
 	}
 	return &out, nil
 }

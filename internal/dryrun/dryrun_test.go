@@ -50,7 +50,7 @@ User-Agent: coreclaw/test
   "input": {
     "parameters": {
       "custom": {
-        "q": "\u003ca\u0026b\u003e",
+        "q": "<a&b>",
         "n": 1.50
       }
     }
@@ -61,7 +61,7 @@ User-Agent: coreclaw/test
 `},
 		{name: "table is text", apiKey: key, flags: output.Flags{Output: "table"}, out: "POST https://api.example/api/v2/workers/o~w/runs\n"},
 		{name: "jsonl", apiKey: key, flags: output.Flags{Output: "jsonl"},
-			out: `{"method":"POST","url":"https://api.example/api/v2/workers/o~w/runs","headers":{"Accept":"application/json","Authorization":"Bearer [REDACTED]","Content-Type":"application/json","User-Agent":"coreclaw/test"},"body":{"input":{"parameters":{"custom":{"q":"\u003ca\u0026b\u003e","n":1.50}}},"is_async":true,"version":"v1"}}` + "\n"},
+			out: `{"method":"POST","url":"https://api.example/api/v2/workers/o~w/runs","headers":{"Accept":"application/json","Authorization":"Bearer [REDACTED]","Content-Type":"application/json","User-Agent":"coreclaw/test"},"body":{"input":{"parameters":{"custom":{"q":"<a&b>","n":1.50}}},"is_async":true,"version":"v1"}}` + "\n"},
 		{name: "jq", apiKey: key, flags: output.Flags{JQ: ".headers.Authorization"}, out: "Bearer [REDACTED]\n"},
 		{name: "no key", flags: output.Flags{JQ: ".headers | keys | join(\",\")"}, out: "Accept,Content-Type,User-Agent\n",
 			errOut: "warning: no API key is configured: the real request would be refused before anything is sent (exit 4)\n"},

@@ -11,6 +11,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -291,7 +292,7 @@ func syntaxCheck(data []byte) *syntaxError {
 		var se *json.SyntaxError
 		switch {
 		case errors.As(err, &se):
-			return &syntaxError{offset: int(se.Offset), msg: se.Error()}
+			return &syntaxError{offset: int(se.Offset), msg: runeMessage(data, int(se.Offset), se.Error())}
 		case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
 			return &syntaxError{offset: len(data) + 1, msg: "unexpected end of input"}
 		default:
@@ -307,8 +308,28 @@ func syntaxCheck(data []byte) *syntaxError {
 	return nil
 }
 
+// runeMessage names the character at a 1-based offset as the user typed
+// it: encoding/json quotes only its first byte, so a stray “ shows as 'â'.
+func runeMessage(data []byte, offset int, msg string) string {
+	i := offset - 1
+	if i < 0 || i >= len(data) || data[i] < utf8.RuneSelf {
+		return msg
+	}
+	r, _ := utf8.DecodeRune(data[i:])
+	q := strconv.Quote(string(rune(data[i])))
+	return strings.Replace(msg, "invalid character '"+q[1:len(q)-1]+"'", "invalid character "+strconv.QuoteRune(r), 1)
+}
+
+// trailing reports anything but JSON whitespace after off. (bytes.TrimSpace
+// would also skip a no-break space or a form feed, which JSON does not
+// allow; the error then came without its position.)
 func trailing(data []byte, off int64) bool {
-	return len(bytes.TrimSpace(data[off:])) > 0
+	for _, b := range data[off:] {
+		if !isSpace(b) {
+			return true
+		}
+	}
+	return false
 }
 
 func isSpace(b byte) bool { return b == ' ' || b == '\t' || b == '\n' || b == '\r' }
@@ -386,7 +407,12 @@ func ParseAssignment(flag, s string) (key string, value json.RawMessage, fromStr
 		return "", nil, false, fmt.Errorf("invalid JSON in %s: the value is empty", name)
 	}
 	if se := syntaxCheck([]byte(raw)); se != nil {
-		_, col := position([]byte(raw), se.offset)
+		line, col := position([]byte(raw), se.offset)
+		if strings.Contains(raw, "\n") {
+			// A value pasted over several lines: the column alone would
+			// point into the wrong line.
+			return "", nil, false, fmt.Errorf("invalid JSON in %s at line %d, column %d: %s", name, line, col, se.msg)
+		}
 		return "", nil, false, fmt.Errorf("invalid JSON in %s at column %d: %s", name, col, se.msg)
 	}
 	var buf bytes.Buffer
