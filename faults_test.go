@@ -226,7 +226,8 @@ func TestStartGivesUpOnPersistentRateLimit(t *testing.T) {
 	if code != 1 || stdout != "" {
 		t.Fatalf("code %d, stdout %q", code, stdout)
 	}
-	if got, want := errorLine(stderr), `error: too many requests (HTTP 429, code 13000, request req-5)`; got != want {
+	// req-1 is the read of the input schema; req-2 to req-6 the five starts.
+	if got, want := errorLine(stderr), `error: too many requests (HTTP 429, code 13000, request req-6)`; got != want {
 		t.Errorf("error line %q, want %q", got, want)
 	}
 	if n := strings.Count(stderr, "notice: retrying POST /api/v2/workers/fake~instant/runs"); n != 4 {

@@ -9,6 +9,7 @@ import (
 	accountCmd "github.com/coreclaw/coreclaw/cmd/account"
 	configCmd "github.com/coreclaw/coreclaw/cmd/config"
 	doctorCmd "github.com/coreclaw/coreclaw/cmd/doctor"
+	inputCmd "github.com/coreclaw/coreclaw/cmd/input"
 	queueCmd "github.com/coreclaw/coreclaw/cmd/queue"
 	runCmd "github.com/coreclaw/coreclaw/cmd/run"
 	runsCmd "github.com/coreclaw/coreclaw/cmd/runs"
@@ -71,6 +72,7 @@ goes to stderr. See ` + "`coreclaw help exit-codes`" + ` for the exit status.`,
 		accountCmd.NewCmdAccount(f, nil),
 		doctorCmd.NewCmdDoctor(f, nil),
 		configCmd.NewCmdConfig(f),
+		inputCmd.NewCmdInput(f),
 		versionCmd.NewCmdVersion(f),
 		newExitCodesTopic(),
 	)

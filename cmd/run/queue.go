@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/coreclaw/coreclaw/internal/api"
+	"github.com/coreclaw/coreclaw/internal/dryrun"
 	"github.com/coreclaw/coreclaw/internal/iostreams"
 	"github.com/coreclaw/coreclaw/internal/runwait"
 )
@@ -13,11 +14,15 @@ import (
 // queueRun is `run --queue`: the run goes into the Run Queue (REFERENCE
 // §8.9) and its queue ref is printed on stdout, alone.
 func queueRun(ctx context.Context, opts *Options, client *api.Client, worker api.WorkerID, in json.RawMessage) error {
-	queued, err := client.QueueRun(ctx, worker, api.QueueRunRequest{
-		Input:       in,
-		CallbackURL: opts.Start.CallbackURL,
-		Version:     opts.Version,
-	})
+	req := api.QueueRunRequest{Input: in, CallbackURL: opts.Start.CallbackURL, Version: opts.Version}
+	if opts.DryRun {
+		prepared, err := client.PrepareQueueRun(worker, req)
+		if err != nil {
+			return err
+		}
+		return dryrun.Print(ctx, opts.IO, opts.Start.WaitFlags.Output, prepared)
+	}
+	queued, err := client.QueueRun(ctx, worker, req)
 	if err != nil {
 		return runwait.StartError(ctx, err, "`coreclaw queue` lists the queued runs")
 	}

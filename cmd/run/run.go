@@ -4,6 +4,7 @@ package run
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -11,10 +12,12 @@ import (
 
 	"github.com/coreclaw/coreclaw/internal/api"
 	"github.com/coreclaw/coreclaw/internal/cmdutil"
+	"github.com/coreclaw/coreclaw/internal/dryrun"
 	"github.com/coreclaw/coreclaw/internal/input"
 	"github.com/coreclaw/coreclaw/internal/iostreams"
 	"github.com/coreclaw/coreclaw/internal/output"
 	"github.com/coreclaw/coreclaw/internal/runwait"
+	"github.com/coreclaw/coreclaw/internal/schema"
 )
 
 // Options are everything `run` needs.
@@ -30,11 +33,17 @@ type Options struct {
 	Start   runwait.StartFlags
 	// Queue puts the run into the Run Queue instead of starting it.
 	Queue bool
+	// NoValidate skips the schema check; DryRun prints the request
+	// instead of sending it.
+	NoValidate bool
+	DryRun     bool
+	// SchemaCache keeps input schemas for a while; nil: no cache.
+	SchemaCache *schema.Cache
 }
 
 // NewCmdRun builds the command; runF replaces the action in tests.
 func NewCmdRun(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
-	opts := &Options{IO: f.IOStreams, APIClient: f.APIClient, Now: f.Now, Sleep: f.Sleep}
+	opts := &Options{IO: f.IOStreams, APIClient: f.APIClient, Now: f.Now, Sleep: f.Sleep, SchemaCache: schema.UserCache(f.LookupEnv, f.Now)}
 	cmd := &cobra.Command{
 		Use:   "run WORKER [flags]",
 		Short: "Start a Worker run",
@@ -50,15 +59,37 @@ run goes into the Run Queue instead and the queue ref is printed on stdout.
 
 The input is built from -f, --input and -p, in that order, a later source
 winning per field; a document without a top-level "parameters" object is
-wrapped as parameters.custom.`,
+wrapped as parameters.custom.
+
+Before starting the run, the input is checked against the Worker's input
+schema (fetched without a key, cached for 10 minutes): required fields,
+types, allowed values, minimum and maximum. Every bad field is listed in one
+error (exit 2) and no run is started; fields the schema does not declare
+only warn. A -p key=value string becomes the declared type first: a number,
+true/false, or a list split on commas (-p keywords=coffee,tea); -p key:=JSON
+is sent as typed. A schema that cannot be read or interpreted gives a
+warning and the run goes ahead. --no-validate skips the check.
+
+--system sets run settings, checked against their documented values:
+proxy_region (two-letter country code), memory (MB: 512, 1024, 2048, 4096,
+8192, 16384), cpus, execute_limit_time_seconds, max_total_charge (USD, 0 =
+no cap), max_total_traffic (MB). --max-charge USD is short for --system
+max_total_charge=USD.
+
+--dry-run prints the request that would start the run (method, URL,
+headers with the key redacted, body; JSON with -o json) after the schema
+check, and sends nothing.`,
 		Example: `  # start a run and keep its slug
   slug=$(coreclaw run coreclaw/google-maps-scraper -f input.json)
 
   # start, wait, and save the results as CSV
   coreclaw run coreclaw/google-maps-scraper -f input.json -p max_results:=50 --wait -o csv > places.csv
 
-  # set fields on the command line only
-  coreclaw run coreclaw/google-maps-scraper -p 'keywords:=["coffee"]' -p base_location="New York,USA" --wait
+  # set fields on the command line only; max_results becomes the number 50
+  coreclaw run coreclaw/google-maps-scraper -p keywords=coffee,tea -p base_location="New York,USA" -p max_results=50 --wait
+
+  # cap the cost, and look at the request before paying for it
+  coreclaw run coreclaw/google-maps-scraper -f input.json --max-charge 2.50 --dry-run
 
   # queue the run instead (prints the queue ref)
   coreclaw run coreclaw/google-maps-scraper -f input.json --queue`,
@@ -77,6 +108,8 @@ wrapped as parameters.custom.`,
 	fl := cmd.Flags()
 	fl.StringVar(&opts.Version, "version", "", "run this Worker `version` (default: the Worker's current version)")
 	fl.BoolVar(&opts.Queue, "queue", false, "put the run into the Run Queue instead of starting it; prints the queue ref")
+	fl.BoolVar(&opts.NoValidate, "no-validate", false, "do not check the input against the Worker's input schema (-p key=value then stays a string)")
+	dryrun.AddFlag(cmd, &opts.DryRun)
 	runwait.AddStartFlags(cmd, &opts.Start)
 	return cmd
 }
@@ -91,7 +124,7 @@ func Run(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
-	in, err := input.Build(opts.Input, input.Env{Stdin: opts.IO.In})
+	in, err := input.Build(opts.Input, input.Env{Stdin: opts.IO.In, Warn: opts.warn})
 	if err != nil {
 		return cmdutil.UsageError(err)
 	}
@@ -99,22 +132,35 @@ func Run(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
-	if !client.HasKey() {
+	if !client.HasKey() && !opts.DryRun {
 		return api.ErrNoAPIKey
+	}
+	if !opts.NoValidate {
+		if err := opts.checkInput(ctx, client, worker, in); err != nil {
+			return err
+		}
 	}
 
 	if opts.Queue {
 		return queueRun(ctx, opts, client, worker, in.JSON())
 	}
 	limit, offset := opts.Start.SyncWindow()
-	started, err := client.StartRun(ctx, worker, api.RunRequest{
+	req := api.RunRequest{
 		Input:       in.JSON(),
 		IsAsync:     !opts.Start.Sync,
 		Version:     opts.Version,
 		CallbackURL: opts.Start.CallbackURL,
 		Limit:       limit,
 		Offset:      offset,
-	})
+	}
+	if opts.DryRun {
+		prepared, err := client.PrepareStartRun(worker, req)
+		if err != nil {
+			return err
+		}
+		return dryrun.Print(ctx, opts.IO, opts.Start.WaitFlags.Output, prepared)
+	}
+	started, err := client.StartRun(ctx, worker, req)
 	if err != nil {
 		return runwait.StartError(ctx, err, newestRunHint(worker))
 	}
@@ -122,15 +168,38 @@ func Run(ctx context.Context, opts *Options) error {
 	return opts.Start.AfterStart(ctx, wo, printer, started)
 }
 
+// checkInput is the schema check (CONTRACT §2): a mismatch is a usage
+// error and no run is started; anything else only warns.
+func (opts *Options) checkInput(ctx context.Context, client *api.Client, worker api.WorkerID, in *input.Input) error {
+	err := schema.Check(ctx, schema.NewSource(client, opts.SchemaCache), worker, in, opts.warn)
+	var mismatch *schema.MismatchError
+	if errors.As(err, &mismatch) {
+		return cmdutil.WithHint(cmdutil.UsageError(err), mismatch.Hint())
+	}
+	return err
+}
+
+func (opts *Options) warn(msg string) {
+	fmt.Fprintf(opts.IO.ErrOut, "warning: %s\n", msg)
+}
+
 // checkFlags rejects flag combinations that cannot mean anything.
 func (opts *Options) checkFlags() (*output.Printer, error) {
 	if opts.Queue && (opts.Start.Wait || opts.Start.Sync) {
 		return nil, cmdutil.UsageErrorf("--queue cannot be combined with --wait or --sync: a queued run starts later")
 	}
+	var printsRequest []string
+	if opts.DryRun {
+		// A dry run prints its request in the -o format.
+		printsRequest = []string{"--output", "--jq"}
+		if err := dryrun.CheckFlags(opts.Start.WaitFlags.Output); err != nil {
+			return nil, cmdutil.UsageError(err)
+		}
+	}
 	if opts.Version == "latest" {
 		return nil, cmdutil.UsageErrorf(`--version "latest" is refused by many Workers: omit --version to run the current version`)
 	}
-	return opts.Start.Check(opts.IO)
+	return opts.Start.Check(opts.IO, printsRequest...)
 }
 
 // newestRunHint says how to find out whether a start that failed halfway

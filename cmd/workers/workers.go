@@ -1,5 +1,5 @@
-// Package workers is `coreclaw workers`: the public Store, the caller's own
-// Workers and a Worker's detail.
+// Package workers is `coreclaw workers`: the public Store, your own
+// Workers, a Worker's detail and what input it takes.
 package workers
 
 import (
@@ -12,13 +12,14 @@ import (
 func NewCmdWorkers(f *cmdutil.Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "workers <command>",
-		Short: "Find Workers: search the Store, list your own, show one",
+		Short: "Find Workers: search the Store, list your own, show one and its input",
 		Args:  cmdutil.NoArgs,
 	}
 	cmd.AddCommand(
 		NewCmdSearch(f, nil),
 		NewCmdList(f, nil),
 		NewCmdInfo(f, nil),
+		NewCmdSchema(f),
 	)
 	return cmd
 }

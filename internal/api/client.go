@@ -164,7 +164,7 @@ func ParseBaseURL(raw string) (*url.URL, error) {
 	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
 		return nil, fmt.Errorf("base URL %q is not an http(s) URL", raw)
 	}
-	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+	if u.User != nil || u.RawQuery != "" || u.ForceQuery || u.Fragment != "" {
 		return nil, fmt.Errorf("base URL %q must not carry user info, a query or a fragment", redactURL(u))
 	}
 	if u.Scheme == "http" && !IsLoopbackHost(u.Hostname()) {
@@ -275,13 +275,9 @@ func (c *Client) do(ctx context.Context, cl call, out any) error {
 	if !cl.public && c.apiKey == "" {
 		return ErrNoAPIKey
 	}
-	var body []byte
-	if cl.body != nil {
-		var err error
-		body, err = json.Marshal(cl.body)
-		if err != nil {
-			return fmt.Errorf("encoding the request: %w", err)
-		}
+	body, err := encodeBody(cl)
+	if err != nil {
+		return err
 	}
 	start := c.now()
 	for attempt := 1; ; attempt++ {
@@ -319,16 +315,10 @@ func (c *Client) once(ctx context.Context, cl call, body []byte) (json.RawMessag
 	reqCtx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 
-	var rdr io.Reader
-	if body != nil {
-		rdr = bytes.NewReader(body)
-	}
-	fullURL := c.URL(cl.path, cl.query)
-	req, err := http.NewRequestWithContext(reqCtx, cl.method, fullURL, rdr)
+	req, err := c.newRequest(reqCtx, cl, body)
 	if err != nil {
-		return nil, fmt.Errorf("building the request: %w", err)
+		return nil, err
 	}
-	c.setHeaders(req, body != nil)
 
 	timer := time.AfterFunc(headerTimeout, func() { cancel(errHeaderTimeout) })
 	resp, err := c.http.Do(req)
@@ -346,6 +336,38 @@ func (c *Client) once(ctx context.Context, cl call, body []byte) (json.RawMessag
 		return nil, c.transportError(reqCtx, cl, err, c.timeouts.Idle)
 	}
 	return decodeEnvelope(resp, raw)
+}
+
+// encodeBody encodes a call's body as JSON; nil when it has none.
+func encodeBody(cl call) ([]byte, error) {
+	if cl.body == nil {
+		return nil, nil
+	}
+	// Without HTML escaping: the user's input goes out as written, not
+	// with <, > and & turned into \u003c, \u003e, \u0026.
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(cl.body); err != nil {
+		return nil, fmt.Errorf("encoding the request: %w", err)
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+}
+
+// newRequest builds the HTTP request for a call: URL, body and headers.
+// Sending (once) and previewing (prepare) share it, so that a dry run
+// shows exactly what would be sent.
+func (c *Client) newRequest(ctx context.Context, cl call, body []byte) (*http.Request, error) {
+	var rdr io.Reader
+	if body != nil {
+		rdr = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, cl.method, c.URL(cl.path, cl.query), rdr)
+	if err != nil {
+		return nil, fmt.Errorf("building the request: %w", err)
+	}
+	c.setHeaders(req, body != nil)
+	return req, nil
 }
 
 func (c *Client) setHeaders(req *http.Request, hasBody bool) {
@@ -430,6 +452,9 @@ func (e *NetworkError) Unwrap() error { return e.Err }
 var (
 	errHeaderTimeout = errors.New("no reply")
 	errIdleTimeout   = errors.New("reply stalled")
+	// errForeignRedirect marks a redirect away from the API host: the
+	// same request would be redirected again, so it is not retried.
+	errForeignRedirect = errors.New("refusing to follow a redirect to another host")
 )
 
 func (c *Client) transportError(ctx context.Context, cl call, err error, limit time.Duration) error {
@@ -498,7 +523,7 @@ func sameHostRedirects(req *http.Request, via []*http.Request) error {
 		return errors.New("too many redirects")
 	}
 	if req.URL.Host != via[0].URL.Host || req.URL.Scheme != via[0].URL.Scheme {
-		return fmt.Errorf("refusing to follow a redirect to another host (%s)", req.URL.Host)
+		return fmt.Errorf("%w (%s)", errForeignRedirect, req.URL.Host)
 	}
 	return nil
 }

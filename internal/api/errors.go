@@ -52,7 +52,10 @@ func (e *Error) Error() string {
 	var b strings.Builder
 	switch {
 	case e.NotJSON:
-		fmt.Fprintf(&b, "unexpected reply from the API (HTTP %d %s", e.HTTPStatus, http.StatusText(e.HTTPStatus))
+		fmt.Fprintf(&b, "unexpected reply from the API (HTTP %d", e.HTTPStatus)
+		if text := http.StatusText(e.HTTPStatus); text != "" {
+			b.WriteString(" " + text)
+		}
 		if e.RequestID != "" {
 			fmt.Fprintf(&b, ", request %s", e.RequestID)
 		}

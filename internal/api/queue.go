@@ -29,14 +29,23 @@ type QueuedRun struct {
 // the request is repeated only when the reply proves nothing was queued.
 func (c *Client) QueueRun(ctx context.Context, worker WorkerID, req QueueRunRequest) (*QueuedRun, error) {
 	var out QueuedRun
-	path := "/api/v2/workers/" + worker.PathSegment() + "/queued-runs"
-	if err := c.do(ctx, call{method: "POST", path: path, body: req, retry: retryCreates}, &out); err != nil {
+	cl := queueRunCall(worker, req)
+	if err := c.do(ctx, cl, &out); err != nil {
 		return nil, err
 	}
 	if out.QueueRef == "" {
-		return nil, &ReplyError{Op: "POST " + path, Err: errors.New("no queue_ref in the reply")}
+		return nil, &ReplyError{Op: "POST " + cl.path, Err: errors.New("no queue_ref in the reply")}
 	}
 	return &out, nil
+}
+
+// PrepareQueueRun is the request QueueRun would send, for --dry-run.
+func (c *Client) PrepareQueueRun(worker WorkerID, req QueueRunRequest) (*PreparedRequest, error) {
+	return c.prepare(queueRunCall(worker, req))
+}
+
+func queueRunCall(worker WorkerID, req QueueRunRequest) call {
+	return call{method: "POST", path: "/api/v2/workers/" + worker.PathSegment() + "/queued-runs", body: req, retry: retryCreates}
 }
 
 // EachQueueItem walks the queue's items (status "waiting" or "inactive";

@@ -81,6 +81,8 @@ func retryable(class retryClass, err error) (string, string, bool) {
 	var netErr *NetworkError
 	if errors.As(err, &netErr) {
 		switch {
+		case errors.Is(netErr, errForeignRedirect):
+			return "", "", false
 		case netErr.NotSent:
 			return "cannot connect: " + netErr.Err.Error(), "", true
 		case class == retryReads:
@@ -90,15 +92,24 @@ func retryable(class retryClass, err error) (string, string, bool) {
 	return "", "", false
 }
 
+// maxRetryAfter caps a Retry-After; anything that long is beyond any
+// retry budget anyway.
+const maxRetryAfter = 24 * time.Hour
+
 // parseRetryAfter reads Retry-After as seconds or as an HTTP date.
 func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 	v = strings.TrimSpace(v)
 	if v == "" {
 		return 0, false
 	}
-	if secs, err := strconv.Atoi(v); err == nil {
+	if secs, err := strconv.ParseInt(v, 10, 64); err == nil || errors.Is(err, strconv.ErrRange) {
 		if secs < 0 {
 			return 0, false
+		}
+		// Capped: a huge value would overflow time.Duration into a
+		// negative, that is immediate, retry.
+		if secs > int64(maxRetryAfter/time.Second) {
+			return maxRetryAfter, true
 		}
 		return time.Duration(secs) * time.Second, true
 	}

@@ -24,20 +24,32 @@ type RunRequest struct {
 // proves that no run was created.
 func (c *Client) StartRun(ctx context.Context, worker WorkerID, req RunRequest) (*StartedRun, error) {
 	var out StartedRun
-	err := c.do(ctx, call{
-		method: "POST",
-		path:   "/api/v2/workers/" + worker.PathSegment() + "/runs",
-		body:   req,
-		retry:  retryCreates,
-		sync:   !req.IsAsync,
-	}, &out)
-	if err != nil {
+	if err := c.do(ctx, startRunCall(worker, req), &out); err != nil {
 		return nil, err
 	}
 	if out.RunSlug == "" {
 		return nil, &ReplyError{Op: "POST /api/v2/workers/" + string(worker) + "/runs", Err: errors.New("no run_slug in the reply")}
 	}
+	// The slug goes into URL paths and onto the terminal next.
+	if err := ValidateSlug("run", out.RunSlug); err != nil {
+		return nil, &ReplyError{Op: "POST /api/v2/workers/" + string(worker) + "/runs", Err: err}
+	}
 	return &out, nil
+}
+
+// PrepareStartRun is the request StartRun would send, for --dry-run.
+func (c *Client) PrepareStartRun(worker WorkerID, req RunRequest) (*PreparedRequest, error) {
+	return c.prepare(startRunCall(worker, req))
+}
+
+func startRunCall(worker WorkerID, req RunRequest) call {
+	return call{
+		method: "POST",
+		path:   "/api/v2/workers/" + worker.PathSegment() + "/runs",
+		body:   req,
+		retry:  retryCreates,
+		sync:   !req.IsAsync,
+	}
 }
 
 // GetRun reads a run's detail.
@@ -48,6 +60,10 @@ func (c *Client) GetRun(ctx context.Context, ref RunRef) (*Run, error) {
 	}
 	if out.Slug == "" {
 		return nil, &ReplyError{Op: "GET " + ref.base(), Err: errors.New("no run slug in the reply")}
+	}
+	// A "last" run's slug is used for every later call of a wait.
+	if err := ValidateSlug("run", out.Slug); err != nil {
+		return nil, &ReplyError{Op: "GET " + ref.base(), Err: err}
 	}
 	return &out, nil
 }

@@ -33,12 +33,67 @@ func (n *Int64) UnmarshalJSON(b []byte) error {
 		*n = Int64(v)
 		return nil
 	}
-	// A float such as 12.0 or 1.5e3: keep the integer part if it is exact.
-	if f, err := strconv.ParseFloat(s, 64); err == nil && f == float64(int64(f)) {
-		*n = Int64(int64(f))
+	// A number with a fraction or an exponent (12.0, 1.5e3) whose value is
+	// whole. Not through float64, which would round ids beyond 2^53.
+	if v, ok := wholeNumber(s); ok {
+		*n = Int64(v)
 		return nil
 	}
 	return fmt.Errorf("cannot read %s as an integer", truncate(s, 40))
+}
+
+// wholeNumber reads a JSON number written with a fraction or an exponent
+// exactly, when its value is an integer that fits an int64.
+func wholeNumber(s string) (int64, bool) {
+	mant, exp := s, 0
+	if i := strings.IndexAny(s, "eE"); i >= 0 {
+		e := s[i+1:]
+		if e != "" && (e[0] == '+' || e[0] == '-') {
+			e = e[1:]
+		}
+		// An int64 has 19 digits: a larger exponent cannot give one
+		// (and must not make us build a huge number).
+		if e == "" || len(e) > 3 || !isDigits(e) {
+			return 0, false
+		}
+		exp, _ = strconv.Atoi(s[i+1:])
+		mant = s[:i]
+	}
+	sign := ""
+	if strings.HasPrefix(mant, "-") {
+		sign, mant = "-", mant[1:]
+	}
+	whole, frac, _ := strings.Cut(mant, ".")
+	if whole == "" || !isDigits(whole) || (frac != "" && !isDigits(frac)) {
+		return 0, false
+	}
+	digits := whole + frac
+	exp -= len(frac)
+	switch {
+	case exp < -len(digits):
+		if strings.Trim(digits, "0") != "" {
+			return 0, false
+		}
+		digits = "0"
+	case exp < 0:
+		if strings.Trim(digits[len(digits)+exp:], "0") != "" {
+			return 0, false
+		}
+		digits = digits[:len(digits)+exp]
+	default:
+		if exp > 19 {
+			if strings.Trim(digits, "0") != "" {
+				return 0, false
+			}
+			exp = 0
+		}
+		digits += strings.Repeat("0", exp)
+	}
+	if digits == "" {
+		digits = "0"
+	}
+	v, err := strconv.ParseInt(sign+digits, 10, 64)
+	return v, err == nil
 }
 
 // Text decodes a JSON string, number or boolean (or null) into a string,

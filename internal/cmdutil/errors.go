@@ -63,10 +63,11 @@ func UsageError(err error) error {
 	return &ExitError{Code: ExitUsage, Err: err}
 }
 
-// WithHint attaches a hint line to an error, keeping its exit code.
+// WithHint attaches a hint line to an error, keeping its exit code and its
+// message (an ExitError wrapped in more context is wrapped again, not
+// unwrapped).
 func WithHint(err error, hint string) error {
-	var ee *ExitError
-	if errors.As(err, &ee) {
+	if ee, ok := err.(*ExitError); ok {
 		cp := *ee
 		cp.Hint = hint
 		return &cp

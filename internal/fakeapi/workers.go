@@ -102,7 +102,7 @@ func DefaultWorkers() []*Worker {
 	for _, x := range list[2:] {
 		x.Own = true
 	}
-	return list
+	return append(list, schemaWorkers()...)
 }
 
 // normalise maps the RunningPolls sentinel -1 (finish on the first read).

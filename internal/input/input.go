@@ -11,6 +11,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -28,11 +29,12 @@ type Sources struct {
 	HasInline bool     // --input was given (it may be given as "")
 	Params    []string // -p, in order
 	System    []string // --system, in order
+	MaxCharge string   // --max-charge: parameters.system.max_total_charge
 }
 
 // Empty reports that no input flag was given.
 func (s Sources) Empty() bool {
-	return s.File == "" && !s.HasInline && len(s.Params) == 0 && len(s.System) == 0
+	return s.File == "" && !s.HasInline && len(s.Params) == 0 && len(s.System) == 0 && s.MaxCharge == ""
 }
 
 // Env is what reading the sources needs.
@@ -40,6 +42,8 @@ type Env struct {
 	Stdin io.Reader
 	// Open opens a file; os.Open when nil.
 	Open func(string) (fs.File, error)
+	// Warn receives warnings (unknown run settings); nil drops them.
+	Warn func(string)
 }
 
 // Input is the layered input, before it is wrapped.
@@ -96,12 +100,27 @@ func Build(src Sources, env Env) (*Input, error) {
 			delete(in.FromString, key)
 		}
 	}
+	systemFromString := map[string]bool{}
 	for _, p := range src.System {
-		key, value, _, err := ParseAssignment("--system", p)
+		key, value, fromString, err := ParseAssignment("--system", p)
 		if err != nil {
 			return nil, err
 		}
 		in.System.Set(key, value)
+		systemFromString[key] = fromString
+	}
+	if src.MaxCharge != "" {
+		if _, ok := systemFromString["max_total_charge"]; ok {
+			return nil, errors.New("--max-charge and --system max_total_charge both set the spending cap: give one")
+		}
+		value, err := maxCharge(src.MaxCharge)
+		if err != nil {
+			return nil, err
+		}
+		in.System.Set("max_total_charge", value)
+	}
+	if err := checkSystem(in.System, systemFromString, env.Warn); err != nil {
+		return nil, err
 	}
 	return in, nil
 }
@@ -273,7 +292,7 @@ func syntaxCheck(data []byte) *syntaxError {
 		var se *json.SyntaxError
 		switch {
 		case errors.As(err, &se):
-			return &syntaxError{offset: int(se.Offset), msg: se.Error()}
+			return &syntaxError{offset: int(se.Offset), msg: runeMessage(data, int(se.Offset), se.Error())}
 		case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
 			return &syntaxError{offset: len(data) + 1, msg: "unexpected end of input"}
 		default:
@@ -289,8 +308,28 @@ func syntaxCheck(data []byte) *syntaxError {
 	return nil
 }
 
+// runeMessage names the character at a 1-based offset as the user typed
+// it: encoding/json quotes only its first byte, so a stray “ shows as 'â'.
+func runeMessage(data []byte, offset int, msg string) string {
+	i := offset - 1
+	if i < 0 || i >= len(data) || data[i] < utf8.RuneSelf {
+		return msg
+	}
+	r, _ := utf8.DecodeRune(data[i:])
+	q := strconv.Quote(string(rune(data[i])))
+	return strings.Replace(msg, "invalid character '"+q[1:len(q)-1]+"'", "invalid character "+strconv.QuoteRune(r), 1)
+}
+
+// trailing reports anything but JSON whitespace after off. (bytes.TrimSpace
+// would also skip a no-break space or a form feed, which JSON does not
+// allow; the error then came without its position.)
 func trailing(data []byte, off int64) bool {
-	return len(bytes.TrimSpace(data[off:])) > 0
+	for _, b := range data[off:] {
+		if !isSpace(b) {
+			return true
+		}
+	}
+	return false
 }
 
 func isSpace(b byte) bool { return b == ' ' || b == '\t' || b == '\n' || b == '\r' }
@@ -368,7 +407,12 @@ func ParseAssignment(flag, s string) (key string, value json.RawMessage, fromStr
 		return "", nil, false, fmt.Errorf("invalid JSON in %s: the value is empty", name)
 	}
 	if se := syntaxCheck([]byte(raw)); se != nil {
-		_, col := position([]byte(raw), se.offset)
+		line, col := position([]byte(raw), se.offset)
+		if strings.Contains(raw, "\n") {
+			// A value pasted over several lines: the column alone would
+			// point into the wrong line.
+			return "", nil, false, fmt.Errorf("invalid JSON in %s at line %d, column %d: %s", name, line, col, se.msg)
+		}
 		return "", nil, false, fmt.Errorf("invalid JSON in %s at column %d: %s", name, col, se.msg)
 	}
 	var buf bytes.Buffer

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/mattn/go-isatty"
 )
@@ -124,7 +125,8 @@ func (s *IOStreams) ErrFile() (*os.File, bool) {
 // Sanitize removes terminal control sequences from text that came from the
 // server before it is shown to a human on a terminal: a scraped page must
 // not be able to move the cursor, retitle the window or hide output.
-// Newlines and tabs are kept.
+// Newlines and tabs are kept. Invalid UTF-8 becomes U+FFFD: a stray byte
+// such as 0x9b is an 8-bit CSI to some terminals.
 func Sanitize(s string) string {
 	if !needsSanitizing(s) {
 		return s
@@ -145,6 +147,9 @@ func Sanitize(s string) string {
 }
 
 func needsSanitizing(s string) bool {
+	if !utf8.ValidString(s) {
+		return true
+	}
 	for _, r := range s {
 		if (r < 0x20 && r != '\n' && r != '\t') || r == 0x7f || (r >= 0x80 && r < 0xa0) {
 			return true

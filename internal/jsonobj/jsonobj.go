@@ -41,7 +41,7 @@ func Parse(data []byte) (*Object, error) {
 	for dec.More() {
 		tok, err := dec.Token()
 		if err != nil {
-			return nil, err
+			return nil, truncated(err)
 		}
 		key, ok := tok.(string)
 		if !ok {
@@ -49,7 +49,7 @@ func Parse(data []byte) (*Object, error) {
 		}
 		var raw json.RawMessage
 		if err := dec.Decode(&raw); err != nil {
-			return nil, err
+			return nil, truncated(err)
 		}
 		var buf bytes.Buffer
 		if err := json.Compact(&buf, raw); err != nil {
@@ -58,7 +58,7 @@ func Parse(data []byte) (*Object, error) {
 		o.Set(key, buf.Bytes())
 	}
 	if _, err := dec.Token(); err != nil {
-		return nil, err
+		return nil, truncated(err)
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		if err == nil {
@@ -67,6 +67,15 @@ func Parse(data []byte) (*Object, error) {
 		return nil, err
 	}
 	return o, nil
+}
+
+// truncated reports the end of the input inside the object as
+// io.ErrUnexpectedEOF: a bare io.EOF would read as "no input at all".
+func truncated(err error) error {
+	if err == io.EOF {
+		return io.ErrUnexpectedEOF
+	}
+	return err
 }
 
 // Len is the number of members.

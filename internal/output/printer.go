@@ -67,7 +67,7 @@ func (p *Printer) Value(ctx context.Context, v any) error {
 		if err != nil {
 			return err
 		}
-		return p.jq.Write(ctx, p.out, raw)
+		return p.jq.Write(ctx, p.jqOut(), raw)
 	}
 	return writeValue(p.out, p.Format, v, RowOptions{Color: p.color, Sanitize: p.terminal})
 }
@@ -76,9 +76,29 @@ func (p *Printer) Value(ctx context.Context, v any) error {
 // gathered and filtered as one JSON array when the writer is closed.
 func (p *Printer) Rows(ctx context.Context) RowWriter {
 	if p.jq != nil {
-		return &jqRows{ctx: ctx, jq: p.jq, out: p.out}
+		return &jqRows{ctx: ctx, jq: p.jq, out: p.jqOut()}
 	}
 	return NewRowWriter(p.out, p.Format, RowOptions{Color: p.color, Sanitize: p.terminal})
+}
+
+// jqOut is where --jq results go. jq prints strings raw, so on a terminal
+// they are sanitized like table cells: server text must not drive it.
+func (p *Printer) jqOut() io.Writer {
+	if p.terminal {
+		return sanitizingWriter{p.out}
+	}
+	return p.out
+}
+
+// sanitizingWriter strips terminal controls from each Write; JQ.Write
+// writes its results in one call, so no sequence is split between two.
+type sanitizingWriter struct{ w io.Writer }
+
+func (s sanitizingWriter) Write(b []byte) (int, error) {
+	if _, err := io.WriteString(s.w, iostreams.Sanitize(string(b))); err != nil {
+		return 0, err
+	}
+	return len(b), nil
 }
 
 // jqRows collects rows into a JSON array for the filter.

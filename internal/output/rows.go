@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/mattn/go-runewidth"
 
@@ -30,8 +31,9 @@ type RowOptions struct {
 	Color *iostreams.ColorScheme
 	// MaxCellWidth truncates table cells; 0 means 48.
 	MaxCellWidth int
-	// Sanitize strips terminal control characters from csv cells: stdout
-	// is a terminal, and server data must not drive it.
+	// Sanitize strips terminal control characters from csv cells and
+	// escapes those JSON allows raw (DEL, C1) in json and jsonl: stdout is
+	// a terminal, and server data must not drive it.
 	Sanitize bool
 }
 
@@ -39,7 +41,7 @@ type RowOptions struct {
 func NewRowWriter(w io.Writer, f Format, opts RowOptions) RowWriter {
 	switch f {
 	case JSONL:
-		return &jsonlRows{w: w}
+		return &jsonlRows{w: w, sanitize: opts.Sanitize}
 	case CSV:
 		return &csvRows{w: csv.NewWriter(w), sanitize: opts.Sanitize}
 	case Table:
@@ -48,15 +50,15 @@ func NewRowWriter(w io.Writer, f Format, opts RowOptions) RowWriter {
 		}
 		return &tableRows{w: w, opts: opts}
 	default:
-		return &jsonRows{w: w}
+		return &jsonRows{w: w, sanitize: opts.Sanitize}
 	}
 }
 
 // jsonRows streams a pretty-printed JSON array.
 type jsonRows struct {
-	w     io.Writer
-	n     int
-	empty bool
+	w        io.Writer
+	n        int
+	sanitize bool
 }
 
 func (j *jsonRows) Columns([]string) {}
@@ -73,7 +75,7 @@ func (j *jsonRows) Row(row *jsonobj.Object) error {
 		return err
 	}
 	j.n++
-	_, err := j.w.Write(buf.Bytes())
+	_, err := j.w.Write(terminalJSON(buf.Bytes(), j.sanitize))
 	return err
 }
 
@@ -87,7 +89,10 @@ func (j *jsonRows) Close() error {
 }
 
 // jsonlRows writes one compact object per line.
-type jsonlRows struct{ w io.Writer }
+type jsonlRows struct {
+	w        io.Writer
+	sanitize bool
+}
 
 func (j *jsonlRows) Columns([]string) {}
 
@@ -95,8 +100,41 @@ func (j *jsonlRows) Row(row *jsonobj.Object) error {
 	var buf bytes.Buffer
 	row.WriteTo(&buf)
 	buf.WriteByte('\n')
-	_, err := j.w.Write(buf.Bytes())
+	_, err := j.w.Write(terminalJSON(buf.Bytes(), j.sanitize))
 	return err
+}
+
+// terminalJSON makes JSON safe for a terminal when sanitize is set. JSON
+// strings may hold DEL and C1 controls raw (U+009B is CSI to some
+// terminals), and rows keep their values as the server wrote them, invalid
+// UTF-8 included; those are written as \u escapes instead: the same JSON
+// value (invalid bytes read as U+FFFD anyway).
+func terminalJSON(b []byte, sanitize bool) []byte {
+	if !sanitize || !needsEscaping(b) {
+		return b
+	}
+	out := make([]byte, 0, len(b)+16)
+	for len(b) > 0 {
+		r, size := utf8.DecodeRune(b)
+		if r == 0x7f || (r >= 0x80 && r < 0xa0) || (r == utf8.RuneError && size == 1) {
+			out = fmt.Appendf(out, `\u%04x`, r)
+		} else {
+			out = append(out, b[:size]...)
+		}
+		b = b[size:]
+	}
+	return out
+}
+
+func needsEscaping(b []byte) bool {
+	for len(b) > 0 {
+		r, size := utf8.DecodeRune(b)
+		if r == 0x7f || (r >= 0x80 && r < 0xa0) || (r == utf8.RuneError && size == 1) {
+			return true
+		}
+		b = b[size:]
+	}
+	return false
 }
 
 func (j *jsonlRows) Close() error { return nil }
@@ -119,7 +157,15 @@ func (c *csvRows) header() error {
 	if len(c.cols) == 0 {
 		return nil
 	}
-	return c.w.Write(c.cols)
+	head := c.cols
+	if c.sanitize {
+		// Column names come from the server's headers too.
+		head = make([]string, len(c.cols))
+		for i, col := range c.cols {
+			head[i] = iostreams.Sanitize(col)
+		}
+	}
+	return c.w.Write(head)
 }
 
 func (c *csvRows) Row(row *jsonobj.Object) error {
@@ -191,29 +237,33 @@ func (t *tableRows) Close() error {
 // WriteTable prints aligned columns separated by two spaces, with an
 // optional bold header.
 func WriteTable(w io.Writer, head []string, rows [][]string, cs *iostreams.ColorScheme) error {
-	widths := make([]int, len(head))
+	// Size every column any line has: a row may be longer than the header.
+	ncols := len(head)
+	for _, r := range rows {
+		ncols = max(ncols, len(r))
+	}
+	widths := make([]int, ncols)
 	for i, h := range head {
 		widths[i] = runewidth.StringWidth(h)
 	}
 	for _, r := range rows {
 		for i, c := range r {
-			if n := runewidth.StringWidth(c); i < len(widths) && n > widths[i] {
-				widths[i] = n
-			}
+			widths[i] = max(widths[i], runewidth.StringWidth(c))
 		}
 	}
 	var buf bytes.Buffer
 	line := func(cells []string, paint func(string) string) {
-		// Cells after the last non-empty one are left out, so that no line
-		// ends in spaces.
+		// Cells after the last non-empty one are left out, and the line is
+		// trimmed, so that no line ends in spaces.
 		last := len(cells) - 1
 		for last >= 0 && cells[last] == "" {
 			last--
 		}
+		var l strings.Builder
 		for i := 0; i <= last; i++ {
 			c := cells[i]
 			if i > 0 {
-				buf.WriteString("  ")
+				l.WriteString("  ")
 			}
 			pad := ""
 			if i < last {
@@ -222,8 +272,9 @@ func WriteTable(w io.Writer, head []string, rows [][]string, cs *iostreams.Color
 			if paint != nil {
 				c = paint(c)
 			}
-			buf.WriteString(c + pad)
+			l.WriteString(c + pad)
 		}
+		buf.WriteString(strings.TrimRight(l.String(), " "))
 		buf.WriteByte('\n')
 	}
 	var bold func(string) string

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/mattn/go-runewidth"
 
@@ -46,13 +47,13 @@ func writeValue(w io.Writer, f Format, v any, opts RowOptions) error {
 	}
 	switch f {
 	case JSONL:
-		_, err := w.Write(append(raw, '\n'))
+		_, err := w.Write(terminalJSON(append(raw, '\n'), opts.Sanitize))
 		return err
 	case CSV, Table:
 		obj, err := jsonobj.Parse(raw)
 		if err != nil {
 			// Not an object: fall back to JSON.
-			return WriteValue(w, JSON, v)
+			return writeValue(w, JSON, v, opts)
 		}
 		if f == CSV {
 			rw := NewRowWriter(w, CSV, opts)
@@ -73,7 +74,7 @@ func writeValue(w io.Writer, f Format, v any, opts RowOptions) error {
 			return err
 		}
 		buf.WriteByte('\n')
-		_, err := w.Write(buf.Bytes())
+		_, err := w.Write(terminalJSON(buf.Bytes(), opts.Sanitize))
 		return err
 	}
 }
@@ -94,10 +95,11 @@ func writeFieldTable(w io.Writer, rows [][]string, cs *iostreams.ColorScheme) er
 			key = cs.Bold(key)
 		}
 		buf.WriteString(key)
-		for i := 0; i < pad+1; i++ {
-			buf.WriteByte(' ')
+		if value := strings.TrimRight(r[1], " "); value != "" {
+			// No padding before an empty value: no line ends in spaces.
+			buf.WriteString(strings.Repeat(" ", pad+1))
+			buf.WriteString(value)
 		}
-		buf.WriteString(r[1])
 		buf.WriteByte('\n')
 	}
 	_, err := w.Write(buf.Bytes())

@@ -125,12 +125,13 @@ func Print(ctx context.Context, client *api.Client, ref api.RunRef, w output.Row
 	if err := p.Close(); err != nil {
 		return p.Rows(), err
 	}
-	want := p.count
-	if opts.Limit > 0 && int64(opts.Limit) < want {
-		want = int64(opts.Limit)
-	}
-	if int64(p.Rows()) < want {
-		p.opts.Warn(fmt.Sprintf("the run reports %d results but %d were returned", want, p.Rows()))
+	got := int64(p.Rows())
+	if limit := int64(opts.Limit); limit > 0 && limit < p.count {
+		if got < limit {
+			p.opts.Warn(fmt.Sprintf("expected %d of the run's %d results but %d were returned", limit, p.count, got))
+		}
+	} else if got < p.count {
+		p.opts.Warn(fmt.Sprintf("the run reports %d results but %d were returned", p.count, got))
 	}
 	return p.Rows(), nil
 }

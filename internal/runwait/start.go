@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/spf13/cobra"
 
@@ -42,13 +43,15 @@ func (s *StartFlags) Record(cmd *cobra.Command) {
 }
 
 // Check rejects flag combinations that cannot mean anything and returns
-// the printer for the results.
-func (s *StartFlags) Check(ios *iostreams.IOStreams) (*output.Printer, error) {
+// the printer for the results. allowed are wait-only flags that the
+// command uses otherwise too (--output and --jq for a --dry-run).
+func (s *StartFlags) Check(ios *iostreams.IOStreams, allowed ...string) (*output.Printer, error) {
 	if s.Page != 0 && !s.Sync {
 		return nil, cmdutil.UsageErrorf("--page only applies with --sync")
 	}
-	if !s.Wait && !s.Sync && len(s.given) > 0 {
-		return nil, cmdutil.UsageErrorf("%s only applies with --wait or --sync", s.given[0])
+	given := slices.DeleteFunc(slices.Clone(s.given), func(f string) bool { return slices.Contains(allowed, f) })
+	if !s.Wait && !s.Sync && len(given) > 0 {
+		return nil, cmdutil.UsageErrorf("%s only applies with --wait or --sync", given[0])
 	}
 	if s.Page < 0 {
 		return nil, cmdutil.UsageErrorf("--page must be 1 or more, not %d", s.Page)

@@ -1,7 +1,8 @@
 // Package scripttest holds the custom commands of the testscript scripts:
 // `fake` controls the script's fake API (variants, faults, seeded runs,
 // the requests it received), `code` and `bgcode` check exact exit codes,
-// `perm` checks file modes and `sigterm` signals background commands.
+// `perm` checks file modes, `mtime` ages files and `sigterm` signals
+// background commands.
 package scripttest
 
 import (
@@ -9,6 +10,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -34,6 +36,7 @@ func Commands() map[string]func(ts *testscript.TestScript, neg bool, args []stri
 		"code":    cmdCode,
 		"bgcode":  cmdBgCode,
 		"perm":    cmdPerm,
+		"mtime":   cmdMtime,
 	}
 }
 
@@ -101,6 +104,9 @@ func cmdFake(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Check(err)
 		srv.AddWorkers(n, len(args) == 3 && args[2] == "own")
 	case "requests":
+		// Take stdout even when nothing matches, so that `! stdout .`
+		// checks this command's output, not the previous one's.
+		out := ts.Stdout()
 		withBody, withAuth, withUA := false, false, false
 		prefix := ""
 		for _, a := range args[1:] {
@@ -126,7 +132,7 @@ func cmdFake(ts *testscript.TestScript, neg bool, args []string) {
 			if withUA {
 				line += " ua=" + r.UserAgent
 			}
-			fmt.Fprintln(ts.Stdout(), line)
+			fmt.Fprintln(out, line)
 		}
 	case "count":
 		method, prefix := methodAndPrefix(ts, args[1:])
@@ -386,5 +392,27 @@ func cmdPerm(ts *testscript.TestScript, neg bool, args []string) {
 	got := uint64(info.Mode().Perm())
 	if (got == want) == neg {
 		ts.Fatalf("%s has mode %04o; want %s%04o", args[0], got, map[bool]string{true: "not ", false: ""}[neg], want)
+	}
+}
+
+// cmdMtime sets the modification time of files to AGE ago, to make cached
+// entries look old: mtime 11m $HOME/.cache/coreclaw/input-schemas/*.json.
+// Each pattern must match at least one file.
+func cmdMtime(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: mtime AGE GLOB...")
+	}
+	age, err := time.ParseDuration(args[0])
+	ts.Check(err)
+	when := time.Now().Add(-age)
+	for _, pattern := range args[1:] {
+		matches, err := filepath.Glob(ts.MkAbs(pattern))
+		ts.Check(err)
+		if len(matches) == 0 {
+			ts.Fatalf("mtime: no file matches %s", pattern)
+		}
+		for _, m := range matches {
+			ts.Check(os.Chtimes(m, when, when))
+		}
 	}
 }

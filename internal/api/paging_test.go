@@ -1,0 +1,303 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"reflect"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/coreclaw/coreclaw/internal/fakeapi"
+)
+
+var loadSpec = sync.OnceValues(func() (*fakeapi.Spec, error) {
+	p, err := fakeapi.FindSpec(".")
+	if err != nil {
+		return nil, err
+	}
+	return fakeapi.LoadSpec(p)
+})
+
+// startFake starts the fake API with a finished run of the "big" Worker
+// holding rows plain rows ({"n":1,"title":"Item 1",...}).
+func startFake(t *testing.T, v fakeapi.Variants, rows int) (*fakeapi.Server, string) {
+	t.Helper()
+	spec, err := loadSpec()
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := fakeapi.Start(fakeapi.Options{Spec: spec})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		srv.Close()
+		if v := srv.Violations(); len(v) > 0 {
+			t.Errorf("openapi.json violations:\n%s", strings.Join(v, "\n"))
+		}
+	})
+	srv.SetVariants(v)
+	slug, err := srv.AddRun("fake/big", "succeeded", rows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.ResetRequests()
+	return srv, slug
+}
+
+func fakeClient(t *testing.T, srv *fakeapi.Server) *Client {
+	t.Helper()
+	c, err := New(Options{BaseURL: srv.URL, APIKey: srv.APIKey(), Retry: NoRetries(), Sleep: newClock().Sleep})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+type walk struct {
+	pages   []int // rows per page delivered
+	ns      []int // the "n" of every row, in order
+	headers []Header
+	total   int
+}
+
+func walkResults(t *testing.T, c *Client, ref RunRef, max int) (walk, error) {
+	t.Helper()
+	var w walk
+	n, err := c.EachResultPage(context.Background(), ref, max, func(p *ResultPage) error {
+		if w.pages == nil {
+			w.headers = p.Headers
+		}
+		w.pages = append(w.pages, len(p.List))
+		for _, raw := range p.List {
+			var row struct{ N int }
+			if err := json.Unmarshal(raw, &row); err != nil {
+				return err
+			}
+			w.ns = append(w.ns, row.N)
+		}
+		return nil
+	})
+	w.total = n
+	return w, err
+}
+
+func seq(from, to int) []int {
+	var s []int
+	for i := from; i <= to; i++ {
+		s = append(s, i)
+	}
+	return s
+}
+
+func queries(srv *fakeapi.Server) []string {
+	var out []string
+	for _, r := range srv.Requests() {
+		out = append(out, r.Query)
+	}
+	return out
+}
+
+func TestEachResultPage(t *testing.T) {
+	tests := []struct {
+		name    string
+		variant fakeapi.Variants
+		rows    int
+		max     int
+		pages   []int
+		queries []string
+	}{
+		{"three pages, short last page", fakeapi.Variants{}, 250, 0, []int{100, 100, 50},
+			[]string{"limit=100&offset=1", "limit=100&offset=2", "limit=100&offset=3"}},
+		{"stops when count is reached", fakeapi.Variants{}, 200, 0, []int{100, 100},
+			[]string{"limit=100&offset=1", "limit=100&offset=2"}},
+		{"empty first page is still delivered", fakeapi.Variants{}, 0, 0, []int{0},
+			[]string{"limit=100&offset=1"}},
+		{"max cut mid-page", fakeapi.Variants{}, 250, 150, []int{100, 50},
+			[]string{"limit=100&offset=1", "limit=100&offset=2"}},
+		{"max below a page asks for smaller pages", fakeapi.Variants{}, 250, 30, []int{30},
+			[]string{"limit=30&offset=1"}},
+		{"max of exactly a page", fakeapi.Variants{}, 250, 100, []int{100},
+			[]string{"limit=100&offset=1"}},
+		{"max above count", fakeapi.Variants{}, 100, 250, []int{100},
+			[]string{"limit=100&offset=1"}},
+		{"one row", fakeapi.Variants{}, 1, 0, []int{1},
+			[]string{"limit=100&offset=1"}},
+		{"no page_index: short page ends it", fakeapi.Variants{NoPageIndex: true}, 150, 0, []int{100, 50},
+			[]string{"limit=100&offset=1", "limit=100&offset=2"}},
+		{"old row-offset server: detected on page 2, every row once", fakeapi.Variants{RowOffsetPaging: true}, 250, 0, []int{100, 100, 50},
+			[]string{"limit=100&offset=1", "limit=100&offset=2", "limit=100&offset=100", "limit=100&offset=200"}},
+		{"old row-offset server, one page", fakeapi.Variants{RowOffsetPaging: true}, 80, 0, []int{80},
+			[]string{"limit=100&offset=1"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv, slug := startFake(t, tt.variant, tt.rows)
+			w, err := walkResults(t, fakeClient(t, srv), RunRef{Slug: slug}, tt.max)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := tt.rows
+			if tt.max > 0 && tt.max < want {
+				want = tt.max
+			}
+			if w.total != want || !reflect.DeepEqual(w.ns, seq(1, want)) {
+				t.Errorf("got %d rows %v, want rows 1..%d in order", w.total, w.ns, want)
+			}
+			if !reflect.DeepEqual(w.pages, tt.pages) {
+				t.Errorf("pages %v, want %v", w.pages, tt.pages)
+			}
+			if got := queries(srv); !reflect.DeepEqual(got, tt.queries) {
+				t.Errorf("queries %q, want %q", got, tt.queries)
+			}
+			if want := []Header{{Key: "n", Label: "N"}, {Key: "title", Label: "Title"}}; !reflect.DeepEqual(w.headers, want) {
+				t.Errorf("headers %+v", w.headers)
+			}
+			for _, r := range srv.Requests() {
+				if r.Method != "GET" || r.Path != "/api/v2/worker-runs/"+slug+"/result" {
+					t.Errorf("request %s", r.Line(false))
+				}
+			}
+		})
+	}
+}
+
+// Once a client has seen the old row-offset server it keeps using row
+// offsets, page 1 included.
+func TestRowOffsetModeIsRemembered(t *testing.T) {
+	srv, slug := startFake(t, fakeapi.Variants{RowOffsetPaging: true}, 250)
+	c := fakeClient(t, srv)
+	if _, err := walkResults(t, c, RunRef{Slug: slug}, 0); err != nil {
+		t.Fatal(err)
+	}
+	srv.ResetRequests()
+	w, err := walkResults(t, c, RunRef{Slug: slug}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(w.ns, seq(1, 250)) {
+		t.Errorf("second walk: rows %v", w.ns)
+	}
+	if got, want := queries(srv), []string{"limit=100&offset=0", "limit=100&offset=100", "limit=100&offset=200"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("queries %q, want %q", got, want)
+	}
+}
+
+// With limit 1, even page 1 differs between the two servers (offset=1 is
+// row 2 to the old one); page_index gives it away.
+func TestResultsPageLimitOneOnTheOldServer(t *testing.T) {
+	srv, slug := startFake(t, fakeapi.Variants{RowOffsetPaging: true}, 5)
+	c := fakeClient(t, srv)
+	var got []int
+	for page := 1; page <= 3; page++ {
+		p, err := c.ResultsPage(context.Background(), RunRef{Slug: slug}, page, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(p.List) != 1 || p.PageIndex == nil || int(*p.PageIndex) != page || p.Count != 5 {
+			t.Fatalf("page %d: %+v", page, p)
+		}
+		var row struct{ N int }
+		json.Unmarshal(p.List[0], &row)
+		got = append(got, row.N)
+	}
+	if !reflect.DeepEqual(got, []int{1, 2, 3}) {
+		t.Errorf("rows %v", got)
+	}
+	if q, want := queries(srv), []string{"limit=1&offset=1", "limit=1&offset=0", "limit=1&offset=1", "limit=1&offset=2"}; !reflect.DeepEqual(q, want) {
+		t.Errorf("queries %q, want %q", q, want)
+	}
+}
+
+func TestResultsOfLastRuns(t *testing.T) {
+	srv, _ := startFake(t, fakeapi.Variants{}, 3)
+	c := fakeClient(t, srv)
+	for _, ref := range []RunRef{{Last: true}, {Last: true, Worker: "fake~big"}} {
+		w, err := walkResults(t, c, ref, 0)
+		if err != nil || !reflect.DeepEqual(w.ns, []int{1, 2, 3}) {
+			t.Errorf("%s: %v %v", ref, w.ns, err)
+		}
+	}
+	want := []string{"GET /api/v2/worker-runs/last/result?limit=100&offset=1", "GET /api/v2/workers/fake~big/runs/last/result?limit=100&offset=1"}
+	var got []string
+	for _, r := range srv.Requests() {
+		got = append(got, r.Line(false))
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("requests %q", got)
+	}
+}
+
+// pagesHandler serves rows 1..total in pages, as a server that sends count
+// (or not) and honours offset as a page number.
+func pagesHandler(total int, sendCount bool) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		page, _ := strconv.Atoi(r.URL.Query().Get("offset"))
+		limit, _ := strconv.Atoi(r.URL.Query().Get("limit"))
+		var rows []string
+		for i := (page-1)*limit + 1; i <= min(page*limit, total); i++ {
+			rows = append(rows, fmt.Sprintf(`{"n":%d}`, i))
+		}
+		count := ""
+		if sendCount {
+			count = fmt.Sprintf(`"count":%d,`, total)
+		}
+		ok(fmt.Sprintf(`{%s"headers":[{"key":"n"}],"list":[%s]}`, count, strings.Join(rows, ",")))(w, r)
+	}
+}
+
+func TestEachResultPageWithoutCount(t *testing.T) {
+	ts := newTestServer(t, pagesHandler(200, false))
+	h := newHarness(t, ts.URL)
+	w, err := walkResults(t, h.client, RunRef{Slug: "r"}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Without count, only the empty third page says it is over; it is not
+	// passed on.
+	if w.total != 200 || !reflect.DeepEqual(w.pages, []int{100, 100}) || ts.count() != 3 {
+		t.Errorf("total %d, pages %v, %d requests", w.total, w.pages, ts.count())
+	}
+}
+
+func TestEachResultPageErrors(t *testing.T) {
+	t.Run("the callback's error stops it", func(t *testing.T) {
+		ts := newTestServer(t, pagesHandler(300, true))
+		h := newHarness(t, ts.URL)
+		stop := errors.New("stop")
+		calls := 0
+		n, err := h.client.EachResultPage(context.Background(), RunRef{Slug: "r"}, 0, func(p *ResultPage) error {
+			calls++
+			if calls == 2 {
+				return stop
+			}
+			return nil
+		})
+		if !errors.Is(err, stop) || n != 100 || ts.count() != 2 {
+			t.Errorf("n %d, err %v, %d requests", n, err, ts.count())
+		}
+	})
+	t.Run("a failing page stops it", func(t *testing.T) {
+		ts := newTestServer(t, pagesHandler(300, true), fail(404, 70001, "run record does not exist"))
+		h := newHarness(t, ts.URL)
+		w, err := walkResults(t, h.client, RunRef{Slug: "r"}, 0)
+		var apiErr *Error
+		if !errors.As(err, &apiErr) || apiErr.Code != 70001 || w.total != 100 || !reflect.DeepEqual(w.pages, []int{100}) {
+			t.Errorf("walk %+v, err %v", w, err)
+		}
+	})
+	t.Run("a page that fails and is retried is not duplicated", func(t *testing.T) {
+		good := pagesHandler(250, true)
+		ts := newTestServer(t, good, fail(503, 10000, "internal server error"), good)
+		h := newHarness(t, ts.URL)
+		w, err := walkResults(t, h.client, RunRef{Slug: "r"}, 0)
+		if err != nil || !reflect.DeepEqual(w.ns, seq(1, 250)) || ts.count() != 4 {
+			t.Errorf("rows %v, err %v, %d requests", w.ns, err, ts.count())
+		}
+	})
+}

@@ -1,0 +1,188 @@
+package schema
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/coreclaw/coreclaw/internal/api"
+	"github.com/coreclaw/coreclaw/internal/cmdutil"
+	"github.com/coreclaw/coreclaw/internal/input"
+	"github.com/coreclaw/coreclaw/internal/jsonobj"
+)
+
+// Source fetches input schemas, through the cache.
+type Source struct {
+	// BaseURL keys the cache: the same Worker id on another API is
+	// another Worker.
+	BaseURL string
+	// Fetch asks the API (api.Client.InputSchema).
+	Fetch func(ctx context.Context, worker api.WorkerID) (json.RawMessage, error)
+	// Cache may be nil (no caching).
+	Cache *Cache
+}
+
+// NewSource reads schemas through client, cached in cache (may be nil).
+func NewSource(client *api.Client, cache *Cache) *Source {
+	return &Source{BaseURL: client.BaseURL(), Fetch: client.InputSchema, Cache: cache}
+}
+
+// Load returns the Worker's schema from the cache when a fresh copy is
+// there, and from the API otherwise.
+func (s *Source) Load(ctx context.Context, worker api.WorkerID) (json.RawMessage, error) {
+	if raw, ok := s.Cache.Get(s.BaseURL, worker); ok {
+		return raw, nil
+	}
+	return s.Refresh(ctx, worker)
+}
+
+// Refresh asks the API and caches the answer.
+func (s *Source) Refresh(ctx context.Context, worker api.WorkerID) (json.RawMessage, error) {
+	raw, err := s.Fetch(ctx, worker)
+	if err != nil {
+		return nil, err
+	}
+	if raw != nil {
+		_ = s.Cache.Put(s.BaseURL, worker, raw) // best effort
+	}
+	return raw, nil
+}
+
+// MismatchError is input that definitely does not match the schema: every
+// problem is listed, on one line.
+type MismatchError struct {
+	Worker   api.WorkerID
+	Problems []Problem
+}
+
+func (e *MismatchError) Error() string {
+	parts := make([]string, len(e.Problems))
+	for i, p := range e.Problems {
+		parts[i] = p.String()
+	}
+	return fmt.Sprintf("the input does not match the schema of %s: %s", e.Worker, strings.Join(parts, "; "))
+}
+
+// Hint says where to look and how to skip the check.
+func (e *MismatchError) Hint() string {
+	return fmt.Sprintf("`coreclaw workers schema %s` lists the fields; --no-validate skips this check", e.Worker)
+}
+
+// Check is the schema check of `coreclaw run` (CONTRACT §2). It loads the
+// Worker's schema, converts the `-p key=value` strings of in to the
+// declared types (in place), and checks in's custom fields. in may be nil
+// (no input at all: only required fields can be missing).
+//
+// It returns a *MismatchError for input that does not fit. A schema that
+// cannot be fetched (network failure, 404) or interpreted is reported
+// through warn and Check returns nil: the run goes ahead unchecked. Only
+// an interruption (ctx done) is returned as it is.
+func Check(ctx context.Context, src *Source, worker api.WorkerID, in *input.Input, warn func(string)) error {
+	raw, err := src.Load(ctx, worker)
+	if err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		warn(fmt.Sprintf("cannot read the input schema of %s (%s); the input is not checked", worker, oneLine(err.Error())))
+		return nil
+	}
+	s, err := Parse(raw)
+	if err != nil {
+		warn(fmt.Sprintf("cannot interpret the input schema of %s (%s); the input is not checked", worker, err))
+		return nil
+	}
+	custom := &jsonobj.Object{}
+	if in != nil {
+		s.Coerce(in.Custom, in.FromString)
+		custom = in.Custom
+	}
+	rep, err := s.Validate(custom)
+	if err != nil {
+		var ue *UninterpretableError
+		if !errors.As(err, &ue) {
+			return err
+		}
+		warn(fmt.Sprintf("cannot interpret the input schema of %s (%s); the input is not checked", worker, err))
+		return nil
+	}
+	for _, u := range rep.Unchecked {
+		warn(fmt.Sprintf("the input schema of %s: %s; that field's type is not checked", worker, u))
+	}
+	if len(rep.Unknown) > 0 {
+		warn(fmt.Sprintf("the schema of %s does not declare %s; sent as given", worker, s.describeUnknown(rep.Unknown)))
+	}
+	if len(rep.Problems) > 0 {
+		return &MismatchError{Worker: worker, Problems: rep.Problems}
+	}
+	return nil
+}
+
+// describeUnknown names unknown fields, with the declared field each one
+// is probably a typo of.
+func (s *Schema) describeUnknown(names []string) string {
+	parts := make([]string, len(names))
+	for i, n := range names {
+		parts[i] = fmt.Sprintf("%q", n)
+		if guess := s.closest(n); guess != "" {
+			parts[i] += fmt.Sprintf(" (did you mean %q?)", guess)
+		}
+	}
+	what := "the field "
+	if len(names) > 1 {
+		what = "the fields "
+	}
+	return what + strings.Join(parts, ", ")
+}
+
+// closest returns the declared field nearest to name, when it is near
+// enough to be a typo.
+func (s *Schema) closest(name string) string {
+	best, bestDist := "", 3
+	for _, f := range s.Fields {
+		if strings.EqualFold(f.Name, name) {
+			return f.Name
+		}
+		if d := editDistance(strings.ToLower(name), strings.ToLower(f.Name)); d < bestDist {
+			best, bestDist = f.Name, d
+		}
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance between two short strings.
+func editDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// ReadError explains a failed schema read to the commands that cannot do
+// without the schema (`workers schema`, `input template`); it keeps the
+// exit code of err.
+func ReadError(worker api.WorkerID, err error) error {
+	var apiErr *api.Error
+	if errors.As(err, &apiErr) && apiErr.IsNotFound() {
+		return cmdutil.WithHint(fmt.Errorf("no input schema for %s: the Worker does not exist, or has none: %w", worker, err),
+			"`coreclaw workers search KEYWORD` finds Workers in the Store")
+	}
+	return err
+}
