@@ -206,6 +206,7 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /api/v2/worker-runs/last/result", s.handleResults)
 	m.HandleFunc("GET /api/v2/workers/{workerId}/runs/last/result", s.handleResults)
 	s.moreRoutes(m)
+	s.lifecycleRoutes(m)
 }
 
 // startBody is RunWorkerRequest as the fake reads it.
