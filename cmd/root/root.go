@@ -7,7 +7,9 @@ import (
 	"github.com/spf13/cobra"
 
 	configCmd "github.com/coreclaw/coreclaw/cmd/config"
+	resultsCmd "github.com/coreclaw/coreclaw/cmd/results"
 	runCmd "github.com/coreclaw/coreclaw/cmd/run"
+	statusCmd "github.com/coreclaw/coreclaw/cmd/status"
 	versionCmd "github.com/coreclaw/coreclaw/cmd/version"
 	waitCmd "github.com/coreclaw/coreclaw/cmd/wait"
 	"github.com/coreclaw/coreclaw/internal/cmdutil"
@@ -57,6 +59,8 @@ goes to stderr. See ` + "`coreclaw help exit-codes`" + ` for the exit status.`,
 	cmd.AddCommand(
 		runCmd.NewCmdRun(f, nil),
 		waitCmd.NewCmdWait(f, nil),
+		statusCmd.NewCmdStatus(f, nil),
+		resultsCmd.NewCmdResults(f, nil),
 		configCmd.NewCmdConfig(f),
 		versionCmd.NewCmdVersion(f),
 		newExitCodesTopic(),
