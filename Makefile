@@ -35,7 +35,8 @@ FUZZ_TARGETS := \
 	./internal/api:FuzzStatusJSON \
 	./internal/api:FuzzDecodeEnvelope \
 	./internal/api:FuzzInt64 \
-	./internal/jsonobj:FuzzParse
+	./internal/jsonobj:FuzzParse \
+	./cmd/logs:FuzzLogEntry
 
 fuzz:
 	@set -e; log=$$(mktemp); trap 'rm -f $$log' EXIT; for t in $(FUZZ_TARGETS); do \

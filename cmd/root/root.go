@@ -6,7 +6,10 @@ import (
 
 	"github.com/spf13/cobra"
 
+	abortCmd "github.com/coreclaw/coreclaw/cmd/abort"
 	configCmd "github.com/coreclaw/coreclaw/cmd/config"
+	logsCmd "github.com/coreclaw/coreclaw/cmd/logs"
+	rerunCmd "github.com/coreclaw/coreclaw/cmd/rerun"
 	resultsCmd "github.com/coreclaw/coreclaw/cmd/results"
 	runCmd "github.com/coreclaw/coreclaw/cmd/run"
 	statusCmd "github.com/coreclaw/coreclaw/cmd/status"
@@ -61,6 +64,9 @@ goes to stderr. See ` + "`coreclaw help exit-codes`" + ` for the exit status.`,
 		waitCmd.NewCmdWait(f, nil),
 		statusCmd.NewCmdStatus(f, nil),
 		resultsCmd.NewCmdResults(f, nil),
+		logsCmd.NewCmdLogs(f, nil),
+		abortCmd.NewCmdAbort(f, nil),
+		rerunCmd.NewCmdRerun(f, nil),
 		configCmd.NewCmdConfig(f),
 		versionCmd.NewCmdVersion(f),
 		newExitCodesTopic(),

@@ -53,15 +53,21 @@ func (s *Server) logEntries(r *fakeRun) []fakeLogEntry {
 		fakeLogEntry{1, "proxy region US, memory 1024 MB", r.Started.Add(100 * time.Millisecond)},
 	)
 	done := s.resultCount(r)
+	step := 100 * time.Millisecond
 	for i := 1; i <= done; i++ {
-		at := r.Started.Add(time.Duration(i) * 200 * time.Millisecond)
+		at := r.Started.Add(time.Duration(i+1) * step)
 		out = append(out, fakeLogEntry{2, fmt.Sprintf("Scraped item %d", i), at})
 		if i == 1 {
 			// Server text with terminal controls and a line break.
 			out = append(out, fakeLogEntry{3, "\x1b[33mslow reply\x1b[0m from page 2\nretrying in 2s", at.Add(50 * time.Millisecond)})
 		}
 	}
+	// The last line comes after the others even when the run's recorded
+	// end is earlier (runs that progress by reads end "at once").
 	end := r.Finished
+	if last := r.Started.Add(time.Duration(done+2) * step); end.Before(last) {
+		end = last
+	}
 	switch {
 	case r.Aborted:
 		out = append(out, fakeLogEntry{3, "SYSTEM: Abort requested", end})
