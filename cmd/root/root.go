@@ -8,6 +8,7 @@ import (
 
 	abortCmd "github.com/coreclaw/coreclaw/cmd/abort"
 	configCmd "github.com/coreclaw/coreclaw/cmd/config"
+	exportCmd "github.com/coreclaw/coreclaw/cmd/export"
 	logsCmd "github.com/coreclaw/coreclaw/cmd/logs"
 	rerunCmd "github.com/coreclaw/coreclaw/cmd/rerun"
 	resultsCmd "github.com/coreclaw/coreclaw/cmd/results"
@@ -67,6 +68,7 @@ goes to stderr. See ` + "`coreclaw help exit-codes`" + ` for the exit status.`,
 		logsCmd.NewCmdLogs(f, nil),
 		abortCmd.NewCmdAbort(f, nil),
 		rerunCmd.NewCmdRerun(f, nil),
+		exportCmd.NewCmdExport(f, nil),
 		configCmd.NewCmdConfig(f),
 		versionCmd.NewCmdVersion(f),
 		newExitCodesTopic(),

@@ -90,6 +90,10 @@ func (s *Server) serveDownloadHost(w http.ResponseWriter, r *http.Request) {
 	// Storage announces the size, which is how a cut download shows.
 	rec.header.Set("Content-Length", strconv.Itoa(rec.body.Len()))
 	if fault != nil {
+		// A slow or cut body still announces the file's full size.
+		for k, v := range rec.header {
+			w.Header()[k] = v
+		}
 		s.applyFault(w, r, fault, rec)
 		return
 	}
