@@ -6,9 +6,15 @@ import (
 
 	"github.com/spf13/cobra"
 
+	abortCmd "github.com/coreclaw/coreclaw/cmd/abort"
 	configCmd "github.com/coreclaw/coreclaw/cmd/config"
+	exportCmd "github.com/coreclaw/coreclaw/cmd/export"
 	inputCmd "github.com/coreclaw/coreclaw/cmd/input"
+	logsCmd "github.com/coreclaw/coreclaw/cmd/logs"
+	rerunCmd "github.com/coreclaw/coreclaw/cmd/rerun"
+	resultsCmd "github.com/coreclaw/coreclaw/cmd/results"
 	runCmd "github.com/coreclaw/coreclaw/cmd/run"
+	statusCmd "github.com/coreclaw/coreclaw/cmd/status"
 	versionCmd "github.com/coreclaw/coreclaw/cmd/version"
 	waitCmd "github.com/coreclaw/coreclaw/cmd/wait"
 	workersCmd "github.com/coreclaw/coreclaw/cmd/workers"
@@ -59,6 +65,12 @@ goes to stderr. See ` + "`coreclaw help exit-codes`" + ` for the exit status.`,
 	cmd.AddCommand(
 		runCmd.NewCmdRun(f, nil),
 		waitCmd.NewCmdWait(f, nil),
+		statusCmd.NewCmdStatus(f, nil),
+		resultsCmd.NewCmdResults(f, nil),
+		logsCmd.NewCmdLogs(f, nil),
+		abortCmd.NewCmdAbort(f, nil),
+		rerunCmd.NewCmdRerun(f, nil),
+		exportCmd.NewCmdExport(f, nil),
 		configCmd.NewCmdConfig(f),
 		workersCmd.NewCmdWorkers(f),
 		inputCmd.NewCmdInput(f),

@@ -6,7 +6,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -16,8 +15,7 @@ import (
 	"github.com/coreclaw/coreclaw/internal/dryrun"
 	"github.com/coreclaw/coreclaw/internal/input"
 	"github.com/coreclaw/coreclaw/internal/iostreams"
-	"github.com/coreclaw/coreclaw/internal/output"
-	"github.com/coreclaw/coreclaw/internal/runwait"
+	"github.com/coreclaw/coreclaw/internal/runstart"
 	"github.com/coreclaw/coreclaw/internal/schema"
 )
 
@@ -32,19 +30,11 @@ type Options struct {
 	Input       input.Sources
 	Version     string
 	CallbackURL string
-	Wait        bool
-	Sync        bool
-	Page        int
-	WaitFlags   runwait.Flags
-	// NoValidate skips the schema check; DryRun prints the request
-	// instead of sending it.
+	Start       runstart.Flags
+	// NoValidate skips the schema check.
 	NoValidate bool
-	DryRun     bool
 	// SchemaCache keeps input schemas for a while; nil: no cache.
 	SchemaCache *schema.Cache
-
-	// given lists the wait-only flags the user set (for usage errors).
-	given []string
 }
 
 // NewCmdRun builds the command; runF replaces the action in tests.
@@ -99,10 +89,7 @@ check, and sends nothing.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Worker = args[0]
 			cmdutil.FinishInputFlags(cmd, &opts.Input)
-			opts.given = cmdutil.Changed(cmd, "interval", "timeout", "output", "jq", "limit", "no-results", "on-interrupt")
-			if cmd.Flags().Changed("page") {
-				opts.given = append(opts.given, "--page")
-			}
+			opts.Start.Record(cmd)
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -113,12 +100,8 @@ check, and sends nothing.`,
 	fl := cmd.Flags()
 	fl.StringVar(&opts.Version, "version", "", "run this Worker `version` (default: the Worker's current version)")
 	fl.StringVar(&opts.CallbackURL, "callback-url", "", "have CoreClaw POST status changes to this `URL`")
-	fl.BoolVar(&opts.Wait, "wait", false, "wait for the run to end and print its results")
-	fl.BoolVar(&opts.Sync, "sync", false, "run synchronously: the server holds the request up to 5 minutes")
-	fl.IntVar(&opts.Page, "page", 0, "with --sync: the page of results the server sends back (from 1)")
 	fl.BoolVar(&opts.NoValidate, "no-validate", false, "do not check the input against the Worker's input schema (-p key=value then stays a string)")
-	dryrun.AddFlag(cmd, &opts.DryRun)
-	runwait.AddFlags(cmd, &opts.WaitFlags, "with --wait: print at most N rows; with --sync: the size of the result window (1-100)")
+	runstart.AddFlags(cmd, &opts.Start)
 	return cmd
 }
 
@@ -128,7 +111,10 @@ func Run(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return cmdutil.UsageError(err)
 	}
-	printer, err := opts.checkFlags()
+	if opts.Version == "latest" {
+		return cmdutil.UsageErrorf(`--version "latest" is refused by many Workers: omit --version to run the current version`)
+	}
+	printer, err := opts.Start.Check(opts.IO)
 	if err != nil {
 		return err
 	}
@@ -140,7 +126,7 @@ func Run(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
-	if !client.HasKey() && !opts.DryRun {
+	if !client.HasKey() && !opts.Start.DryRun {
 		return api.ErrNoAPIKey
 	}
 	if !opts.NoValidate {
@@ -151,47 +137,24 @@ func Run(ctx context.Context, opts *Options) error {
 
 	req := api.RunRequest{
 		Input:       in.JSON(),
-		IsAsync:     !opts.Sync,
+		IsAsync:     !opts.Start.Sync,
 		Version:     opts.Version,
 		CallbackURL: opts.CallbackURL,
 	}
-	if opts.Sync {
-		req.Limit = opts.WaitFlags.Limit
-		req.Offset = opts.Page
-	}
-	if opts.DryRun {
+	req.Limit, req.Offset = opts.Start.Window()
+	if opts.Start.DryRun {
 		prepared, err := client.PrepareStartRun(worker, req)
 		if err != nil {
 			return err
 		}
-		return dryrun.Print(ctx, opts.IO, opts.WaitFlags.Output, prepared)
+		return dryrun.Print(ctx, opts.IO, opts.Start.WaitFlags.Output, prepared)
 	}
 	started, err := client.StartRun(ctx, worker, req)
 	if err != nil {
-		return startError(ctx, err, worker)
+		return runstart.Error(ctx, err, fmt.Sprintf("`coreclaw status last --worker %s` shows the newest run of the Worker", worker))
 	}
-	if !opts.Wait && !opts.Sync {
-		_, err := fmt.Fprintln(opts.IO.Out, started.RunSlug)
-		return err
-	}
-	fmt.Fprintf(opts.IO.ErrOut, "started run %s\n", started.RunSlug)
-
-	wo := runwait.Options{
-		IO: opts.IO, Client: client, Now: opts.Now, Sleep: opts.Sleep,
-		Interval: opts.WaitFlags.Interval, Timeout: opts.WaitFlags.Timeout, OnInterrupt: opts.WaitFlags.OnInterrupt,
-	}
-	report := runwait.Report{Printer: printer, Limit: opts.WaitFlags.Limit, NoResults: opts.WaitFlags.NoResults}
-	if opts.Sync {
-		report.Page = opts.Page
-		if started.Finished() {
-			report.Prefetched = started.Results
-		}
-	}
-	run, err := runwait.Wait(ctx, wo, started.RunSlug)
-	if err != nil {
-		return err
-	}
-	return runwait.Finish(ctx, wo, run, report)
+	return runstart.Finish(ctx, runstart.Options{IO: opts.IO, Client: client, Now: opts.Now, Sleep: opts.Sleep},
+		&opts.Start, printer, started)
 }
 
 // checkInput is the schema check (CONTRACT §2): a mismatch is a usage
@@ -207,57 +170,4 @@ func (opts *Options) checkInput(ctx context.Context, client *api.Client, worker 
 
 func (opts *Options) warn(msg string) {
 	fmt.Fprintf(opts.IO.ErrOut, "warning: %s\n", msg)
-}
-
-// checkFlags rejects flag combinations that cannot mean anything.
-func (opts *Options) checkFlags() (*output.Printer, error) {
-	if opts.Page != 0 && !opts.Sync {
-		return nil, cmdutil.UsageErrorf("--page only applies with --sync")
-	}
-	given := opts.given
-	if opts.DryRun {
-		// A dry run prints its request in the -o format.
-		given = slices.DeleteFunc(slices.Clone(given), func(f string) bool { return f == "--output" || f == "--jq" })
-		if err := dryrun.CheckFlags(opts.WaitFlags.Output); err != nil {
-			return nil, cmdutil.UsageError(err)
-		}
-	}
-	if !opts.Wait && !opts.Sync && len(given) > 0 {
-		return nil, cmdutil.UsageErrorf("%s only applies with --wait or --sync", given[0])
-	}
-	if opts.Page < 0 {
-		return nil, cmdutil.UsageErrorf("--page must be 1 or more, not %d", opts.Page)
-	}
-	if opts.Sync && opts.WaitFlags.Limit != 0 && (opts.WaitFlags.Limit < 1 || opts.WaitFlags.Limit > api.MaxPageSize) {
-		return nil, cmdutil.UsageErrorf("--limit with --sync must be between 1 and %d, not %d", api.MaxPageSize, opts.WaitFlags.Limit)
-	}
-	if opts.Page > 0 && opts.WaitFlags.Limit == 0 {
-		return nil, cmdutil.UsageErrorf("--page needs --limit (the size of the page)")
-	}
-	if opts.Version == "latest" {
-		return nil, cmdutil.UsageErrorf(`--version "latest" is refused by many Workers: omit --version to run the current version`)
-	}
-	return opts.WaitFlags.Check(opts.IO)
-}
-
-// startError explains a failed start. A start that may have reached the
-// server is never repeated, so say how to find out whether it did.
-func startError(ctx context.Context, err error, worker api.WorkerID) error {
-	if ctx.Err() != nil {
-		return &cmdutil.ExitError{Code: cmdutil.ExitInterrupted,
-			Err:  errors.New("interrupted while starting the run; it may or may not have started"),
-			Hint: fmt.Sprintf("`coreclaw status last --worker %s` shows the newest run of the Worker", worker)}
-	}
-	var netErr *api.NetworkError
-	if errors.As(err, &netErr) && !netErr.NotSent {
-		msg, _ := cmdutil.Describe(err)
-		return &cmdutil.ExitError{Code: cmdutil.ExitFailure,
-			Err:  fmt.Errorf("%s; the run may have started", msg),
-			Hint: fmt.Sprintf("`coreclaw status last --worker %s` shows the newest run of the Worker before you try again", worker)}
-	}
-	var apiErr *api.Error
-	if errors.As(err, &apiErr) && (apiErr.IsServerFault() || apiErr.NotJSON) {
-		return cmdutil.WithHint(err, fmt.Sprintf("the run may have started: `coreclaw status last --worker %s` shows the newest run of the Worker before you try again", worker))
-	}
-	return err
 }

@@ -207,6 +207,7 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /api/v2/workers/{workerId}/runs/last/result", s.handleResults)
 	s.moreRoutes(m)
 	s.schemaRoutes(m)
+	s.lifecycleRoutes(m)
 }
 
 // startBody is RunWorkerRequest as the fake reads it.

@@ -46,7 +46,8 @@ const usage = `usage:
   fake fault METHOD PATH [status=N] [code=N] [times=N] [skip=N] [retry-after=V] [delay=D]
                                   [message=TEXT] [drop] [html] [truncate] [after] [slow=D]
   fake addrun WORKER STATUS [ROWS]   create a run; prints its slug
-  fake requests [-body] [-auth] [-ua] [PATH-PREFIX]   print the requests received
+  fake requests [-body] [-auth] [-ua] [-host] [PATH-PREFIX]   print the requests received
+                                  (-host: host=api or host=download, the fake's file host)
   fake count [METHOD] PATH-PREFIX    print how many requests matched
   fake waitfor N [METHOD] PATH-PREFIX   block until N matching requests arrived (10s)
   fake reset                       forget the requests received
@@ -96,7 +97,7 @@ func cmdFake(ts *testscript.TestScript, neg bool, args []string) {
 		// Take stdout even when nothing matches, so that `! stdout .`
 		// checks this command's output, not the previous one's.
 		out := ts.Stdout()
-		withBody, withAuth, withUA := false, false, false
+		withBody, withAuth, withUA, withHost := false, false, false, false
 		prefix := ""
 		for _, a := range args[1:] {
 			switch a {
@@ -106,6 +107,8 @@ func cmdFake(ts *testscript.TestScript, neg bool, args []string) {
 				withAuth = true
 			case "-ua":
 				withUA = true
+			case "-host":
+				withHost = true
 			default:
 				prefix = a
 			}
@@ -120,6 +123,13 @@ func cmdFake(ts *testscript.TestScript, neg bool, args []string) {
 			}
 			if withUA {
 				line += " ua=" + r.UserAgent
+			}
+			if withHost {
+				host := "api"
+				if srv.IsDownloadRequest(r) {
+					host = "download"
+				}
+				line += " host=" + host
 			}
 			fmt.Fprintln(out, line)
 		}
