@@ -36,7 +36,8 @@ FUZZ_TARGETS := \
 	./internal/api:FuzzDecodeEnvelope \
 	./internal/api:FuzzInt64 \
 	./internal/jsonobj:FuzzParse \
-	./internal/schema:FuzzCheck
+	./internal/schema:FuzzCheck \
+	./cmd/logs:FuzzLogEntry
 
 fuzz:
 	@set -e; log=$$(mktemp); trap 'rm -f $$log' EXIT; for t in $(FUZZ_TARGETS); do \

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -84,7 +85,10 @@ func commandKinds() []commandKind {
 	return []commandKind{
 		{"start", "POST", "/api/v2/workers/*/runs", func(string) []string { return []string{"run", "fake/instant"} }},
 		{"wait", "GET", "/api/v2/worker-runs/*", func(s string) []string { return []string{"wait", s, "--no-results"} }},
-		{"results", "GET", "/api/v2/worker-runs/*/result", func(s string) []string { return []string{"wait", s, "-o", "jsonl"} }},
+		{"results", "GET", "/api/v2/worker-runs/*/result", func(s string) []string { return []string{"results", s, "-o", "jsonl"} }},
+		{"export", "GET", "/api/v2/worker-runs/*/result/export", func(s string) []string { return []string{"export", s, "--format", "jsonl"} }},
+		{"download", "GET", "/_downloads/*", func(s string) []string { return []string{"export", s, "--format", "jsonl"} }},
+		{"abort", "POST", "/api/v2/worker-runs/*/abort", func(s string) []string { return []string{"abort", s} }},
 	}
 }
 
@@ -99,48 +103,61 @@ type outcome struct {
 func TestFaultMatrix(t *testing.T) {
 	spec := loadSpec(t)
 	ok := outcome{code: 0, calls: 2, runs: -1}
+	// reads: the spoiled request is retried once and the command succeeds.
+	reads := func(m map[string]outcome) map[string]outcome {
+		for _, k := range []string{"wait", "results", "export", "download", "abort"} {
+			if _, set := m[k]; !set {
+				m[k] = ok
+			}
+		}
+		return m
+	}
 	faults := []struct {
 		name  string
 		fault fakeapi.Fault
 		want  map[string]outcome
 	}{
-		{"429 once", fakeapi.Fault{Status: 429, Code: 13000, RetryAfter: "1", Times: 1}, map[string]outcome{
-			"start": {code: 0, calls: 2, runs: 1}, "wait": ok, "results": ok}},
-		{"500 before handling", fakeapi.Fault{Status: 500, Code: 10000, Times: 1}, map[string]outcome{
-			"start": {code: 1, err: `^error: internal server error \(HTTP 500, code 10000, request req-\d+\)$`, calls: 1, runs: 0},
-			"wait":  ok, "results": ok}},
-		{"500 after handling", fakeapi.Fault{Status: 500, Code: 10000, Times: 1, AfterHandling: true}, map[string]outcome{
-			"start": {code: 1, err: `^error: internal server error \(HTTP 500, code 10000, request req-\d+\)$`, calls: 1, runs: 1},
-			"wait":  ok, "results": ok}},
-		{"html 502", fakeapi.Fault{HTML: true, Status: 502, Times: 1}, map[string]outcome{
-			"start": {code: 1, err: `^error: unexpected reply from the API \(HTTP 502 Bad Gateway\): "<html>`, calls: 1, runs: 0},
-			"wait":  ok, "results": ok}},
-		{"dropped before handling", fakeapi.Fault{Drop: true, Times: 1}, map[string]outcome{
-			"start": {code: 1, err: `^error: cannot reach the API: POST http://127\.0\.0\.1:\d+/api/v2/workers/fake~instant/runs: EOF; the run may have started$`, calls: 1, runs: 0},
-			"wait":  ok, "results": ok}},
-		{"dropped after handling", fakeapi.Fault{Drop: true, Times: 1, AfterHandling: true}, map[string]outcome{
-			"start": {code: 1, err: `; the run may have started$`, calls: 1, runs: 1},
-			"wait":  ok, "results": ok}},
-		{"truncated body", fakeapi.Fault{Truncate: true, Times: 1, AfterHandling: true}, map[string]outcome{
-			"start": {code: 1, err: `unexpected EOF; the run may have started$`, calls: 1, runs: 1},
-			"wait":  ok, "results": ok}},
-		{"200 with code 14000", fakeapi.Fault{Status: 200, Code: 14000, Times: 1}, map[string]outcome{
-			"start": {code: 1, err: `^error: database error \(HTTP 200, code 14000, request req-\d+\)$`, calls: 1, runs: 0},
-			"wait":  ok, "results": ok}},
-		{"200 with code 11000", fakeapi.Fault{Status: 200, Code: 11000, Times: 1}, map[string]outcome{
-			"start":   {code: 1, err: `^error: invalid argument \(HTTP 200, code 11000, request req-\d+\)$`, calls: 1, runs: 0},
-			"wait":    {code: 1, err: `^error: invalid argument \(HTTP 200, code 11000, request req-\d+\)$`, calls: 1, runs: -1},
-			"results": {code: 1, err: `^error: reading the results of run \w+: invalid argument \(HTTP 200, code 11000, request req-\d+\)$`, calls: 1, runs: -1}}},
-		{"slow headers", fakeapi.Fault{Delay: 400 * time.Millisecond, Times: 1}, map[string]outcome{
-			"start": {code: 1, err: `no reply within 150ms; the run may have started$`, calls: 1, runs: -1},
-			"wait":  ok, "results": ok}},
-		{"slow body", fakeapi.Fault{SlowBody: 400 * time.Millisecond, Times: 1, AfterHandling: true}, map[string]outcome{
-			"start": {code: 1, err: `reply stalled for 150ms; the run may have started$`, calls: 1, runs: 1},
-			"wait":  ok, "results": ok}},
-		{"401", fakeapi.Fault{Status: 401, Code: 12002, Times: 1}, map[string]outcome{
+		{"429 once", fakeapi.Fault{Status: 429, Code: 13000, RetryAfter: "1", Times: 1}, reads(map[string]outcome{
+			"start": {code: 0, calls: 2, runs: 1}})},
+		{"500 before handling", fakeapi.Fault{Status: 500, Code: 10000, Times: 1}, reads(map[string]outcome{
+			"start": {code: 1, err: `^error: internal server error \(HTTP 500, code 10000, request req-\d+\)$`, calls: 1, runs: 0}})},
+		{"500 after handling", fakeapi.Fault{Status: 500, Code: 10000, Times: 1, AfterHandling: true}, reads(map[string]outcome{
+			"start": {code: 1, err: `^error: internal server error \(HTTP 500, code 10000, request req-\d+\)$`, calls: 1, runs: 1}})},
+		{"html 502", fakeapi.Fault{HTML: true, Status: 502, Times: 1}, reads(map[string]outcome{
+			"start": {code: 1, err: `^error: unexpected reply from the API \(HTTP 502 Bad Gateway\): "<html>`, calls: 1, runs: 0}})},
+		{"dropped before handling", fakeapi.Fault{Drop: true, Times: 1}, reads(map[string]outcome{
+			"start": {code: 1, err: `^error: cannot reach the API: POST http://127\.0\.0\.1:\d+/api/v2/workers/fake~instant/runs: EOF; the run may have started$`, calls: 1, runs: 0}})},
+		{"dropped after handling", fakeapi.Fault{Drop: true, Times: 1, AfterHandling: true}, reads(map[string]outcome{
+			"start": {code: 1, err: `; the run may have started$`, calls: 1, runs: 1}})},
+		// A download cut short after its body began is not retried (with
+		// stdout as the target, bytes are already out): it fails whole.
+		{"truncated body", fakeapi.Fault{Truncate: true, Times: 1, AfterHandling: true}, reads(map[string]outcome{
+			"start":    {code: 1, err: `unexpected EOF; the run may have started$`, calls: 1, runs: 1},
+			"download": {code: 1, err: `^error: download of http://127\.0\.0\.1:\d+/_downloads/\S+ incomplete: got 246 of 492 bytes: the connection closed early$`, calls: 1, runs: -1}})},
+		// A download host is not the API: whatever 200 body it sends is the file.
+		{"200 with code 14000", fakeapi.Fault{Status: 200, Code: 14000, Times: 1}, reads(map[string]outcome{
+			"start":    {code: 1, err: `^error: database error \(HTTP 200, code 14000, request req-\d+\)$`, calls: 1, runs: 0},
+			"download": {code: 0, calls: 1, runs: -1}})},
+		{"200 with code 11000", fakeapi.Fault{Status: 200, Code: 11000, Times: 1}, reads(map[string]outcome{
+			"start":    {code: 1, err: `^error: invalid argument \(HTTP 200, code 11000, request req-\d+\)$`, calls: 1, runs: 0},
+			"wait":     {code: 1, err: `^error: invalid argument \(HTTP 200, code 11000, request req-\d+\)$`, calls: 1, runs: -1},
+			"results":  {code: 1, err: `^error: invalid argument \(HTTP 200, code 11000, request req-\d+\)$`, calls: 1, runs: -1},
+			"export":   {code: 1, err: `^error: invalid argument \(HTTP 200, code 11000, request req-\d+\)$`, calls: 1, runs: -1},
+			"abort":    {code: 1, err: `^error: invalid argument \(HTTP 200, code 11000, request req-\d+\)$`, calls: 1, runs: -1},
+			"download": {code: 0, calls: 1, runs: -1}})},
+		{"slow headers", fakeapi.Fault{Delay: 400 * time.Millisecond, Times: 1}, reads(map[string]outcome{
+			"start": {code: 1, err: `no reply within 150ms; the run may have started$`, calls: 1, runs: -1}})},
+		{"slow body", fakeapi.Fault{SlowBody: 400 * time.Millisecond, Times: 1, AfterHandling: true}, reads(map[string]outcome{
+			"start":    {code: 1, err: `reply stalled for 150ms; the run may have started$`, calls: 1, runs: 1},
+			"download": {code: 1, err: `incomplete: got 16 of 492 bytes: no data for 150ms$`, calls: 1, runs: -1}})},
+		{"401", fakeapi.Fault{Status: 401, Code: 12002, Times: 1}, reads(map[string]outcome{
 			"start":   {code: 4, err: `^error: invalid token \(HTTP 401, code 12002, request req-\d+\)$`, calls: 1, runs: 0},
 			"wait":    {code: 4, err: `^error: invalid token \(HTTP 401, code 12002, request req-\d+\)$`, calls: 1, runs: -1},
-			"results": {code: 4, err: `^error: reading the results of run \w+: invalid token`, calls: 1, runs: -1}}},
+			"results": {code: 4, err: `^error: invalid token \(HTTP 401, code 12002, request req-\d+\)$`, calls: 1, runs: -1},
+			"export":  {code: 4, err: `^error: invalid token \(HTTP 401, code 12002, request req-\d+\)$`, calls: 1, runs: -1},
+			"abort":   {code: 4, err: `^error: invalid token \(HTTP 401, code 12002, request req-\d+\)$`, calls: 1, runs: -1},
+			// A refused download link is the link's problem, not the key's.
+			"download": {code: 1, err: `^error: downloading http://127\.0\.0\.1:\d+/_downloads/\S+ failed: HTTP 401 Unauthorized$`, calls: 1, runs: -1}})},
 	}
 	for _, fc := range faults {
 		for _, kind := range commandKinds() {
@@ -186,7 +203,7 @@ func TestFaultMatrix(t *testing.T) {
 				if created > 1 {
 					t.Errorf("%d runs created: a start was carried out twice", created)
 				}
-				if want.code == 0 && kind.name == "results" {
+				if want.code == 0 && (kind.name == "results" || (kind.name == "export" || kind.name == "download") && fc.fault.Code == 0) {
 					if got := strings.Count(stdout, "\n"); got != 3 {
 						t.Errorf("%d rows printed, want 3:\n%s", got, stdout)
 					}
@@ -238,5 +255,46 @@ func TestStartGivesUpOnPersistentRateLimit(t *testing.T) {
 	}
 	if n := srv.RunsCreated(); n != 0 {
 		t.Errorf("%d runs created, want 0", n)
+	}
+}
+
+// TestResultsNothingLost: when pages fail and are retried, results still
+// delivers exactly count rows, each once, in order — under both paging
+// behaviours of the server.
+func TestResultsNothingLost(t *testing.T) {
+	spec := loadSpec(t)
+	for _, rowOffset := range []bool{false, true} {
+		t.Run(fmt.Sprintf("row offset paging %v", rowOffset), func(t *testing.T) {
+			srv, err := fakeapi.Start(fakeapi.Options{Spec: spec})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer srv.Close()
+			srv.SetVariants(fakeapi.Variants{RowOffsetPaging: rowOffset})
+			slug, err := srv.AddRun("fake/big", "succeeded", 250)
+			if err != nil {
+				t.Fatal(err)
+			}
+			srv.AddFault(fakeapi.Fault{Method: "GET", Path: "/api/v2/worker-runs/*/result", Skip: 1, Times: 1, Status: 502, Code: 10000})
+			srv.AddFault(fakeapi.Fault{Method: "GET", Path: "/api/v2/worker-runs/*/result", Skip: 1, Times: 1, Drop: true})
+			code, stdout, stderr := inProcess(t, srv, "results", slug, "-o", "jsonl")
+			if code != 0 {
+				t.Fatalf("exit %d\n%s", code, stderr)
+			}
+			lines := strings.Split(strings.TrimSuffix(stdout, "\n"), "\n")
+			if len(lines) != 250 {
+				t.Fatalf("%d rows, want 250", len(lines))
+			}
+			for i, l := range lines {
+				if want := fmt.Sprintf(`{"n":%d,"title":"Item %d"}`, i+1, i+1); l != want {
+					t.Fatalf("row %d = %s, want %s", i+1, l, want)
+				}
+			}
+			// net/http itself may resend a GET whose reused connection was
+			// dropped, so the dropped page need not show a notice.
+			if n := strings.Count(stderr, "notice: retrying GET"); n < 1 {
+				t.Errorf("no retry notice:\n%s", stderr)
+			}
+		})
 	}
 }

@@ -15,8 +15,7 @@ import (
 	"github.com/coreclaw/coreclaw/internal/dryrun"
 	"github.com/coreclaw/coreclaw/internal/input"
 	"github.com/coreclaw/coreclaw/internal/iostreams"
-	"github.com/coreclaw/coreclaw/internal/output"
-	"github.com/coreclaw/coreclaw/internal/runwait"
+	"github.com/coreclaw/coreclaw/internal/runstart"
 	"github.com/coreclaw/coreclaw/internal/schema"
 )
 
@@ -27,16 +26,15 @@ type Options struct {
 	Now       func() time.Time
 	Sleep     func(context.Context, time.Duration) error
 
-	Worker  string
-	Input   input.Sources
-	Version string
-	Start   runwait.StartFlags
+	Worker      string
+	Input       input.Sources
+	Version     string
+	CallbackURL string
+	Start       runstart.Flags
 	// Queue puts the run into the Run Queue instead of starting it.
 	Queue bool
-	// NoValidate skips the schema check; DryRun prints the request
-	// instead of sending it.
+	// NoValidate skips the schema check.
 	NoValidate bool
-	DryRun     bool
 	// SchemaCache keeps input schemas for a while; nil: no cache.
 	SchemaCache *schema.Cache
 }
@@ -54,8 +52,7 @@ and nothing else. With --wait, the slug goes to stderr at once and the
 command then waits and prints exactly what ` + "`coreclaw wait`" + ` prints. With
 --sync, the server holds the request for up to 5 minutes; --limit and
 --page choose the window of results it sends back, and if the run has not
-ended by then the command keeps waiting as --wait does. With --queue, the
-run goes into the Run Queue instead and the queue ref is printed on stdout.
+ended by then the command keeps waiting as --wait does.
 
 The input is built from -f, --input and -p, in that order, a later source
 winning per field; a document without a top-level "parameters" object is
@@ -78,7 +75,11 @@ max_total_charge=USD.
 
 --dry-run prints the request that would start the run (method, URL,
 headers with the key redacted, body; JSON with -o json) after the schema
-check, and sends nothing.`,
+check, and sends nothing.
+
+--queue puts the run into the Run Queue instead of starting it (after the
+schema check) and prints the queue ref on stdout; ` + "`coreclaw queue`" + ` lists,
+activates and releases queued runs.`,
 		Example: `  # start a run and keep its slug
   slug=$(coreclaw run coreclaw/google-maps-scraper -f input.json)
 
@@ -107,10 +108,10 @@ check, and sends nothing.`,
 	cmdutil.AddInputFlags(cmd, &opts.Input)
 	fl := cmd.Flags()
 	fl.StringVar(&opts.Version, "version", "", "run this Worker `version` (default: the Worker's current version)")
+	fl.StringVar(&opts.CallbackURL, "callback-url", "", "have CoreClaw POST status changes to this `URL`")
 	fl.BoolVar(&opts.Queue, "queue", false, "put the run into the Run Queue instead of starting it; prints the queue ref")
 	fl.BoolVar(&opts.NoValidate, "no-validate", false, "do not check the input against the Worker's input schema (-p key=value then stays a string)")
-	dryrun.AddFlag(cmd, &opts.DryRun)
-	runwait.AddStartFlags(cmd, &opts.Start)
+	runstart.AddFlags(cmd, &opts.Start)
 	return cmd
 }
 
@@ -120,7 +121,13 @@ func Run(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return cmdutil.UsageError(err)
 	}
-	printer, err := opts.checkFlags()
+	if opts.Version == "latest" {
+		return cmdutil.UsageErrorf(`--version "latest" is refused by many Workers: omit --version to run the current version`)
+	}
+	if opts.Queue && (opts.Start.Wait || opts.Start.Sync) {
+		return cmdutil.UsageErrorf("--queue cannot be combined with --wait or --sync: a queued run starts later")
+	}
+	printer, err := opts.Start.Check(opts.IO)
 	if err != nil {
 		return err
 	}
@@ -132,7 +139,7 @@ func Run(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
-	if !client.HasKey() && !opts.DryRun {
+	if !client.HasKey() && !opts.Start.DryRun {
 		return api.ErrNoAPIKey
 	}
 	if !opts.NoValidate {
@@ -140,20 +147,18 @@ func Run(ctx context.Context, opts *Options) error {
 			return err
 		}
 	}
-
 	if opts.Queue {
 		return queueRun(ctx, opts, client, worker, in.JSON())
 	}
-	limit, offset := opts.Start.SyncWindow()
+
 	req := api.RunRequest{
 		Input:       in.JSON(),
 		IsAsync:     !opts.Start.Sync,
 		Version:     opts.Version,
-		CallbackURL: opts.Start.CallbackURL,
-		Limit:       limit,
-		Offset:      offset,
+		CallbackURL: opts.CallbackURL,
 	}
-	if opts.DryRun {
+	req.Limit, req.Offset = opts.Start.Window()
+	if opts.Start.DryRun {
 		prepared, err := client.PrepareStartRun(worker, req)
 		if err != nil {
 			return err
@@ -162,10 +167,10 @@ func Run(ctx context.Context, opts *Options) error {
 	}
 	started, err := client.StartRun(ctx, worker, req)
 	if err != nil {
-		return runwait.StartError(ctx, err, newestRunHint(worker))
+		return runstart.Error(ctx, err, fmt.Sprintf("`coreclaw status last --worker %s` shows the newest run of the Worker", worker))
 	}
-	wo := runwait.Options{IO: opts.IO, Client: client, Now: opts.Now, Sleep: opts.Sleep}
-	return opts.Start.AfterStart(ctx, wo, printer, started)
+	return runstart.Finish(ctx, runstart.Options{IO: opts.IO, Client: client, Now: opts.Now, Sleep: opts.Sleep},
+		&opts.Start, printer, started)
 }
 
 // checkInput is the schema check (CONTRACT §2): a mismatch is a usage
@@ -181,29 +186,4 @@ func (opts *Options) checkInput(ctx context.Context, client *api.Client, worker 
 
 func (opts *Options) warn(msg string) {
 	fmt.Fprintf(opts.IO.ErrOut, "warning: %s\n", msg)
-}
-
-// checkFlags rejects flag combinations that cannot mean anything.
-func (opts *Options) checkFlags() (*output.Printer, error) {
-	if opts.Queue && (opts.Start.Wait || opts.Start.Sync) {
-		return nil, cmdutil.UsageErrorf("--queue cannot be combined with --wait or --sync: a queued run starts later")
-	}
-	var printsRequest []string
-	if opts.DryRun {
-		// A dry run prints its request in the -o format.
-		printsRequest = []string{"--output", "--jq"}
-		if err := dryrun.CheckFlags(opts.Start.WaitFlags.Output); err != nil {
-			return nil, cmdutil.UsageError(err)
-		}
-	}
-	if opts.Version == "latest" {
-		return nil, cmdutil.UsageErrorf(`--version "latest" is refused by many Workers: omit --version to run the current version`)
-	}
-	return opts.Start.Check(opts.IO, printsRequest...)
-}
-
-// newestRunHint says how to find out whether a start that failed halfway
-// created a run.
-func newestRunHint(worker api.WorkerID) string {
-	return fmt.Sprintf("`coreclaw status last --worker %s` shows the newest run of the Worker", worker)
 }

@@ -13,10 +13,11 @@ import (
 
 	"github.com/coreclaw/coreclaw/internal/api"
 	"github.com/coreclaw/coreclaw/internal/cmdutil"
+	"github.com/coreclaw/coreclaw/internal/dryrun"
 	"github.com/coreclaw/coreclaw/internal/input"
 	"github.com/coreclaw/coreclaw/internal/iostreams"
 	"github.com/coreclaw/coreclaw/internal/output"
-	"github.com/coreclaw/coreclaw/internal/runwait"
+	"github.com/coreclaw/coreclaw/internal/runstart"
 )
 
 // NewCmdTask builds `coreclaw task` and its subcommands.
@@ -498,8 +499,9 @@ type RunOptions struct {
 	Now       func() time.Time
 	Sleep     func(context.Context, time.Duration) error
 
-	Task  string
-	Start runwait.StartFlags
+	Task        string
+	CallbackURL string
+	Start       runstart.Flags
 }
 
 // NewCmdRun builds `task run`; runF replaces the action in tests.
@@ -513,7 +515,8 @@ func NewCmdRun(f *cmdutil.Factory, runF func(context.Context, *RunOptions) error
 Exactly like ` + "`coreclaw run`" + `: by default the run starts asynchronously and
 its slug alone is printed on stdout; --wait writes the slug to stderr, waits
 and prints what ` + "`coreclaw wait`" + ` prints; --sync has the server hold the
-request up to 5 minutes (--limit and --page choose the window of results).`,
+request up to 5 minutes (--limit and --page choose the window of results);
+--dry-run prints the request and sends nothing.`,
 		Example: `  coreclaw task run 01KX4ZM5DE8Y8GAZQ7R0KYZ3FD
   coreclaw task run 01KX4ZM5DE8Y8GAZQ7R0KYZ3FD --wait -o csv > places.csv
   coreclaw task run 01KX4ZM5DE8Y8GAZQ7R0KYZ3FD --sync --limit 10`,
@@ -527,7 +530,8 @@ request up to 5 minutes (--limit and --page choose the window of results).`,
 			return runRun(cmd.Context(), opts)
 		},
 	}
-	runwait.AddStartFlags(cmd, &opts.Start)
+	cmd.Flags().StringVar(&opts.CallbackURL, "callback-url", "", "have CoreClaw POST status changes to this `URL`")
+	runstart.AddFlags(cmd, &opts.Start)
 	return cmd
 }
 
@@ -544,19 +548,22 @@ func runRun(ctx context.Context, opts *RunOptions) error {
 	if err != nil {
 		return err
 	}
-	if !client.HasKey() {
+	if !client.HasKey() && !opts.Start.DryRun {
 		return api.ErrNoAPIKey
 	}
-	limit, offset := opts.Start.SyncWindow()
-	started, err := client.RunTask(ctx, id, api.RunTaskRequest{
-		CallbackURL: opts.Start.CallbackURL,
-		IsAsync:     !opts.Start.Sync,
-		Limit:       limit,
-		Offset:      offset,
-	})
-	if err != nil {
-		return runwait.StartError(ctx, err, "`coreclaw status last` shows the account's newest run")
+	req := api.RunTaskRequest{CallbackURL: opts.CallbackURL, IsAsync: !opts.Start.Sync}
+	req.Limit, req.Offset = opts.Start.Window()
+	if opts.Start.DryRun {
+		prepared, err := client.PrepareRunTask(id, req)
+		if err != nil {
+			return err
+		}
+		return dryrun.Print(ctx, opts.IO, opts.Start.WaitFlags.Output, prepared)
 	}
-	wo := runwait.Options{IO: opts.IO, Client: client, Now: opts.Now, Sleep: opts.Sleep}
-	return opts.Start.AfterStart(ctx, wo, printer, started)
+	started, err := client.RunTask(ctx, id, req)
+	if err != nil {
+		return runstart.Error(ctx, err, "`coreclaw status last` shows the account's newest run")
+	}
+	return runstart.Finish(ctx, runstart.Options{IO: opts.IO, Client: client, Now: opts.Now, Sleep: opts.Sleep},
+		&opts.Start, printer, started)
 }

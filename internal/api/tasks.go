@@ -147,14 +147,23 @@ type RunTaskRequest struct {
 // unless the reply proves that no run was created.
 func (c *Client) RunTask(ctx context.Context, id string, req RunTaskRequest) (*StartedRun, error) {
 	var out StartedRun
-	path := taskPath(id) + "/runs"
-	if err := c.do(ctx, call{method: "POST", path: path, body: req, retry: retryCreates, sync: !req.IsAsync}, &out); err != nil {
+	cl := runTaskCall(id, req)
+	if err := c.do(ctx, cl, &out); err != nil {
 		return nil, err
 	}
 	if out.RunSlug == "" {
-		return nil, &ReplyError{Op: "POST " + path, Err: errors.New("no run_slug in the reply")}
+		return nil, &ReplyError{Op: "POST " + cl.path, Err: errors.New("no run_slug in the reply")}
 	}
 	return &out, nil
+}
+
+// PrepareRunTask is the request RunTask would send, for --dry-run.
+func (c *Client) PrepareRunTask(id string, req RunTaskRequest) (*PreparedRequest, error) {
+	return c.prepare(runTaskCall(id, req))
+}
+
+func runTaskCall(id string, req RunTaskRequest) call {
+	return call{method: "POST", path: taskPath(id) + "/runs", body: req, retry: retryCreates, sync: !req.IsAsync}
 }
 
 func isJSONObject(raw json.RawMessage) bool {

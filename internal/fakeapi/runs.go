@@ -208,6 +208,7 @@ func (s *Server) routes() {
 	s.moreRoutes(m)
 	s.historyRoutes(m)
 	s.schemaRoutes(m)
+	s.lifecycleRoutes(m)
 }
 
 // startBody is RunWorkerRequest as the fake reads it.

@@ -118,6 +118,7 @@ type Server struct {
 	nextTask   int
 	nextQueue  int
 	downloads  map[string]download
+	files      *downloadHost
 }
 
 // Start starts a fake server on loopback.
@@ -157,6 +158,10 @@ func Start(opts Options) (*Server, error) {
 		workers:   opts.Workers,
 		downloads: map[string]download{},
 	}
+	if err := s.startDownloadHost(ln.Addr().String()); err != nil {
+		ln.Close()
+		return nil, err
+	}
 	s.mux = http.NewServeMux()
 	s.routes()
 	s.http = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
@@ -166,6 +171,7 @@ func Start(opts Options) (*Server, error) {
 
 // Close stops the server.
 func (s *Server) Close() error {
+	s.closeDownloadHost()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
 	if err := s.http.Shutdown(ctx); err != nil {
@@ -223,11 +229,6 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	s.record(r, body)
-
-	if strings.HasPrefix(r.URL.Path, "/_downloads/") {
-		s.serveDownload(w, r)
-		return
-	}
 
 	route, params, verr := s.spec.ValidateRequest(r.Context(), r)
 	r.Body = io.NopCloser(bytes.NewReader(body))

@@ -50,7 +50,8 @@ const usage = `usage:
                                   moment); prints their slugs
   fake addqueued WORKER [waiting|inactive]   put an item in the Run Queue; prints its ref
   fake addworkers N [store|own]    add N generated Workers to the catalogue
-  fake requests [-body] [-auth] [-ua] [PATH-PREFIX]   print the requests received
+  fake requests [-body] [-auth] [-ua] [-host] [PATH-PREFIX]   print the requests received
+                                  (-host: host=api or host=download, the fake's file host)
   fake count [METHOD] PATH-PREFIX    print how many requests matched
   fake waitfor N [METHOD] PATH-PREFIX   block until N matching requests arrived (10s)
   fake reset                       forget the requests received
@@ -107,7 +108,7 @@ func cmdFake(ts *testscript.TestScript, neg bool, args []string) {
 		// Take stdout even when nothing matches, so that `! stdout .`
 		// checks this command's output, not the previous one's.
 		out := ts.Stdout()
-		withBody, withAuth, withUA := false, false, false
+		withBody, withAuth, withUA, withHost := false, false, false, false
 		prefix := ""
 		for _, a := range args[1:] {
 			switch a {
@@ -117,6 +118,8 @@ func cmdFake(ts *testscript.TestScript, neg bool, args []string) {
 				withAuth = true
 			case "-ua":
 				withUA = true
+			case "-host":
+				withHost = true
 			default:
 				prefix = a
 			}
@@ -131,6 +134,13 @@ func cmdFake(ts *testscript.TestScript, neg bool, args []string) {
 			}
 			if withUA {
 				line += " ua=" + r.UserAgent
+			}
+			if withHost {
+				host := "api"
+				if srv.IsDownloadRequest(r) {
+					host = "download"
+				}
+				line += " host=" + host
 			}
 			fmt.Fprintln(out, line)
 		}

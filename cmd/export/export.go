@@ -1,0 +1,198 @@
+// Package export is `coreclaw export RUN`: have CoreClaw render a run's
+// results as a file (csv, json, jsonl, xlsx, xls, xml, html, rss) and
+// download it to a file or stdout.
+package export
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/coreclaw/coreclaw/internal/api"
+	"github.com/coreclaw/coreclaw/internal/cmdutil"
+	"github.com/coreclaw/coreclaw/internal/iostreams"
+)
+
+// Options are everything `export` needs.
+type Options struct {
+	IO        *iostreams.IOStreams
+	APIClient func() (*api.Client, error)
+
+	Run     string
+	Worker  string
+	Format  string
+	Fields  []string
+	OutFile string
+	Force   bool
+}
+
+// NewCmdExport builds the command; runF replaces the action in tests.
+func NewCmdExport(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
+	opts := &Options{IO: f.IOStreams, APIClient: f.APIClient}
+	cmd := &cobra.Command{
+		Use:   "export RUN [--format FORMAT] [--fields a,b] [-O FILE] [flags]",
+		Short: "Download a run's results as a file (csv, json, xlsx, ...)",
+		Long: `Have CoreClaw render all of a run's results in a format (csv, the default,
+json, jsonl, xlsx, xls, xml, html or rss) and download the file: to FILE
+with -O, else to stdout. --fields keeps only those result keys.
+
+With -O, the download goes to a temporary file beside FILE, its size is
+checked against what the server announced, and only a complete file is
+renamed to FILE: an interrupted or failed download leaves nothing under
+FILE's name. An existing FILE is not replaced unless --force. On a
+terminal a progress bar shows on stderr.
+
+The download link is fetched without the API key. xlsx and xls are not
+written to a terminal; text formats going to a terminal are stripped of
+control characters.
+
+` + cmdutil.RunArgHelp,
+		Example: `  coreclaw export 01KKDXV2G26BT7NH4ZQR2R4NPZ -O places.csv
+  coreclaw export last --format xlsx -O places.xlsx
+  coreclaw export last --worker coreclaw/google-maps-scraper --format jsonl --fields title,phone > places.jsonl`,
+		Args: cmdutil.ExactArgs(1, "the run to export (a run slug, or last)"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Run = args[0]
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return Run(cmd.Context(), opts)
+		},
+	}
+	cmdutil.AddRunWorkerFlag(cmd, &opts.Worker)
+	fl := cmd.Flags()
+	fl.StringVar(&opts.Format, "format", "csv", "file `format`: "+strings.Join(api.ExportFormats(), ", "))
+	fl.StringSliceVar(&opts.Fields, "fields", nil, "keep only these result `keys` (comma-separated)")
+	fl.StringVarP(&opts.OutFile, "output-file", "O", "", "write to `FILE` instead of stdout (- for stdout)")
+	fl.BoolVar(&opts.Force, "force", false, "replace FILE if it exists")
+	_ = cmd.RegisterFlagCompletionFunc("format", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return api.ExportFormats(), cobra.ShellCompDirectiveNoFileComp
+	})
+	return cmd
+}
+
+// Run fetches the link and downloads the file.
+func Run(ctx context.Context, opts *Options) error {
+	ref, err := cmdutil.ParseRunRef(opts.Run, opts.Worker)
+	if err != nil {
+		return err
+	}
+	format, err := api.ParseExportFormat(opts.Format)
+	if err != nil {
+		return cmdutil.UsageError(err)
+	}
+	fields, err := cmdutil.ParseFields(opts.Fields)
+	if err != nil {
+		return err
+	}
+	toFile := opts.OutFile != "" && opts.OutFile != "-"
+	if toFile {
+		if err := checkTarget(opts.OutFile, opts.Force); err != nil {
+			return err
+		}
+	} else if binary(format) && opts.IO.IsStdoutTTY() {
+		return cmdutil.UsageErrorf("%s is a binary format: write it to a file with -O FILE, or redirect stdout", format)
+	}
+	client, err := opts.APIClient()
+	if err != nil {
+		return err
+	}
+	err = download(ctx, opts, client, ref, format, fields, toFile)
+	if err != nil && toFile {
+		if ctx.Err() != nil {
+			return &cmdutil.ExitError{Code: cmdutil.ExitInterrupted,
+				Err: fmt.Errorf("interrupted; nothing was written to %s", opts.OutFile)}
+		}
+		var incomplete *api.IncompleteError
+		if errors.As(err, &incomplete) {
+			return cmdutil.WithHint(err, fmt.Sprintf("nothing was written to %s; run the command again", opts.OutFile))
+		}
+	}
+	return err
+}
+
+// download fetches the link and streams the file to stdout or FILE.
+func download(ctx context.Context, opts *Options, client *api.Client, ref api.RunRef, format string, fields []string, toFile bool) error {
+	link, err := client.ExportLink(ctx, ref, format, fields)
+	if err != nil {
+		return err
+	}
+	d, err := client.Download(ctx, link)
+	if err != nil {
+		return err
+	}
+	defer d.Body.Close()
+
+	bar := newProgress(opts.IO, d.Size, progressLabel(opts.OutFile, format))
+	var src io.Reader = d.Body
+	if bar != nil {
+		src = io.TeeReader(d.Body, bar)
+		defer bar.Finish()
+	}
+	if !toFile {
+		if opts.IO.IsStdoutTTY() {
+			_, err = iostreams.CopyClean(opts.IO.Out, src)
+		} else {
+			_, err = io.Copy(opts.IO.Out, src)
+		}
+		return err
+	}
+	n, err := writeFile(ctx, opts.OutFile, opts.Force, src, d.Size)
+	if err != nil {
+		return err
+	}
+	if bar != nil {
+		bar.Finish()
+	}
+	fmt.Fprintf(opts.IO.ErrOut, "wrote %s (%s)\n", opts.OutFile, byteCount(n))
+	return nil
+}
+
+func binary(format string) bool { return format == "xlsx" || format == "xls" }
+
+// checkTarget refuses, before anything is sent, a FILE that exists (unless
+// --force), is a directory, or lies in a directory that does not exist.
+func checkTarget(path string, force bool) error {
+	info, err := os.Stat(path)
+	switch {
+	case err == nil && info.IsDir():
+		return cmdutil.UsageErrorf("%s is a directory: give a file name with -O", path)
+	case err == nil && !force:
+		return &cmdutil.ExitError{Code: cmdutil.ExitUsage,
+			Err:  fmt.Errorf("%s already exists", path),
+			Hint: "pass --force to replace it, or choose another name"}
+	case err != nil && !errors.Is(err, os.ErrNotExist):
+		return cmdutil.UsageErrorf("cannot write %s: %v", path, err)
+	}
+	dir := filepath.Dir(path)
+	if info, err := os.Stat(dir); err != nil || !info.IsDir() {
+		return cmdutil.UsageErrorf("cannot write %s: directory %s does not exist", path, dir)
+	}
+	return nil
+}
+
+func progressLabel(file, format string) string {
+	if file != "" && file != "-" {
+		return filepath.Base(file)
+	}
+	return format
+}
+
+func byteCount(n int64) string {
+	const unit = 1024
+	if n < unit {
+		return fmt.Sprintf("%d bytes", n)
+	}
+	div, exp := int64(unit), 0
+	for m := n / unit; m >= unit; m /= unit {
+		div *= unit
+		exp++
+	}
+	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
+}

@@ -1,0 +1,271 @@
+// Package logs is `coreclaw logs RUN`: a run's log lines, once or as they
+// come (--follow), or the full log file (--all).
+package logs
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/coreclaw/coreclaw/internal/api"
+	"github.com/coreclaw/coreclaw/internal/cmdutil"
+	"github.com/coreclaw/coreclaw/internal/iostreams"
+	"github.com/coreclaw/coreclaw/internal/output"
+	"github.com/coreclaw/coreclaw/internal/runwait"
+)
+
+// DefaultInterval is the longest pause between two reads with --follow.
+const DefaultInterval = 3 * time.Second
+
+// Options are everything `logs` needs.
+type Options struct {
+	IO        *iostreams.IOStreams
+	APIClient func() (*api.Client, error)
+	Now       func() time.Time
+	Sleep     func(context.Context, time.Duration) error
+
+	Run      string
+	Worker   string
+	Output   string
+	JQ       string
+	Follow   bool
+	Grep     string
+	All      bool
+	Interval time.Duration
+
+	// given lists the flags that do not go with --all.
+	given []string
+}
+
+// NewCmdLogs builds the command; runF replaces the action in tests.
+func NewCmdLogs(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
+	opts := &Options{IO: f.IOStreams, APIClient: f.APIClient, Now: f.Now, Sleep: f.Sleep}
+	cmd := &cobra.Command{
+		Use:   "logs RUN [flags]",
+		Short: "Print a run's log",
+		Long: `Print a run's log lines, one per line: the time (RFC 3339, UTC, with
+milliseconds), the level (debug, info, warn, error) and the text. A line
+the server sends as bare text has no time or level. Escape sequences and
+control characters from the server are removed; a multi-line entry prints
+one line per line, each with the entry's time and level.
+
+-o json prints a JSON array of entries, -o jsonl one entry per line:
+{"time", "timestamp" (Unix ms), "level", "type" (as sent), "group",
+"content" (exactly as sent)}, null where the server sent nothing. --jq
+filters that array.
+
+The API returns only the most recent entries. --follow keeps reading
+until the run ends, printing each new line once, then a summary line on
+stderr; it exits 0 whatever the run's outcome (use ` + "`coreclaw wait`" + ` for that).
+--all downloads the full log file instead and prints it as it is (cleaned
+of control characters on a terminal). --grep keeps the lines that match a
+regular expression (Go syntax; (?i) for any case).
+
+` + cmdutil.RunArgHelp,
+		Example: `  coreclaw logs 01KKDXV2G26BT7NH4ZQR2R4NPZ
+  coreclaw logs last --follow
+  coreclaw logs last --worker coreclaw/google-maps-scraper --grep '(?i)error|timeout'
+  coreclaw logs 01KKDXV2G26BT7NH4ZQR2R4NPZ --all > run.log
+  coreclaw logs 01KKDXV2G26BT7NH4ZQR2R4NPZ --jq '.[] | select(.level == "error") | .content'`,
+		Args: cmdutil.ExactArgs(1, "the run (a run slug, or last)"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Run = args[0]
+			opts.given = cmdutil.Changed(cmd, "output", "jq", "follow", "interval")
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return Run(cmd.Context(), opts)
+		},
+	}
+	cmdutil.AddRunWorkerFlag(cmd, &opts.Worker)
+	fl := cmd.Flags()
+	fl.StringVarP(&opts.Output, "output", "o", "", "output `format`: text, json or jsonl (default text)")
+	fl.StringVar(&opts.JQ, "jq", "", "filter the JSON output with a jq `expression` (built in; no jq binary needed)")
+	fl.BoolVarP(&opts.Follow, "follow", "f", false, "keep printing new lines until the run ends")
+	fl.DurationVar(&opts.Interval, "interval", DefaultInterval, "with --follow: longest pause between two reads")
+	fl.StringVar(&opts.Grep, "grep", "", "print only the lines that match this regular `expression`")
+	fl.BoolVar(&opts.All, "all", false, "download and print the full log file")
+	_ = cmd.RegisterFlagCompletionFunc("output", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return []string{"text", "json", "jsonl"}, cobra.ShellCompDirectiveNoFileComp
+	})
+	return cmd
+}
+
+// Run prints the log.
+func Run(ctx context.Context, opts *Options) error {
+	ref, err := cmdutil.ParseRunRef(opts.Run, opts.Worker)
+	if err != nil {
+		return err
+	}
+	var m matcher
+	if opts.Grep != "" {
+		re, err := regexp.Compile(opts.Grep)
+		if err != nil {
+			return cmdutil.UsageErrorf("invalid --grep expression: %v", err)
+		}
+		m.re = re
+	}
+	if opts.All && len(opts.given) > 0 {
+		return cmdutil.UsageErrorf("%s does not go with --all, which prints the log file as it is", opts.given[0])
+	}
+	if opts.Interval <= 0 {
+		return cmdutil.UsageErrorf("--interval must be positive, not %s", opts.Interval)
+	}
+	newWriter, err := opts.writerFactory(ctx)
+	if err != nil {
+		return err
+	}
+	client, err := opts.APIClient()
+	if err != nil {
+		return err
+	}
+	switch {
+	case opts.All:
+		return printAll(ctx, opts, client, ref, m)
+	case opts.Follow:
+		return follow(ctx, opts, client, ref, newWriter(), m)
+	}
+	log, err := client.GetLog(ctx, ref)
+	if err != nil {
+		return err
+	}
+	w := newWriter()
+	for _, e := range log.List {
+		if err := write(w, m, e); err != nil {
+			return err
+		}
+	}
+	return w.Close()
+}
+
+// writerFactory checks -o and --jq and returns how to build the writer.
+func (opts *Options) writerFactory(ctx context.Context) (func() entryWriter, error) {
+	format := strings.ToLower(strings.TrimSpace(opts.Output))
+	switch format {
+	case "", "text":
+		if opts.JQ == "" {
+			return func() entryWriter { return &textWriter{w: opts.IO.Out, cs: opts.IO.Stdout()} }, nil
+		}
+		if format == "text" {
+			return nil, cmdutil.UsageErrorf("--jq works on JSON output: drop -o text or use -o json")
+		}
+		format = "json"
+	case "json", "jsonl":
+	default:
+		return nil, cmdutil.UsageErrorf("unknown output format %q for logs: use text, json or jsonl", opts.Output)
+	}
+	printer, err := output.Flags{Output: format, JQ: opts.JQ}.Printer(opts.IO)
+	if err != nil {
+		return nil, cmdutil.UsageError(err)
+	}
+	return func() entryWriter { return &rowWriter{w: printer.Rows(ctx)} }, nil
+}
+
+// write prints an entry if --grep keeps it.
+func write(w entryWriter, m matcher, e api.LogEntry) error {
+	if !m.match(e) {
+		return nil
+	}
+	if _, isText := w.(*textWriter); isText {
+		e = m.lines(e)
+	}
+	return w.Write(e)
+}
+
+// follow prints the log until the run ends. "last" is pinned to one run
+// first. Each round reads the run, then its log, so that the read after
+// the run is seen ending holds its last lines.
+func follow(ctx context.Context, opts *Options, client *api.Client, ref api.RunRef, w entryWriter, m matcher) (err error) {
+	defer func() {
+		if cerr := w.Close(); err == nil {
+			err = cerr
+		}
+	}()
+	run, err := client.GetRun(ctx, ref)
+	if err != nil {
+		return err
+	}
+	pinned := api.RunRef{Slug: run.Slug}
+	var t tracker
+	for n := 1; ; n++ {
+		if n > 1 {
+			if run, err = client.GetRun(ctx, pinned); err != nil {
+				return err
+			}
+		}
+		log, err := client.GetLog(ctx, pinned)
+		if err != nil {
+			return err
+		}
+		fresh, gap := t.next(log.List)
+		if gap {
+			fmt.Fprintf(opts.IO.ErrOut, "notice: the log moved on faster than it was read; lines may be missing here (`coreclaw logs %s --all` has them all)\n", run.Slug)
+		}
+		for _, e := range fresh {
+			if err := write(w, m, e); err != nil {
+				return err
+			}
+		}
+		if run.Status.Terminal() {
+			fmt.Fprintln(opts.IO.ErrOut, runwait.Summary(opts.IO.Stderr(), run))
+			return nil
+		}
+		if err := opts.Sleep(ctx, runwait.Delay(n, opts.Interval)); err != nil {
+			return err
+		}
+	}
+}
+
+// printAll downloads the full log (without the API key) and prints it:
+// byte for byte into a pipe or file, cleaned on a terminal, and only the
+// matching lines with --grep.
+func printAll(ctx context.Context, opts *Options, client *api.Client, ref api.RunRef, m matcher) error {
+	log, err := client.GetLog(ctx, ref)
+	if err != nil {
+		return err
+	}
+	if log.AllLogsURL == "" {
+		return fmt.Errorf("the API gave no link to the full log of %s", ref)
+	}
+	d, err := client.Download(ctx, log.AllLogsURL)
+	if err != nil {
+		return err
+	}
+	defer d.Body.Close()
+	tty := opts.IO.IsStdoutTTY()
+	if m.re == nil {
+		if tty {
+			_, err = iostreams.CopyClean(opts.IO.Out, d.Body)
+		} else {
+			_, err = io.Copy(opts.IO.Out, d.Body)
+		}
+		return err
+	}
+	r := bufio.NewReaderSize(d.Body, 64<<10)
+	for {
+		line, err := r.ReadString('\n')
+		if line != "" && m.matchLine(strings.TrimRight(line, "\r\n")) {
+			if tty {
+				line = iostreams.Sanitize(iostreams.StripANSI(line))
+			}
+			if !strings.HasSuffix(line, "\n") {
+				line += "\n"
+			}
+			if _, werr := io.WriteString(opts.IO.Out, line); werr != nil {
+				return werr
+			}
+		}
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
+}

@@ -1,0 +1,203 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"time"
+)
+
+// Download is a file being fetched from a download link (an export's
+// download_url, a log's all_logs_url). Body streams it; reading it past
+// the end fails with an *IncompleteError when fewer bytes came than the
+// server announced.
+type Download struct {
+	Body io.ReadCloser
+	// Size is the Content-Length, or -1 when the server did not say.
+	Size        int64
+	ContentType string
+}
+
+// DownloadError is a download link that answered with an error status.
+type DownloadError struct {
+	URL        string // scheme, host and path only: a signed query stays out
+	HTTPStatus int
+	RetryAfter string
+}
+
+func (e *DownloadError) Error() string {
+	return fmt.Sprintf("downloading %s failed: HTTP %d %s", e.URL, e.HTTPStatus, http.StatusText(e.HTTPStatus))
+}
+
+// IncompleteError is a download that ended before all its bytes arrived.
+type IncompleteError struct {
+	URL       string
+	Got, Want int64
+	Err       error // what cut it short, if known
+}
+
+func (e *IncompleteError) Error() string {
+	msg := fmt.Sprintf("download of %s incomplete: got %d of %d bytes", e.URL, e.Got, e.Want)
+	if e.Want < 0 {
+		msg = fmt.Sprintf("download of %s cut short after %d bytes", e.URL, e.Got)
+	}
+	if e.Err != nil {
+		msg += ": " + e.Err.Error()
+	}
+	return msg
+}
+
+func (e *IncompleteError) Unwrap() error { return e.Err }
+
+// Download fetches a download link with a plain GET. The API key is never
+// sent: the link is not the API, and whoever serves it must not see the
+// key. Failures before the body starts (network, 429, 5xx) are retried as
+// reads are; a body cut short is not (the caller starts again).
+func (c *Client) Download(ctx context.Context, rawURL string) (*Download, error) {
+	u, err := url.Parse(rawURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil {
+		return nil, &ReplyError{Op: "download", Err: fmt.Errorf("the download link is not a plain http(s) URL")}
+	}
+	shown := downloadDisplayURL(u)
+	start := c.now()
+	for attempt := 1; ; attempt++ {
+		d, err := c.downloadOnce(ctx, u, shown)
+		if err == nil {
+			return d, nil
+		}
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		why, retryAfter, ok := downloadRetryable(err)
+		if !ok || attempt >= c.retry.MaxAttempts {
+			return nil, err
+		}
+		delay := c.retry.backoff(attempt)
+		if ra, ok := parseRetryAfter(retryAfter, c.now()); ok {
+			delay = ra
+		}
+		if c.retry.Budget > 0 && c.now().Sub(start)+delay > c.retry.Budget {
+			return nil, err
+		}
+		c.notify(fmt.Sprintf("retrying the download of %s in %s: %s (attempt %d of %d)",
+			shown, roundDelay(delay), why, attempt+1, c.retry.MaxAttempts))
+		if err := c.sleep(ctx, delay); err != nil {
+			return nil, err
+		}
+	}
+}
+
+func (c *Client) downloadOnce(ctx context.Context, u *url.URL, shown string) (*Download, error) {
+	reqCtx, cancel := context.WithCancelCause(ctx)
+	req, err := http.NewRequestWithContext(reqCtx, "GET", u.String(), nil)
+	if err != nil {
+		cancel(nil)
+		return nil, fmt.Errorf("building the download request: %w", err)
+	}
+	// Deliberately no Authorization, api-key or token: see Download.
+	req.Header.Set("User-Agent", c.userAgent)
+
+	timer := time.AfterFunc(c.timeouts.Header, func() { cancel(errHeaderTimeout) })
+	resp, err := c.download.Do(req)
+	timer.Stop()
+	if err != nil {
+		ne := &NetworkError{Method: "GET", URL: shown, Err: unwrapURLError(err)}
+		if errors.Is(context.Cause(reqCtx), errHeaderTimeout) {
+			ne.Err, ne.Timeout = fmt.Errorf("no reply within %s", c.timeouts.Header), true
+		}
+		var opErr *net.OpError
+		if errors.As(err, &opErr) && opErr.Op == "dial" {
+			ne.NotSent = true
+		}
+		cancel(nil)
+		return nil, ne
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+		resp.Body.Close()
+		cancel(nil)
+		return nil, &DownloadError{URL: shown, HTTPStatus: resp.StatusCode, RetryAfter: resp.Header.Get("Retry-After")}
+	}
+	body := &downloadBody{
+		ctx: reqCtx, cancel: cancel, body: resp.Body, idle: c.timeouts.Idle,
+		size: resp.ContentLength, url: shown,
+	}
+	body.timer = time.AfterFunc(body.idle, func() { cancel(errIdleTimeout) })
+	return &Download{Body: body, Size: resp.ContentLength, ContentType: resp.Header.Get("Content-Type")}, nil
+}
+
+// downloadRetryable says whether a failure before the body may be retried.
+func downloadRetryable(err error) (string, string, bool) {
+	var de *DownloadError
+	if errors.As(err, &de) {
+		switch {
+		case de.HTTPStatus == http.StatusTooManyRequests:
+			return "rate limited (HTTP 429)", de.RetryAfter, true
+		case de.HTTPStatus >= 500:
+			return fmt.Sprintf("server error (HTTP %d)", de.HTTPStatus), de.RetryAfter, true
+		}
+		return "", "", false
+	}
+	var ne *NetworkError
+	if errors.As(err, &ne) {
+		return ne.Err.Error(), "", true
+	}
+	return "", "", false
+}
+
+// downloadDisplayURL is how a download link appears in messages: without
+// its query, which often carries a signature.
+func downloadDisplayURL(u *url.URL) string {
+	cp := url.URL{Scheme: u.Scheme, Host: u.Host, Path: u.Path, RawPath: u.RawPath}
+	return cp.String()
+}
+
+// downloadBody streams a download: it fails when no byte arrives for the
+// idle timeout, and when the body ends short of its Content-Length.
+type downloadBody struct {
+	ctx    context.Context
+	cancel context.CancelCauseFunc
+	body   io.ReadCloser
+	timer  *time.Timer
+	idle   time.Duration
+	size   int64
+	got    int64
+	url    string
+}
+
+func (b *downloadBody) Read(p []byte) (int, error) {
+	n, err := b.body.Read(p)
+	if n > 0 {
+		b.got += int64(n)
+		b.timer.Reset(b.idle)
+	}
+	switch {
+	case err == nil:
+		return n, nil
+	case err == io.EOF:
+		if b.size >= 0 && b.got != b.size {
+			return n, &IncompleteError{URL: b.url, Got: b.got, Want: b.size}
+		}
+		return n, io.EOF
+	case errors.Is(context.Cause(b.ctx), errIdleTimeout):
+		return n, &IncompleteError{URL: b.url, Got: b.got, Want: b.size, Err: fmt.Errorf("no data for %s", b.idle)}
+	case b.ctx.Err() != nil:
+		return n, b.ctx.Err()
+	default:
+		if errors.Is(err, io.ErrUnexpectedEOF) {
+			err = errors.New("the connection closed early")
+		}
+		return n, &IncompleteError{URL: b.url, Got: b.got, Want: b.size, Err: err}
+	}
+}
+
+func (b *downloadBody) Close() error {
+	b.timer.Stop()
+	err := b.body.Close()
+	b.cancel(nil)
+	return err
+}

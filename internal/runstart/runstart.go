@@ -1,0 +1,154 @@
+// Package runstart is what the commands that start a run share (run,
+// rerun, task run): the --wait, --sync and --page flags and their checks,
+// what happens once the run has started (print its slug, or wait for it
+// and report), and how a failed start is explained. The wait itself is
+// internal/runwait's.
+package runstart
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/coreclaw/coreclaw/internal/api"
+	"github.com/coreclaw/coreclaw/internal/cmdutil"
+	"github.com/coreclaw/coreclaw/internal/dryrun"
+	"github.com/coreclaw/coreclaw/internal/iostreams"
+	"github.com/coreclaw/coreclaw/internal/output"
+	"github.com/coreclaw/coreclaw/internal/runwait"
+)
+
+// Flags are --wait, --sync, --page and the wait flags.
+type Flags struct {
+	Wait      bool
+	Sync      bool
+	Page      int
+	WaitFlags runwait.Flags
+	// DryRun prints the request that would start the run and sends
+	// nothing; -o and --jq then shape that print-out.
+	DryRun bool
+
+	// given lists the wait-only flags the user set (for usage errors).
+	given []string
+}
+
+// AddFlags adds --wait, --sync, --page and the flags of `coreclaw wait`.
+func AddFlags(cmd *cobra.Command, f *Flags) {
+	fl := cmd.Flags()
+	fl.BoolVar(&f.Wait, "wait", false, "wait for the run to end and print its results")
+	fl.BoolVar(&f.Sync, "sync", false, "run synchronously: the server holds the request up to 5 minutes")
+	fl.IntVar(&f.Page, "page", 0, "with --sync: the page of results the server sends back (from 1)")
+	runwait.AddFlags(cmd, &f.WaitFlags, "with --wait: print at most N rows; with --sync: the size of the result window (1-100)")
+	dryrun.AddFlag(cmd, &f.DryRun)
+}
+
+// Record notes which wait-only flags were given; call it from RunE.
+func (f *Flags) Record(cmd *cobra.Command) {
+	f.given = cmdutil.Changed(cmd, "interval", "timeout", "output", "jq", "limit", "no-results", "on-interrupt")
+	if cmd.Flags().Changed("page") {
+		f.given = append(f.given, "--page")
+	}
+}
+
+// Check rejects flag combinations that cannot mean anything and returns
+// the printer for the results.
+func (f *Flags) Check(ios *iostreams.IOStreams) (*output.Printer, error) {
+	if f.Page != 0 && !f.Sync {
+		return nil, cmdutil.UsageErrorf("--page only applies with --sync")
+	}
+	given := f.given
+	if f.DryRun {
+		// A dry run prints its request in the -o format.
+		given = slices.DeleteFunc(slices.Clone(given), func(g string) bool { return g == "--output" || g == "--jq" })
+		if err := dryrun.CheckFlags(f.WaitFlags.Output); err != nil {
+			return nil, cmdutil.UsageError(err)
+		}
+	}
+	if !f.Wait && !f.Sync && len(given) > 0 {
+		return nil, cmdutil.UsageErrorf("%s only applies with --wait or --sync", given[0])
+	}
+	if f.Page < 0 {
+		return nil, cmdutil.UsageErrorf("--page must be 1 or more, not %d", f.Page)
+	}
+	if f.Sync && f.WaitFlags.Limit != 0 && (f.WaitFlags.Limit < 1 || f.WaitFlags.Limit > api.MaxPageSize) {
+		return nil, cmdutil.UsageErrorf("--limit with --sync must be between 1 and %d, not %d", api.MaxPageSize, f.WaitFlags.Limit)
+	}
+	if f.Page > 0 && f.WaitFlags.Limit == 0 {
+		return nil, cmdutil.UsageErrorf("--page needs --limit (the size of the page)")
+	}
+	return f.WaitFlags.Check(ios)
+}
+
+// Window is the limit and offset to send with the start: the result
+// window of a synchronous run, nothing otherwise.
+func (f *Flags) Window() (limit, offset int) {
+	if !f.Sync {
+		return 0, 0
+	}
+	return f.WaitFlags.Limit, f.Page
+}
+
+// Options are the dependencies of Finish.
+type Options struct {
+	IO     *iostreams.IOStreams
+	Client *api.Client
+	Now    func() time.Time
+	Sleep  func(context.Context, time.Duration) error
+}
+
+// Finish does what the flags ask once the run has started: print its slug
+// on stdout (the default), or name it on stderr, wait for it and report as
+// `coreclaw wait` does. A synchronous reply's results are printed without
+// fetching them again when they are the window asked for.
+func Finish(ctx context.Context, o Options, f *Flags, printer *output.Printer, started *api.StartedRun) error {
+	if !f.Wait && !f.Sync {
+		_, err := fmt.Fprintln(o.IO.Out, started.RunSlug)
+		return err
+	}
+	fmt.Fprintf(o.IO.ErrOut, "started run %s\n", started.RunSlug)
+
+	wo := runwait.Options{
+		IO: o.IO, Client: o.Client, Now: o.Now, Sleep: o.Sleep,
+		Interval: f.WaitFlags.Interval, Timeout: f.WaitFlags.Timeout, OnInterrupt: f.WaitFlags.OnInterrupt,
+	}
+	report := runwait.Report{Printer: printer, Limit: f.WaitFlags.Limit, NoResults: f.WaitFlags.NoResults}
+	if f.Sync {
+		report.Page = f.Page
+		if started.Finished() {
+			report.Prefetched = started.Results
+		}
+	}
+	run, err := runwait.Wait(ctx, wo, started.RunSlug)
+	if err != nil {
+		return err
+	}
+	return runwait.Finish(ctx, wo, run, report)
+}
+
+// Error explains a failed start. A start that may have reached the server
+// is never repeated, so it says how to find out whether it did: check is
+// a command and what it shows, e.g. "`coreclaw status last` shows the
+// account's newest run".
+func Error(ctx context.Context, err error, check string) error {
+	if ctx.Err() != nil {
+		return &cmdutil.ExitError{Code: cmdutil.ExitInterrupted,
+			Err:  errors.New("interrupted while starting the run; it may or may not have started"),
+			Hint: check}
+	}
+	var netErr *api.NetworkError
+	if errors.As(err, &netErr) && !netErr.NotSent {
+		msg, _ := cmdutil.Describe(err)
+		return &cmdutil.ExitError{Code: cmdutil.ExitFailure,
+			Err:  fmt.Errorf("%s; the run may have started", msg),
+			Hint: check + " before you try again"}
+	}
+	var apiErr *api.Error
+	if errors.As(err, &apiErr) && (apiErr.IsServerFault() || apiErr.NotJSON) {
+		return cmdutil.WithHint(err, "the run may have started: "+check+" before you try again")
+	}
+	return err
+}
