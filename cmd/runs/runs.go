@@ -194,7 +194,7 @@ func runRow(raw json.RawMessage, table bool) (*jsonobj.Object, error) {
 			{"status", string(run.Status)},
 			{"results", strconv.FormatInt(int64(run.Results), 10)},
 			{"started", unixTime(run.StartedAt)},
-			{"duration", duration(run)},
+			{"duration", duration(&run)},
 			{"usage", string(run.Usage)},
 		} {
 			row.Set(c.key, jsonobj.String(c.value))
@@ -219,15 +219,10 @@ func unixTime(sec api.Int64) string {
 	return time.Unix(int64(sec), 0).UTC().Format(time.RFC3339)
 }
 
-// duration is the run's duration, from finished_at - started_at when the
-// API leaves duration at 0; empty while unknown.
-func duration(run api.Run) string {
-	secs := int64(run.Duration)
-	if secs == 0 && run.StartedAt > 0 && run.FinishedAt > run.StartedAt {
-		secs = int64(run.FinishedAt - run.StartedAt)
+// duration is the run's elapsed time; empty while it is unknown.
+func duration(run *api.Run) string {
+	if d := run.Elapsed(); d > 0 {
+		return d.String()
 	}
-	if secs <= 0 {
-		return ""
-	}
-	return (time.Duration(secs) * time.Second).String()
+	return ""
 }
