@@ -57,7 +57,7 @@ func (e *Error) Error() string {
 			b.WriteString(" " + text)
 		}
 		if e.RequestID != "" {
-			fmt.Fprintf(&b, ", request %s", e.RequestID)
+			fmt.Fprintf(&b, ", request %s", oneLine(e.RequestID))
 		}
 		b.WriteString(")")
 		if e.BodyExcerpt != "" {
@@ -79,7 +79,7 @@ func (e *Error) Error() string {
 		fmt.Fprintf(&b, ", code %d", e.Code)
 	}
 	if e.RequestID != "" {
-		fmt.Fprintf(&b, ", request %s", e.RequestID)
+		fmt.Fprintf(&b, ", request %s", oneLine(e.RequestID))
 	}
 	b.WriteString(")")
 	return b.String()

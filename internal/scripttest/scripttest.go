@@ -36,6 +36,7 @@ func Commands() map[string]func(ts *testscript.TestScript, neg bool, args []stri
 		"code":    cmdCode,
 		"bgcode":  cmdBgCode,
 		"perm":    cmdPerm,
+		"bytes":   cmdBytes,
 		"mtime":   cmdMtime,
 	}
 }
@@ -425,4 +426,23 @@ func cmdMtime(ts *testscript.TestScript, neg bool, args []string) {
 			ts.Check(os.Chtimes(m, when, when))
 		}
 	}
+}
+
+// cmdBytes writes a file from a Go-quoted string, repeated N times (for
+// invalid UTF-8, control characters and very large inputs):
+//
+//	bytes bad.json '"{\"a\":\"\xff\"}"'
+//	bytes big.json '" "' 52428800
+func cmdBytes(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 || len(args) > 3 {
+		ts.Fatalf("usage: bytes FILE GO-QUOTED-STRING [REPEAT]")
+	}
+	s, err := strconv.Unquote(args[1])
+	ts.Check(err)
+	n := 1
+	if len(args) == 3 {
+		n, err = strconv.Atoi(args[2])
+		ts.Check(err)
+	}
+	ts.Check(os.WriteFile(ts.MkAbs(args[0]), []byte(strings.Repeat(s, n)), 0o644))
 }
