@@ -13,6 +13,7 @@ import (
 
 	"github.com/coreclaw/coreclaw/cmd"
 	"github.com/coreclaw/coreclaw/internal/build"
+	"github.com/coreclaw/coreclaw/internal/cmdutil"
 	"github.com/coreclaw/coreclaw/internal/fakeapi"
 	"github.com/coreclaw/coreclaw/internal/scripttest"
 )
@@ -22,7 +23,7 @@ import (
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
 		"coreclaw": func() {
-			code := cmd.Main(build.Info{Version: "1.2.3", Commit: "0123456789abcdef0123", Date: "2026-11-30T00:00:00Z"})
+			code := cmd.MainWith(build.Info{Version: "1.2.3", Commit: "0123456789abcdef0123", Date: "2026-11-30T00:00:00Z"}, pinClock)
 			// Background commands' exit codes are not visible to scripts;
 			// leave it where `bgcode` can read it.
 			if p := os.Getenv(scripttest.ExitFileEnv); p != "" {
@@ -31,6 +32,22 @@ func TestMain(m *testing.M) {
 			os.Exit(code)
 		},
 	})
+}
+
+// pinClock starts coreclaw's clock at CORECLAW_TEST_NOW (RFC 3339) when a
+// script sets it, so that "today" and "this month" are the same on every
+// run; from there the clock keeps the real pace.
+func pinClock(f *cmdutil.Factory) {
+	v := os.Getenv("CORECLAW_TEST_NOW")
+	if v == "" {
+		return
+	}
+	start, err := time.Parse(time.RFC3339, v)
+	if err != nil {
+		panic("CORECLAW_TEST_NOW: " + err.Error())
+	}
+	base := time.Now()
+	f.Now = func() time.Time { return start.Add(time.Since(base)) }
 }
 
 // TestScripts runs testdata/script/*.txtar, each against its own fake API.

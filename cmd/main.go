@@ -21,11 +21,18 @@ import (
 
 // Main runs coreclaw with the process's arguments and returns the exit
 // status.
-func Main(info build.Info) int {
+func Main(info build.Info) int { return MainWith(info, nil) }
+
+// MainWith is Main with a chance to adjust the factory before the command
+// runs (the end-to-end tests pin the clock).
+func MainWith(info build.Info, adjust func(*cmdutil.Factory)) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	ios := iostreams.System(iostreams.EnvFrom(os.LookupEnv))
 	f := cmdutil.New(build.Resolve(info), ios)
+	if adjust != nil {
+		adjust(f)
+	}
 	return Run(ctx, f, os.Args[1:])
 }
 

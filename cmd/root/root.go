@@ -7,14 +7,19 @@ import (
 	"github.com/spf13/cobra"
 
 	abortCmd "github.com/coreclaw/coreclaw/cmd/abort"
+	accountCmd "github.com/coreclaw/coreclaw/cmd/account"
 	configCmd "github.com/coreclaw/coreclaw/cmd/config"
+	doctorCmd "github.com/coreclaw/coreclaw/cmd/doctor"
 	exportCmd "github.com/coreclaw/coreclaw/cmd/export"
 	inputCmd "github.com/coreclaw/coreclaw/cmd/input"
 	logsCmd "github.com/coreclaw/coreclaw/cmd/logs"
+	queueCmd "github.com/coreclaw/coreclaw/cmd/queue"
 	rerunCmd "github.com/coreclaw/coreclaw/cmd/rerun"
 	resultsCmd "github.com/coreclaw/coreclaw/cmd/results"
 	runCmd "github.com/coreclaw/coreclaw/cmd/run"
+	runsCmd "github.com/coreclaw/coreclaw/cmd/runs"
 	statusCmd "github.com/coreclaw/coreclaw/cmd/status"
+	taskCmd "github.com/coreclaw/coreclaw/cmd/task"
 	versionCmd "github.com/coreclaw/coreclaw/cmd/version"
 	waitCmd "github.com/coreclaw/coreclaw/cmd/wait"
 	workersCmd "github.com/coreclaw/coreclaw/cmd/workers"
@@ -71,8 +76,14 @@ goes to stderr. See ` + "`coreclaw help exit-codes`" + ` for the exit status.`,
 		abortCmd.NewCmdAbort(f, nil),
 		rerunCmd.NewCmdRerun(f, nil),
 		exportCmd.NewCmdExport(f, nil),
-		configCmd.NewCmdConfig(f),
+		runsCmd.NewCmdRuns(f, nil),
+		taskCmd.NewCmdTasks(f, nil),
+		taskCmd.NewCmdTask(f),
+		queueCmd.NewCmdQueue(f, nil),
 		workersCmd.NewCmdWorkers(f),
+		accountCmd.NewCmdAccount(f, nil),
+		doctorCmd.NewCmdDoctor(f, nil),
+		configCmd.NewCmdConfig(f),
 		inputCmd.NewCmdInput(f),
 		versionCmd.NewCmdVersion(f),
 		newExitCodesTopic(),

@@ -31,6 +31,8 @@ type Options struct {
 	Version     string
 	CallbackURL string
 	Start       runstart.Flags
+	// Queue puts the run into the Run Queue instead of starting it.
+	Queue bool
 	// NoValidate skips the schema check.
 	NoValidate bool
 	// SchemaCache keeps input schemas for a while; nil: no cache.
@@ -73,7 +75,11 @@ max_total_charge=USD.
 
 --dry-run prints the request that would start the run (method, URL,
 headers with the key redacted, body; JSON with -o json) after the schema
-check, and sends nothing.`,
+check, and sends nothing.
+
+--queue puts the run into the Run Queue instead of starting it (after the
+schema check) and prints the queue ref on stdout; ` + "`coreclaw queue`" + ` lists,
+activates and releases queued runs.`,
 		Example: `  # start a run and keep its slug
   slug=$(coreclaw run coreclaw/google-maps-scraper -f input.json)
 
@@ -84,7 +90,10 @@ check, and sends nothing.`,
   coreclaw run coreclaw/google-maps-scraper -p keywords=coffee,tea -p base_location="New York,USA" -p max_results=50 --wait
 
   # cap the cost, and look at the request before paying for it
-  coreclaw run coreclaw/google-maps-scraper -f input.json --max-charge 2.50 --dry-run`,
+  coreclaw run coreclaw/google-maps-scraper -f input.json --max-charge 2.50 --dry-run
+
+  # queue the run instead (prints the queue ref)
+  coreclaw run coreclaw/google-maps-scraper -f input.json --queue`,
 		Args: cmdutil.ExactArgs(1, "the Worker to run (owner/name, owner~name or a Worker slug)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Worker = args[0]
@@ -100,6 +109,7 @@ check, and sends nothing.`,
 	fl := cmd.Flags()
 	fl.StringVar(&opts.Version, "version", "", "run this Worker `version` (default: the Worker's current version)")
 	fl.StringVar(&opts.CallbackURL, "callback-url", "", "have CoreClaw POST status changes to this `URL`")
+	fl.BoolVar(&opts.Queue, "queue", false, "put the run into the Run Queue instead of starting it; prints the queue ref")
 	fl.BoolVar(&opts.NoValidate, "no-validate", false, "do not check the input against the Worker's input schema (-p key=value then stays a string)")
 	runstart.AddFlags(cmd, &opts.Start)
 	return cmd
@@ -113,6 +123,9 @@ func Run(ctx context.Context, opts *Options) error {
 	}
 	if opts.Version == "latest" {
 		return cmdutil.UsageErrorf(`--version "latest" is refused by many Workers: omit --version to run the current version`)
+	}
+	if opts.Queue && (opts.Start.Wait || opts.Start.Sync) {
+		return cmdutil.UsageErrorf("--queue cannot be combined with --wait or --sync: a queued run starts later")
 	}
 	printer, err := opts.Start.Check(opts.IO)
 	if err != nil {
@@ -133,6 +146,9 @@ func Run(ctx context.Context, opts *Options) error {
 		if err := opts.checkInput(ctx, client, worker, in); err != nil {
 			return err
 		}
+	}
+	if opts.Queue {
+		return queueRun(ctx, opts, client, worker, in.JSON())
 	}
 
 	req := api.RunRequest{

@@ -135,14 +135,11 @@ func unixTime(secs api.Int64) string {
 	return time.Unix(int64(secs), 0).UTC().Format(time.RFC3339)
 }
 
-// duration is the API's duration, else the span between start and end.
+// duration is the run's elapsed time; "-" while it is unknown.
 func duration(run *api.Run) string {
-	secs := int64(run.Duration)
-	if secs == 0 && run.StartedAt > 0 && run.FinishedAt > run.StartedAt {
-		secs = int64(run.FinishedAt - run.StartedAt)
-	}
-	if secs <= 0 && run.FinishedAt <= 0 {
+	d := run.Elapsed()
+	if d == 0 && run.FinishedAt <= 0 {
 		return "-"
 	}
-	return (time.Duration(secs) * time.Second).String()
+	return d.String()
 }

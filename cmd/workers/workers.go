@@ -1,5 +1,5 @@
-// Package workers is `coreclaw workers`: the Workers of the Store and your
-// own, and what input they take.
+// Package workers is `coreclaw workers`: the public Store, your own
+// Workers, a Worker's detail and what input it takes.
 package workers
 
 import (
@@ -8,16 +8,18 @@ import (
 	"github.com/coreclaw/coreclaw/internal/cmdutil"
 )
 
-// NewCmdWorkers builds the `workers` command group.
-//
-// Minimal parent for `workers schema`; search, list and info are being
-// added next to it on another branch, and the two are merged there.
+// NewCmdWorkers builds `coreclaw workers` and its subcommands.
 func NewCmdWorkers(f *cmdutil.Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "workers <command>",
-		Short: "Find Workers and the input they take",
+		Short: "Find Workers: search the Store, list your own, show one and its input",
 		Args:  cmdutil.NoArgs,
 	}
-	cmd.AddCommand(NewCmdSchema(f))
+	cmd.AddCommand(
+		NewCmdSearch(f, nil),
+		NewCmdList(f, nil),
+		NewCmdInfo(f, nil),
+		NewCmdSchema(f),
+	)
 	return cmd
 }

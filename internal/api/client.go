@@ -217,6 +217,8 @@ type call struct {
 	retry retryClass
 	// sync marks a synchronous run: the server may hold it 5 minutes.
 	sync bool
+	// header, when not nil, receives the reply's headers (doctor reads Date).
+	header *http.Header
 }
 
 type retryClass int
@@ -325,6 +327,9 @@ func (c *Client) once(ctx context.Context, cl call, body []byte) (json.RawMessag
 		return nil, c.transportError(reqCtx, cl, err, headerTimeout)
 	}
 	defer resp.Body.Close()
+	if cl.header != nil {
+		*cl.header = resp.Header
+	}
 
 	raw, err := readIdle(reqCtx, resp.Body, maxReplyBytes, c.timeouts.Idle, cancel)
 	if err != nil {

@@ -101,12 +101,18 @@ func (c *Client) pageQuery(page, limit int) url.Values {
 // asked for, the server is taken to read offset as a row offset and the
 // page is asked for again that way (REFERENCE §5).
 func (c *Client) getPage(ctx context.Context, path string, extra url.Values, page, limit int, out pageIndexer) error {
+	return c.getPageOf(ctx, call{method: "GET", path: path}, extra, page, limit, out)
+}
+
+// getPageOf is getPage for any GET call (a public one, say).
+func (c *Client) getPageOf(ctx context.Context, cl call, extra url.Values, page, limit int, out pageIndexer) error {
 	for tries := 0; ; tries++ {
 		q := c.pageQuery(page, limit)
 		for k, v := range extra {
 			q[k] = v
 		}
-		if err := c.do(ctx, call{method: "GET", path: path, query: q}, out); err != nil {
+		cl.query = q
+		if err := c.do(ctx, cl, out); err != nil {
 			return err
 		}
 		idx, ok := out.pageIndex()

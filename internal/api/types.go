@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Int64 decodes a JSON number, a numeric string or null into an int64,
@@ -135,6 +136,19 @@ type Run struct {
 	FinishedAt   Int64  `json:"finished_at"`
 	Duration     Int64  `json:"duration"`
 	ErrMsg       string `json:"err_msg"`
+}
+
+// Elapsed is how long the run took (or has taken): its duration, else the
+// span between started_at and finished_at; 0 when neither is known.
+func (r *Run) Elapsed() time.Duration {
+	secs := int64(r.Duration)
+	if secs == 0 && r.StartedAt > 0 && r.FinishedAt > r.StartedAt {
+		secs = int64(r.FinishedAt - r.StartedAt)
+	}
+	if secs < 0 {
+		secs = 0
+	}
+	return time.Duration(secs) * time.Second
 }
 
 // Header is one column of a result page.

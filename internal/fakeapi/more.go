@@ -5,9 +5,7 @@ import "net/http"
 // Placeholders for the endpoints of the rest of the run lifecycle; each
 // gets its own file as it is built.
 type (
-	fakeTask  struct{}
-	queueItem struct{}
-	download  struct {
+	download struct {
 		body        []byte
 		contentType string
 	}

@@ -206,6 +206,7 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /api/v2/worker-runs/last/result", s.handleResults)
 	m.HandleFunc("GET /api/v2/workers/{workerId}/runs/last/result", s.handleResults)
 	s.moreRoutes(m)
+	s.historyRoutes(m)
 	s.schemaRoutes(m)
 	s.lifecycleRoutes(m)
 }
@@ -251,18 +252,8 @@ func (s *Server) handleStartRun(w http.ResponseWriter, r *http.Request) {
 // checkStart applies the documented refusals of a start: flat input,
 // explicit "latest", the plan's concurrency limit.
 func (s *Server) checkStart(worker *Worker, input json.RawMessage, version string) (int, int, string) {
-	if version == "latest" {
-		return http.StatusBadRequest, 50003, "the worker version is not available"
-	}
-	if len(input) > 0 && string(input) != "null" {
-		var in struct {
-			Parameters *struct {
-				Custom json.RawMessage `json:"custom"`
-			} `json:"parameters"`
-		}
-		if json.Unmarshal(input, &in) != nil || in.Parameters == nil {
-			return http.StatusBadRequest, 50002, "worker run failed: input must be wrapped as parameters.custom"
-		}
+	if status, code, msg := checkRunInput(input, version); status != 0 {
+		return status, code, msg
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -275,6 +266,24 @@ func (s *Server) checkStart(worker *Worker, input json.RawMessage, version strin
 		}
 		if active >= limit {
 			return http.StatusBadRequest, 30003, "the current running tasks have reached the plan limit"
+		}
+	}
+	return 0, 0, ""
+}
+
+// checkRunInput refuses an explicit "latest" and a flat input.
+func checkRunInput(input json.RawMessage, version string) (int, int, string) {
+	if version == "latest" {
+		return http.StatusBadRequest, 50003, "the worker version is not available"
+	}
+	if len(input) > 0 && string(input) != "null" {
+		var in struct {
+			Parameters *struct {
+				Custom json.RawMessage `json:"custom"`
+			} `json:"parameters"`
+		}
+		if json.Unmarshal(input, &in) != nil || in.Parameters == nil {
+			return http.StatusBadRequest, 50002, "worker run failed: input must be wrapped as parameters.custom"
 		}
 	}
 	return 0, 0, ""
@@ -490,6 +499,10 @@ func (s *Server) AddRun(workerID, status string, rows int) (string, error) {
 	now := s.now()
 	if status != "ready" {
 		s.setStatus(run, "running", now)
+		// Past the ready reads, so that the next read does not step the
+		// run back to ready.
+		run.Polls, _ = w.Scenario.polls()
+		run.Polls++
 	}
 	if status != "running" && status != "ready" {
 		s.setStatus(run, status, now.Add(7*time.Second))

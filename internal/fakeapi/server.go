@@ -59,6 +59,13 @@ type Variants struct {
 	SyncPolls int
 	// AbortSettles turns aborting into aborted on the next read.
 	AbortSettles bool
+	// ClockSkew moves the replies' Date header away from the real clock;
+	// NoDateHeader leaves it out.
+	ClockSkew    time.Duration
+	NoDateHeader bool
+	// QueueNoResults answers queue activate/release with data {}, as the
+	// spec's examples do, instead of results[].
+	QueueNoResults bool
 }
 
 // Request is one request as the fake received it.
@@ -108,6 +115,8 @@ type Server struct {
 	faults     []*Fault
 	nextID     int
 	nextRun    int
+	nextTask   int
+	nextQueue  int
 	downloads  map[string]download
 	files      *downloadHost
 }
@@ -262,6 +271,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.applyFault(w, r, fault, rec)
 		return
 	}
+	s.stampDate(rec.header)
 	rec.copyTo(w)
 }
 

@@ -308,21 +308,13 @@ func Summary(cs *iostreams.ColorScheme, run *api.Run) string {
 		icon, status = cs.FailureIcon(), cs.Red(plain)
 	}
 	s := fmt.Sprintf("%s run %s %s · %s", icon, iostreams.Sanitize(run.Slug), status, plural(int64(run.Results), "result"))
-	if d := runDuration(run); d > 0 {
+	if d := run.Elapsed(); d > 0 {
 		s += " · " + d.String()
 	}
 	if run.Usage != "" {
 		s += " · usage $" + iostreams.Sanitize(string(run.Usage))
 	}
 	return s
-}
-
-func runDuration(run *api.Run) time.Duration {
-	secs := int64(run.Duration)
-	if secs == 0 && run.StartedAt > 0 && run.FinishedAt > run.StartedAt {
-		secs = int64(run.FinishedAt - run.StartedAt)
-	}
-	return time.Duration(secs) * time.Second
 }
 
 func plural(n int64, word string) string {

@@ -44,9 +44,13 @@ func Commands() map[string]func(ts *testscript.TestScript, neg bool, args []stri
 const usage = `usage:
   fake set NAME=VALUE...          variants: statuses=int|string logs=string|object paging=page|row
                                   pageindex=on|off errmsg=on|off concurrency=N syncpolls=N abort=settles|stays
+                                  skew=D date=on|off queueresults=on|off
   fake fault METHOD PATH [status=N] [code=N] [times=N] [skip=N] [retry-after=V] [delay=D]
                                   [message=TEXT] [drop] [html] [truncate] [after] [slow=D]
-  fake addrun WORKER STATUS [ROWS]   create a run; prints its slug
+  fake addrun WORKER STATUS [ROWS] [at=RFC3339] [n=N]   create N runs (created at a given
+                                  moment); prints their slugs
+  fake addqueued WORKER [waiting|inactive]   put an item in the Run Queue; prints its ref
+  fake addworkers N [store|own]    add N generated Workers to the catalogue
   fake requests [-body] [-auth] [-ua] [-host] [PATH-PREFIX]   print the requests received
                                   (-host: host=api or host=download, the fake's file host)
   fake count [METHOD] PATH-PREFIX    print how many requests matched
@@ -82,18 +86,25 @@ func cmdFake(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Check(err)
 		srv.AddFault(f)
 	case "addrun":
-		if len(args) < 3 || len(args) > 4 {
-			ts.Fatalf("usage: fake addrun WORKER STATUS [ROWS]")
+		cmdAddRun(ts, srv, args[1:])
+	case "addqueued":
+		if len(args) < 2 || len(args) > 3 {
+			ts.Fatalf("usage: fake addqueued WORKER [waiting|inactive]")
 		}
-		rows := -1
-		if len(args) == 4 {
-			n, err := strconv.Atoi(args[3])
-			ts.Check(err)
-			rows = n
+		status := "waiting"
+		if len(args) == 3 {
+			status = args[2]
 		}
-		slug, err := srv.AddRun(args[1], args[2], rows)
+		ref, err := srv.AddQueued(args[1], status)
 		ts.Check(err)
-		fmt.Fprintln(ts.Stdout(), slug)
+		fmt.Fprintln(ts.Stdout(), ref)
+	case "addworkers":
+		if len(args) < 2 || len(args) > 3 || (len(args) == 3 && args[2] != "store" && args[2] != "own") {
+			ts.Fatalf("usage: fake addworkers N [store|own]")
+		}
+		n, err := strconv.Atoi(args[1])
+		ts.Check(err)
+		srv.AddWorkers(n, len(args) == 3 && args[2] == "own")
 	case "requests":
 		// Take stdout even when nothing matches, so that `! stdout .`
 		// checks this command's output, not the previous one's.
@@ -160,6 +171,49 @@ func cmdFake(ts *testscript.TestScript, neg bool, args []string) {
 	}
 }
 
+// cmdAddRun is `fake addrun WORKER STATUS [ROWS] [at=RFC3339] [n=N]`.
+func cmdAddRun(ts *testscript.TestScript, srv *fakeapi.Server, args []string) {
+	const usage = "usage: fake addrun WORKER STATUS [ROWS] [at=RFC3339] [n=N]"
+	var pos []string
+	var at time.Time
+	n := 1
+	for _, a := range args {
+		name, value, isOption := strings.Cut(a, "=")
+		var err error
+		switch {
+		case !isOption:
+			pos = append(pos, a)
+		case name == "at":
+			at, err = time.Parse(time.RFC3339, value)
+		case name == "n":
+			n, err = strconv.Atoi(value)
+		default:
+			ts.Fatalf("%s", usage)
+		}
+		ts.Check(err)
+	}
+	if len(pos) < 2 || len(pos) > 3 {
+		ts.Fatalf("%s", usage)
+	}
+	rows := -1
+	if len(pos) == 3 {
+		var err error
+		rows, err = strconv.Atoi(pos[2])
+		ts.Check(err)
+	}
+	for i := 0; i < n; i++ {
+		var slug string
+		var err error
+		if at.IsZero() {
+			slug, err = srv.AddRun(pos[0], pos[1], rows)
+		} else {
+			slug, err = srv.AddRunAt(pos[0], pos[1], rows, at)
+		}
+		ts.Check(err)
+		fmt.Fprintln(ts.Stdout(), slug)
+	}
+}
+
 func methodAndPrefix(ts *testscript.TestScript, args []string) (string, string) {
 	switch len(args) {
 	case 1:
@@ -211,6 +265,16 @@ func setVariant(v *fakeapi.Variants, a string) error {
 		v.DetailNoErrMsg = value == "off"
 	case "abort":
 		v.AbortSettles = value == "settles"
+	case "skew":
+		d, err := time.ParseDuration(value)
+		if err != nil {
+			return fmt.Errorf("fake set skew: %v", err)
+		}
+		v.ClockSkew = d
+	case "date":
+		v.NoDateHeader = value == "off"
+	case "queueresults":
+		v.QueueNoResults = value == "off"
 	case "concurrency", "syncpolls":
 		n, err := strconv.Atoi(value)
 		if err != nil {
