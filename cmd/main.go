@@ -73,6 +73,6 @@ func printError(f *cmdutil.Factory, err error) {
 	msg, hint := cmdutil.Describe(err)
 	fmt.Fprintf(f.IOStreams.ErrOut, "%s %s\n", cs.Red("error:"), iostreams.Sanitize(msg))
 	if hint != "" {
-		fmt.Fprintf(f.IOStreams.ErrOut, "%s %s\n", cs.Gray("hint:"), hint)
+		fmt.Fprintf(f.IOStreams.ErrOut, "%s %s\n", cs.Gray("hint:"), iostreams.Sanitize(hint))
 	}
 }

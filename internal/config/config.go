@@ -18,6 +18,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/coreclaw/coreclaw/internal/api"
+	"github.com/coreclaw/coreclaw/internal/atomicfile"
 )
 
 // Environment variables.
@@ -233,6 +234,9 @@ func (c *Config) Unset(name string) error {
 	if _, ok := LookupKey(name); !ok {
 		return fmt.Errorf("unknown key %q (known keys: %s)", name, strings.Join(KeyNames(), ", "))
 	}
+	if _, err := os.Stat(c.path); errors.Is(err, fs.ErrNotExist) {
+		return nil // nothing stored, nothing to remove: no empty file either
+	}
 	return c.update(func(m map[string]any) { delete(m, name) })
 }
 
@@ -293,36 +297,14 @@ func marshalSorted(m map[string]any) ([]byte, error) {
 }
 
 // WriteFileAtomic writes data to path with mode 0600, creating the
-// directory with mode 0700: a temporary file in the same directory is
-// written, synced and renamed over path, so readers never see half a file
-// and the secret is never readable by others, not even for a moment.
+// directory with mode 0700; readers never see half a file, and the secret
+// is never readable by others, not even for a moment.
 func WriteFileAtomic(path string, data []byte) error {
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("creating %s: %w", dir, err)
 	}
-	tmp, err := os.CreateTemp(dir, ".config-*.tmp")
-	if err != nil {
-		return fmt.Errorf("writing config file: %w", err)
-	}
-	tmpName := tmp.Name()
-	defer os.Remove(tmpName) // no-op after a successful rename
-	if err := tmp.Chmod(0o600); err != nil && runtime.GOOS != "windows" {
-		tmp.Close()
-		return fmt.Errorf("writing config file: %w", err)
-	}
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return fmt.Errorf("writing config file: %w", err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("writing config file: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("writing config file: %w", err)
-	}
-	if err := os.Rename(tmpName, path); err != nil {
+	if err := atomicfile.WriteFile(path, data, 0o600); err != nil {
 		return fmt.Errorf("writing config file: %w", err)
 	}
 	return nil

@@ -494,3 +494,22 @@ func TestMask(t *testing.T) {
 		}
 	}
 }
+
+func TestUnsetWithoutAFileCreatesNone(t *testing.T) {
+	dir := t.TempDir()
+	c, err := Load(Options{Lookup: func(k string) (string, bool) {
+		if k == EnvConfigDir {
+			return dir, true
+		}
+		return "", false
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Unset(KeyAPIKey); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(c.Path()); !os.IsNotExist(err) {
+		t.Fatalf("unset created %s (%v)", c.Path(), err)
+	}
+}

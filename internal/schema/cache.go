@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/coreclaw/coreclaw/internal/api"
+	"github.com/coreclaw/coreclaw/internal/atomicfile"
 )
 
 // DefaultTTL is how long a cached schema is used without asking the API
@@ -132,20 +133,8 @@ func (c *Cache) Put(baseURL string, worker api.WorkerID, schema json.RawMessage)
 	if err := os.MkdirAll(c.Dir, 0o700); err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(c.Dir, ".schema-*.tmp")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
 	p := c.path(baseURL, worker)
-	if err := os.Rename(tmp.Name(), p); err != nil {
+	if err := atomicfile.WriteFile(p, data, 0o600); err != nil {
 		return err
 	}
 	// The entry's age is measured with the same clock that reads it.

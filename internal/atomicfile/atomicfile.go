@@ -1,0 +1,87 @@
+// Package atomicfile writes files that readers only ever see whole: the
+// bytes go to a temporary file in the destination's directory (so that the
+// rename cannot cross file systems), which is renamed over the destination
+// once complete. On failure the temporary file is removed and the
+// destination is untouched.
+package atomicfile
+
+import (
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strconv"
+)
+
+// File is a temporary file that becomes its destination on Commit.
+type File struct {
+	*os.File
+	dest string
+	done bool
+}
+
+// Create opens a new temporary file ".NAME.RANDOM.tmp" beside dest with
+// the given permissions, less the umask, as for any new file (so never
+// more open than perm).
+func Create(dest string, perm os.FileMode) (*File, error) {
+	dir, base := filepath.Split(dest)
+	for i := 0; i < 100; i++ {
+		name := filepath.Join(dir, "."+base+"."+strconv.FormatUint(rand.Uint64()%1e10, 10)+".tmp")
+		f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, perm)
+		if errors.Is(err, os.ErrExist) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		return &File{File: f, dest: dest}, nil
+	}
+	return nil, fmt.Errorf("cannot create a temporary file beside %s", dest)
+}
+
+// Commit flushes the file to disk and renames it over the destination.
+func (f *File) Commit() error {
+	if f.done {
+		return errors.New("atomicfile: already committed or aborted")
+	}
+	f.done = true
+	if err := f.Sync(); err != nil {
+		f.Close()
+		os.Remove(f.Name())
+		return err
+	}
+	if err := f.Close(); err != nil {
+		os.Remove(f.Name())
+		return err
+	}
+	if err := os.Rename(f.Name(), f.dest); err != nil {
+		os.Remove(f.Name())
+		return err
+	}
+	return nil
+}
+
+// Abort removes the temporary file; it does nothing after Commit, so it
+// can be deferred.
+func (f *File) Abort() {
+	if f.done {
+		return
+	}
+	f.done = true
+	f.Close()
+	os.Remove(f.Name())
+}
+
+// WriteFile writes data to dest atomically with the given permissions.
+func WriteFile(dest string, data []byte, perm os.FileMode) error {
+	f, err := Create(dest, perm)
+	if err != nil {
+		return err
+	}
+	defer f.Abort()
+	if _, err := f.Write(data); err != nil {
+		return err
+	}
+	return f.Commit()
+}
