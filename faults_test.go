@@ -298,3 +298,73 @@ func TestResultsNothingLost(t *testing.T) {
 		})
 	}
 }
+
+// TestWaitForSlot: 30003 proves no run was created, so with --wait-for-slot
+// the start is sent again until a slot comes free or the time is up;
+// without it, the start fails at once.
+func TestWaitForSlot(t *testing.T) {
+	spec := loadSpec(t)
+	start := func(t *testing.T, times int) *fakeapi.Server {
+		srv, err := fakeapi.Start(fakeapi.Options{Spec: spec})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { srv.Close() })
+		srv.AddFault(fakeapi.Fault{Method: "POST", Path: "/api/v2/workers/*/runs", Status: 400, Code: 30003, Times: times})
+		return srv
+	}
+	t.Run("a slot comes free", func(t *testing.T) {
+		srv := start(t, 2)
+		code, stdout, stderr := inProcess(t, srv, "run", "fake/instant", "--no-validate", "--wait-for-slot", "1m")
+		if code != 0 || stdout != "01KFAKERUN0000000000000001\n" {
+			t.Fatalf("exit %d, stdout %q\n%s", code, stdout, stderr)
+		}
+		want := "notice: the plan's concurrent-run limit is reached; trying again in 5s (waiting up to 1m0s more for a slot)\n" +
+			"notice: the plan's concurrent-run limit is reached; trying again in 10s (waiting up to 55s more for a slot)\n"
+		if stderr != want {
+			t.Fatalf("stderr:\n%s\nwant:\n%s", stderr, want)
+		}
+		if n := countCalls(srv, "POST", "/api/v2/workers/*/runs"); n != 3 {
+			t.Fatalf("%d starts sent, want 3", n)
+		}
+	})
+	t.Run("no slot in time", func(t *testing.T) {
+		srv := start(t, 0)
+		code, _, stderr := inProcess(t, srv, "run", "fake/instant", "--no-validate", "--wait-for-slot", "20s")
+		if code != 1 {
+			t.Fatalf("exit %d\n%s", code, stderr)
+		}
+		if !strings.HasSuffix(stderr, "hint: no run slot came free within --wait-for-slot 20s; no run was started\n") {
+			t.Fatalf("stderr:\n%s", stderr)
+		}
+		// 5s + 10s + 5s (what was left), then the deadline.
+		if n := countCalls(srv, "POST", "/api/v2/workers/*/runs"); n != 4 {
+			t.Fatalf("%d starts sent, want 4", n)
+		}
+		if srv.RunsCreated() != 0 {
+			t.Fatal("a run was created")
+		}
+	})
+	t.Run("rerun waits too", func(t *testing.T) {
+		srv := start(t, 0)
+		slug, err := srv.AddRun("fake/succeeds", "succeeded", 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv.AddFault(fakeapi.Fault{Method: "POST", Path: "/api/v2/worker-runs/*/rerun", Status: 400, Code: 30003, Times: 1})
+		code, stdout, stderr := inProcess(t, srv, "rerun", slug, "--wait-for-slot", "1m")
+		if code != 0 || stdout != "01KFAKERUN0000000000000002\n" || strings.Count(stderr, "notice: the plan's concurrent-run limit") != 1 {
+			t.Fatalf("exit %d, stdout %q\n%s", code, stdout, stderr)
+		}
+	})
+	t.Run("without the flag", func(t *testing.T) {
+		srv := start(t, 0)
+		code, _, stderr := inProcess(t, srv, "run", "fake/instant", "--no-validate")
+		if code != 1 || countCalls(srv, "POST", "/api/v2/workers/*/runs") != 1 {
+			t.Fatalf("exit %d, %d starts\n%s", code, countCalls(srv, "POST", "/api/v2/workers/*/runs"), stderr)
+		}
+		if !strings.Contains(stderr, "pass --wait-for-slot DURATION") {
+			t.Fatalf("no hint about --wait-for-slot:\n%s", stderr)
+		}
+	})
+}

@@ -95,14 +95,15 @@ func Run(ctx context.Context, opts *Options) error {
 		}
 		return dryrun.Print(ctx, opts.IO, opts.Start.WaitFlags.Output, prepared)
 	}
-	started, err := client.Rerun(ctx, ref, req)
-	if err != nil {
-		check := "`coreclaw status last` shows the account's newest run"
-		if ref.Worker != "" {
-			check = fmt.Sprintf("`coreclaw status last --worker %s` shows the newest run of the Worker", ref.Worker)
-		}
-		return runstart.Error(ctx, err, check)
+	check := "`coreclaw status last` shows the account's newest run"
+	if ref.Worker != "" {
+		check = fmt.Sprintf("`coreclaw status last --worker %s` shows the newest run of the Worker", ref.Worker)
 	}
-	return runstart.Finish(ctx, runstart.Options{IO: opts.IO, Client: client, Now: opts.Now, Sleep: opts.Sleep},
-		&opts.Start, printer, started)
+	so := runstart.Options{IO: opts.IO, Client: client, Now: opts.Now, Sleep: opts.Sleep}
+	started, err := runstart.Start(ctx, so, &opts.Start, check,
+		func(ctx context.Context) (*api.StartedRun, error) { return client.Rerun(ctx, ref, req) })
+	if err != nil {
+		return err
+	}
+	return runstart.Finish(ctx, so, &opts.Start, printer, started)
 }

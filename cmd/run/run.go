@@ -165,12 +165,15 @@ func Run(ctx context.Context, opts *Options) error {
 		}
 		return dryrun.Print(ctx, opts.IO, opts.Start.WaitFlags.Output, prepared)
 	}
-	started, err := client.StartRun(ctx, worker, req)
+	so := runstart.Options{IO: opts.IO, Client: client, Now: opts.Now, Sleep: opts.Sleep}
+	check := fmt.Sprintf("`coreclaw status last --worker %s` shows the newest run of the Worker", worker)
+	started, err := runstart.Start(ctx, so, &opts.Start, check, func(ctx context.Context) (*api.StartedRun, error) {
+		return client.StartRun(ctx, worker, req)
+	})
 	if err != nil {
-		return runstart.Error(ctx, err, fmt.Sprintf("`coreclaw status last --worker %s` shows the newest run of the Worker", worker))
+		return err
 	}
-	return runstart.Finish(ctx, runstart.Options{IO: opts.IO, Client: client, Now: opts.Now, Sleep: opts.Sleep},
-		&opts.Start, printer, started)
+	return runstart.Finish(ctx, so, &opts.Start, printer, started)
 }
 
 // checkInput is the schema check (CONTRACT §2): a mismatch is a usage

@@ -560,10 +560,11 @@ func runRun(ctx context.Context, opts *RunOptions) error {
 		}
 		return dryrun.Print(ctx, opts.IO, opts.Start.WaitFlags.Output, prepared)
 	}
-	started, err := client.RunTask(ctx, id, req)
+	so := runstart.Options{IO: opts.IO, Client: client, Now: opts.Now, Sleep: opts.Sleep}
+	started, err := runstart.Start(ctx, so, &opts.Start, "`coreclaw status last` shows the account's newest run",
+		func(ctx context.Context) (*api.StartedRun, error) { return client.RunTask(ctx, id, req) })
 	if err != nil {
-		return runstart.Error(ctx, err, "`coreclaw status last` shows the account's newest run")
+		return err
 	}
-	return runstart.Finish(ctx, runstart.Options{IO: opts.IO, Client: client, Now: opts.Now, Sleep: opts.Sleep},
-		&opts.Start, printer, started)
+	return runstart.Finish(ctx, so, &opts.Start, printer, started)
 }

@@ -31,6 +31,9 @@ type Flags struct {
 	// DryRun prints the request that would start the run and sends
 	// nothing; -o and --jq then shape that print-out.
 	DryRun bool
+	// WaitForSlot: while the plan's concurrent-run limit refuses the
+	// start (code 30003), wait up to this long for a slot, trying again.
+	WaitForSlot time.Duration
 
 	// given lists the wait-only flags the user set (for usage errors).
 	given []string
@@ -44,6 +47,7 @@ func AddFlags(cmd *cobra.Command, f *Flags) {
 	fl.IntVar(&f.Page, "page", 0, "with --sync: the page of results the server sends back (from 1)")
 	runwait.AddFlags(cmd, &f.WaitFlags, "with --wait: print at most N rows; with --sync: the size of the result window (1-100)")
 	dryrun.AddFlag(cmd, &f.DryRun)
+	fl.DurationVar(&f.WaitForSlot, "wait-for-slot", 0, "when the plan's concurrent-run limit is reached (code 30003), wait up to this `long` for a slot and try again")
 }
 
 // Record notes which wait-only flags were given; call it from RunE.
@@ -74,6 +78,9 @@ func (f *Flags) Check(ios *iostreams.IOStreams) (*output.Printer, error) {
 	if f.Page < 0 {
 		return nil, cmdutil.UsageErrorf("--page must be 1 or more, not %d", f.Page)
 	}
+	if f.WaitForSlot < 0 {
+		return nil, cmdutil.UsageErrorf("--wait-for-slot must not be negative, not %s", f.WaitForSlot)
+	}
 	if f.Sync && f.WaitFlags.Limit != 0 && (f.WaitFlags.Limit < 1 || f.WaitFlags.Limit > api.MaxPageSize) {
 		return nil, cmdutil.UsageErrorf("--limit with --sync must be between 1 and %d, not %d", api.MaxPageSize, f.WaitFlags.Limit)
 	}
@@ -92,7 +99,44 @@ func (f *Flags) Window() (limit, offset int) {
 	return f.WaitFlags.Limit, f.Page
 }
 
-// Options are the dependencies of Finish.
+// Slot waits: the first pause, and the longest.
+const (
+	firstSlotDelay = 5 * time.Second
+	maxSlotDelay   = 30 * time.Second
+)
+
+// Start sends a run-creating request and explains a failure (see Error;
+// check says how to find out whether a run started after all). The
+// request is sent again only while the plan's concurrent-run limit refuses
+// it — code 30003 proves no run was created — and --wait-for-slot allows.
+func Start(ctx context.Context, o Options, f *Flags, check string, send func(context.Context) (*api.StartedRun, error)) (*api.StartedRun, error) {
+	deadline := o.Now().Add(f.WaitForSlot)
+	delay := firstSlotDelay
+	for {
+		started, err := send(ctx)
+		if err == nil {
+			return started, nil
+		}
+		var apiErr *api.Error
+		if f.WaitForSlot <= 0 || !errors.As(err, &apiErr) || apiErr.Code != api.CodeConcurrencyLimited {
+			return nil, Error(ctx, err, check)
+		}
+		left := deadline.Sub(o.Now())
+		if left <= 0 {
+			return nil, cmdutil.WithHint(err, fmt.Sprintf("no run slot came free within --wait-for-slot %s; no run was started", f.WaitForSlot))
+		}
+		pause := min(delay, left)
+		fmt.Fprintf(o.IO.ErrOut, "notice: the plan's concurrent-run limit is reached; trying again in %s (waiting up to %s more for a slot)\n",
+			pause, left.Round(time.Second))
+		if err := o.Sleep(ctx, pause); err != nil {
+			return nil, &cmdutil.ExitError{Code: cmdutil.ExitInterrupted,
+				Err: errors.New("interrupted while waiting for a run slot; no run was started")}
+		}
+		delay = min(2*delay, maxSlotDelay)
+	}
+}
+
+// Options are the dependencies of Start and Finish.
 type Options struct {
 	IO     *iostreams.IOStreams
 	Client *api.Client
