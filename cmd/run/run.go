@@ -35,6 +35,9 @@ type Options struct {
 	Queue bool
 	// NoValidate skips the schema check.
 	NoValidate bool
+	// SlugFile records the run's slug, and re-attaches to the run it
+	// names when that has not ended.
+	SlugFile string
 	// SchemaCache keeps input schemas for a while; nil: no cache.
 	SchemaCache *schema.Cache
 }
@@ -111,6 +114,7 @@ activates and releases queued runs.`,
 	fl.StringVar(&opts.CallbackURL, "callback-url", "", "have CoreClaw POST status changes to this `URL`")
 	fl.BoolVar(&opts.Queue, "queue", false, "put the run into the Run Queue instead of starting it; prints the queue ref")
 	fl.BoolVar(&opts.NoValidate, "no-validate", false, "do not check the input against the Worker's input schema (-p key=value then stays a string)")
+	fl.StringVar(&opts.SlugFile, "slug-file", "", "write the run's slug to `PATH` at once; if PATH names a run of this Worker that has not ended, re-attach to it instead of starting another")
 	runstart.AddFlags(cmd, &opts.Start)
 	return cmd
 }
@@ -127,6 +131,15 @@ func Run(ctx context.Context, opts *Options) error {
 	if opts.Queue && (opts.Start.Wait || opts.Start.Sync) {
 		return cmdutil.UsageErrorf("--queue cannot be combined with --wait or --sync: a queued run starts later")
 	}
+	if opts.Queue && opts.SlugFile != "" {
+		return cmdutil.UsageErrorf("--slug-file records a run, and --queue starts none")
+	}
+	var previous string
+	if opts.SlugFile != "" && !opts.Start.DryRun {
+		if previous, err = readSlugFile(opts.SlugFile); err != nil {
+			return err
+		}
+	}
 	printer, err := opts.Start.Check(opts.IO)
 	if err != nil {
 		return err
@@ -141,6 +154,17 @@ func Run(ctx context.Context, opts *Options) error {
 	}
 	if !client.HasKey() && !opts.Start.DryRun {
 		return api.ErrNoAPIKey
+	}
+	so := runstart.Options{IO: opts.IO, Client: client, Now: opts.Now, Sleep: opts.Sleep}
+	if previous != "" {
+		rejoin, err := opts.reattach(ctx, client, worker, previous)
+		if err != nil {
+			return err
+		}
+		if rejoin != nil {
+			so.Reattached = true
+			return runstart.Finish(ctx, so, &opts.Start, printer, rejoin)
+		}
 	}
 	if !opts.NoValidate {
 		if err := opts.checkInput(ctx, client, worker, in); err != nil {
@@ -165,13 +189,15 @@ func Run(ctx context.Context, opts *Options) error {
 		}
 		return dryrun.Print(ctx, opts.IO, opts.Start.WaitFlags.Output, prepared)
 	}
-	so := runstart.Options{IO: opts.IO, Client: client, Now: opts.Now, Sleep: opts.Sleep}
 	check := fmt.Sprintf("`coreclaw status last --worker %s` shows the newest run of the Worker", worker)
 	started, err := runstart.Start(ctx, so, &opts.Start, check, func(ctx context.Context) (*api.StartedRun, error) {
 		return client.StartRun(ctx, worker, req)
 	})
 	if err != nil {
 		return err
+	}
+	if opts.SlugFile != "" {
+		opts.writeSlugFile(started.RunSlug)
 	}
 	return runstart.Finish(ctx, so, &opts.Start, printer, started)
 }

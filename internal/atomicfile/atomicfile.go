@@ -8,6 +8,7 @@ package atomicfile
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -33,6 +34,11 @@ func Create(dest string, perm os.FileMode) (*File, error) {
 			continue
 		}
 		if err != nil {
+			// Name the destination, not the temporary file.
+			var pathErr *fs.PathError
+			if errors.As(err, &pathErr) {
+				return nil, &fs.PathError{Op: "create", Path: dest, Err: pathErr.Err}
+			}
 			return nil, err
 		}
 		return &File{File: f, dest: dest}, nil

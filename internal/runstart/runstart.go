@@ -142,6 +142,9 @@ type Options struct {
 	Client *api.Client
 	Now    func() time.Time
 	Sleep  func(context.Context, time.Duration) error
+	// Reattached: the run was not started now but found running (--slug-file),
+	// so Finish does not announce it as started.
+	Reattached bool
 }
 
 // Finish does what the flags ask once the run has started: print its slug
@@ -153,7 +156,9 @@ func Finish(ctx context.Context, o Options, f *Flags, printer *output.Printer, s
 		_, err := fmt.Fprintln(o.IO.Out, started.RunSlug)
 		return err
 	}
-	fmt.Fprintf(o.IO.ErrOut, "started run %s\n", started.RunSlug)
+	if !o.Reattached {
+		fmt.Fprintf(o.IO.ErrOut, "started run %s\n", started.RunSlug)
+	}
 
 	wo := runwait.Options{
 		IO: o.IO, Client: o.Client, Now: o.Now, Sleep: o.Sleep,
