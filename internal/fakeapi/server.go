@@ -111,6 +111,7 @@ type Server struct {
 	tasks      []*fakeTask
 	queue      []*queueItem
 	requests   []Request
+	changed    chan struct{} // closed and replaced on every new request
 	violations []string
 	faults     []*Fault
 	nextID     int
@@ -208,6 +209,7 @@ func (s *Server) Requests() []Request {
 func (s *Server) ResetRequests() {
 	s.mu.Lock()
 	s.requests = nil
+	s.signalLocked()
 	s.mu.Unlock()
 }
 
@@ -319,6 +321,36 @@ func (s *Server) record(r *http.Request, body []byte) {
 		ContentType:   r.Header.Get("Content-Type"),
 		Host:          r.Host,
 	})
+	s.signalLocked()
+}
+
+// signalLocked wakes everyone in WaitFor; callers hold s.mu.
+func (s *Server) signalLocked() {
+	if s.changed != nil {
+		close(s.changed)
+	}
+	s.changed = make(chan struct{})
+}
+
+// WaitFor blocks until cond holds for the requests received so far, or ctx
+// ends. It wakes on each new request rather than polling.
+func (s *Server) WaitFor(ctx context.Context, cond func([]Request) bool) error {
+	for {
+		s.mu.Lock()
+		if s.changed == nil {
+			s.changed = make(chan struct{})
+		}
+		ok, changed := cond(s.requests), s.changed
+		s.mu.Unlock()
+		if ok {
+			return nil
+		}
+		select {
+		case <-changed:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
 }
 
 func (s *Server) violation(format string, args ...any) {

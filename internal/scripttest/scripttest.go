@@ -6,6 +6,7 @@
 package scripttest
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -155,12 +156,11 @@ func cmdFake(ts *testscript.TestScript, neg bool, args []string) {
 		n, err := strconv.Atoi(args[1])
 		ts.Check(err)
 		method, prefix := methodAndPrefix(ts, args[2:])
-		deadline := time.Now().Add(10 * time.Second)
-		for count(srv, method, prefix) < n {
-			if time.Now().After(deadline) {
-				ts.Fatalf("timed out waiting for %d requests to %s %s (got %d)", n, method, prefix, count(srv, method, prefix))
-			}
-			time.Sleep(5 * time.Millisecond)
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		err = srv.WaitFor(ctx, func(reqs []fakeapi.Request) bool { return countIn(reqs, method, prefix) >= n })
+		if err != nil {
+			ts.Fatalf("timed out waiting for %d requests to %s %s (got %d)", n, method, prefix, count(srv, method, prefix))
 		}
 	case "reset":
 		srv.ResetRequests()
@@ -226,8 +226,12 @@ func methodAndPrefix(ts *testscript.TestScript, args []string) (string, string) 
 }
 
 func count(srv *fakeapi.Server, method, prefix string) int {
+	return countIn(srv.Requests(), method, prefix)
+}
+
+func countIn(reqs []fakeapi.Request, method, prefix string) int {
 	n := 0
-	for _, r := range srv.Requests() {
+	for _, r := range reqs {
 		if (method == "" || r.Method == method) && strings.HasPrefix(r.Path, prefix) {
 			n++
 		}
