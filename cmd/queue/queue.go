@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -111,6 +112,14 @@ func itemRow(raw json.RawMessage, table bool) (*jsonobj.Object, error) {
 		row.Set(k, v)
 	}
 	row.Merge(item)
+	// Times are RFC 3339 for humans; the item's shape is not documented,
+	// so any integer field named *_at is taken as Unix seconds.
+	for _, m := range row.Members() {
+		var secs int64
+		if strings.HasSuffix(m.Key, "_at") && json.Unmarshal(m.Value, &secs) == nil && secs > 0 {
+			row.Set(m.Key, jsonobj.String(time.Unix(secs, 0).UTC().Format(time.RFC3339)))
+		}
+	}
 	return row, nil
 }
 

@@ -48,7 +48,7 @@ to today; --until alone lists its month up to that day. The API lists one
 calendar month per request, so a longer range is fetched month by month,
 100 runs a request; --limit N stops after N runs.
 
-On a terminal the runs are a table (slug, worker, status, results, started,
+On a terminal the runs are a table (slug, worker title, status, results, started,
 duration, usage); elsewhere JSON: the run records as the API sent them,
 with the status always a string.`,
 		Example: `  coreclaw runs
@@ -187,10 +187,14 @@ func runRow(raw json.RawMessage, table bool) (*jsonobj.Object, error) {
 		return nil, &api.ReplyError{Op: "GET /api/v2/worker-runs", Err: err}
 	}
 	if table {
+		worker := run.ScraperTitle // for humans; the JSON keeps both
+		if worker == "" {
+			worker = run.ScraperSlug
+		}
 		row := &jsonobj.Object{}
 		for _, c := range []struct{ key, value string }{
 			{"slug", run.Slug},
-			{"worker", run.ScraperSlug},
+			{"worker", worker},
 			{"status", string(run.Status)},
 			{"results", strconv.FormatInt(int64(run.Results), 10)},
 			{"started", unixTime(run.StartedAt)},
