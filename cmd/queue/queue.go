@@ -69,8 +69,8 @@ func runList(ctx context.Context, opts *ListOptions) error {
 	if opts.Status != "" && opts.Status != "waiting" && opts.Status != "inactive" {
 		return cmdutil.UsageErrorf("--status must be waiting or inactive, not %q", opts.Status)
 	}
-	if opts.Limit < 0 {
-		return cmdutil.UsageErrorf("--limit must be a positive number, not %d", opts.Limit)
+	if err := cmdutil.CheckLimit(opts.Limit); err != nil {
+		return err
 	}
 	printer, err := opts.Output.Printer(opts.IO)
 	if err != nil {

@@ -101,8 +101,8 @@ func Run(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
-	if opts.Limit < 0 {
-		return cmdutil.UsageErrorf("--limit must be a positive number, not %d", opts.Limit)
+	if err := cmdutil.CheckLimit(opts.Limit); err != nil {
+		return err
 	}
 	printer, err := opts.Output.Printer(opts.IO)
 	if err != nil {

@@ -66,8 +66,8 @@ func runList(ctx context.Context, opts *ListOptions) error {
 		filter.Worker = w
 	}
 	filter.Keyword = opts.Keyword
-	if opts.Limit < 0 {
-		return cmdutil.UsageErrorf("--limit must be a positive number, not %d", opts.Limit)
+	if err := cmdutil.CheckLimit(opts.Limit); err != nil {
+		return err
 	}
 	printer, err := opts.Output.Printer(opts.IO)
 	if err != nil {

@@ -91,8 +91,8 @@ Workers as the API sent them. Pages of 100 are fetched until a short one;
 }
 
 func runList(ctx context.Context, opts *ListOptions) error {
-	if opts.Limit < 0 {
-		return cmdutil.UsageErrorf("--limit must be a positive number, not %d", opts.Limit)
+	if err := cmdutil.CheckLimit(opts.Limit); err != nil {
+		return err
 	}
 	printer, err := opts.Output.Printer(opts.IO)
 	if err != nil {

@@ -230,3 +230,15 @@ func TestChanged(t *testing.T) {
 		t.Errorf("Changed = %v, want [--a --c]", got)
 	}
 }
+
+func TestCheckLimit(t *testing.T) {
+	for _, n := range []int{0, 1, 100, 5000} {
+		if err := CheckLimit(n); err != nil {
+			t.Errorf("CheckLimit(%d) = %v", n, err)
+		}
+	}
+	err := CheckLimit(-1)
+	if ExitCode(err) != ExitUsage || err.Error() != "--limit must be a positive number, not -1" {
+		t.Errorf("CheckLimit(-1) = %v (exit %d)", err, ExitCode(err))
+	}
+}

@@ -64,3 +64,11 @@ func quoteArgs(args []string) string {
 	}
 	return strings.Join(q, " ")
 }
+
+// CheckLimit rejects a negative --limit (0 means no limit).
+func CheckLimit(limit int) error {
+	if limit < 0 {
+		return UsageErrorf("--limit must be a positive number, not %d", limit)
+	}
+	return nil
+}

@@ -42,8 +42,8 @@ func (w *Flags) Check(ios *iostreams.IOStreams) (*output.Printer, error) {
 	if w.Timeout < 0 {
 		return nil, cmdutil.UsageErrorf("--timeout must not be negative, not %s", w.Timeout)
 	}
-	if w.Limit < 0 {
-		return nil, cmdutil.UsageErrorf("--limit must be a positive number, not %d", w.Limit)
+	if err := cmdutil.CheckLimit(w.Limit); err != nil {
+		return nil, err
 	}
 	if w.OnInterrupt != OnInterruptDetach && w.OnInterrupt != OnInterruptAbort {
 		return nil, cmdutil.UsageErrorf("--on-interrupt must be detach or abort, not %q", w.OnInterrupt)
