@@ -65,11 +65,7 @@ func TestScripts(t *testing.T) {
 
 func loadSpec(t *testing.T) *fakeapi.Spec {
 	t.Helper()
-	path, err := fakeapi.FindSpec(".")
-	if err != nil {
-		t.Fatal(err)
-	}
-	spec, err := fakeapi.LoadSpec(path)
+	spec, err := fakeapi.DefaultSpec(os.LookupEnv)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"os"
 	"regexp"
 	"strings"
 	"sync"
@@ -83,11 +84,7 @@ func TestMatcher(t *testing.T) {
 // testServer starts a fake API with a clock that ticks a second a reading.
 func testServer(t *testing.T) *fakeapi.Server {
 	t.Helper()
-	path, err := fakeapi.FindSpec(".")
-	if err != nil {
-		t.Fatal(err)
-	}
-	spec, err := fakeapi.LoadSpec(path)
+	spec, err := fakeapi.DefaultSpec(os.LookupEnv)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"os"
 	"reflect"
 	"strconv"
 	"strings"
@@ -16,11 +17,7 @@ import (
 )
 
 var loadSpec = sync.OnceValues(func() (*fakeapi.Spec, error) {
-	p, err := fakeapi.FindSpec(".")
-	if err != nil {
-		return nil, err
-	}
-	return fakeapi.LoadSpec(p)
+	return fakeapi.DefaultSpec(os.LookupEnv)
 })
 
 // startFake starts the fake API with a finished run of the "big" Worker

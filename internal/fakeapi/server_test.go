@@ -3,6 +3,7 @@ package fakeapi
 import (
 	"io"
 	"net/http"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -17,11 +18,7 @@ var (
 func testSpec(t *testing.T) *Spec {
 	t.Helper()
 	specOnce.Do(func() {
-		var p string
-		p, specErr = FindSpec(".")
-		if specErr == nil {
-			spec, specErr = LoadSpec(p)
-		}
+		spec, specErr = DefaultSpec(os.LookupEnv)
 	})
 	if specErr != nil {
 		t.Fatal(specErr)
@@ -64,12 +61,12 @@ func send(t *testing.T, s *Server, method, path, body string, auth bool) (int, s
 func TestRunProgressesByPolls(t *testing.T) {
 	s := startTest(t)
 	code, body := send(t, s, "POST", "/api/v2/workers/fake~succeeds/runs", `{"is_async":true,"input":{"parameters":{"custom":{}}}}`, true)
-	if code != 200 || body != `{"code":0,"data":{"run_slug":"01KFAKERUN0000000000000001"},"message":"success","request_id":"req-1"}` {
+	if code != 200 || body != `{"code":0,"data":{"run_slug":"01KFAKER000000000000000001"},"message":"success","request_id":"req-1"}` {
 		t.Fatalf("start: %d %s", code, body)
 	}
 	var statuses []string
 	for i := 0; i < 4; i++ {
-		_, body := send(t, s, "GET", "/api/v2/worker-runs/01KFAKERUN0000000000000001", "", true)
+		_, body := send(t, s, "GET", "/api/v2/worker-runs/01KFAKER000000000000000001", "", true)
 		i := strings.Index(body, `"status":"`)
 		statuses = append(statuses, strings.SplitN(body[i+10:], `"`, 2)[0])
 	}

@@ -6,68 +6,64 @@ import (
 	"fmt"
 	"net/http"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/getkin/kin-openapi/routers/gorillamux"
+
+	"github.com/coreclaw/coreclaw/internal/fakeapi/openapi"
 )
 
-// SpecEnv names the environment variable that points at openapi.json when
-// it is not at ../shared/api/openapi.json beside the repository.
+// SpecEnv names the environment variable that points at another copy of
+// openapi.json; without it the copy embedded in the binary is used.
 const SpecEnv = "CORECLAW_OPENAPI_SPEC"
 
 // Spec is the upstream OpenAPI document, ready to check requests and
 // replies against. It is read-only once loaded and may be shared.
 type Spec struct {
+	// Path says where the document came from: a file, or the embedded copy.
 	Path   string
 	doc    *openapi3.T
 	router routers.Router
 }
 
-// FindSpec locates openapi.json: $CORECLAW_OPENAPI_SPEC, else the first
-// shared/api/openapi.json found walking up from dir.
-func FindSpec(dir string) (string, error) {
-	if p := os.Getenv(SpecEnv); p != "" {
-		return p, nil
+// DefaultSpec loads the spec the fake checks against: the file named by
+// $CORECLAW_OPENAPI_SPEC (read through lookup) when it is set, else the
+// copy embedded from internal/fakeapi/openapi.
+func DefaultSpec(lookup func(string) (string, bool)) (*Spec, error) {
+	if p, ok := lookup(SpecEnv); ok && p != "" {
+		return LoadSpec(p)
 	}
-	d, err := filepath.Abs(dir)
-	if err != nil {
-		return "", err
-	}
-	for {
-		p := filepath.Join(d, "shared", "api", "openapi.json")
-		if _, err := os.Stat(p); err == nil {
-			return p, nil
-		}
-		parent := filepath.Dir(d)
-		if parent == d {
-			return "", fmt.Errorf("openapi.json not found above %s: set %s", dir, SpecEnv)
-		}
-		d = parent
-	}
+	return parseSpec(openapi.Document, "embedded openapi.json ("+openapi.Origin+")")
 }
 
-// LoadSpec reads and checks the OpenAPI document.
+// LoadSpec reads and checks the OpenAPI document at path.
 func LoadSpec(path string) (*Spec, error) {
-	loader := openapi3.NewLoader()
-	doc, err := loader.LoadFromFile(path)
+	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("loading %s: %w", path, err)
+		return nil, fmt.Errorf("loading the OpenAPI spec: %w", err)
+	}
+	return parseSpec(data, path)
+}
+
+func parseSpec(data []byte, origin string) (*Spec, error) {
+	doc, err := openapi3.NewLoader().LoadFromData(data)
+	if err != nil {
+		return nil, fmt.Errorf("loading %s: %w", origin, err)
 	}
 	if err := doc.Validate(context.Background()); err != nil {
-		return nil, fmt.Errorf("%s is not a valid OpenAPI document: %w", path, err)
+		return nil, fmt.Errorf("%s is not a valid OpenAPI document: %w", origin, err)
 	}
 	// Match any host: the fake listens on loopback, not on the servers
 	// the document lists.
 	doc.Servers = nil
 	router, err := gorillamux.NewRouter(doc)
 	if err != nil {
-		return nil, fmt.Errorf("routing %s: %w", path, err)
+		return nil, fmt.Errorf("routing %s: %w", origin, err)
 	}
-	return &Spec{Path: path, doc: doc, router: router}, nil
+	return &Spec{Path: origin, doc: doc, router: router}, nil
 }
 
 // route finds the spec operation for a request.

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"reflect"
 	"strings"
 	"sync"
@@ -206,11 +207,7 @@ func (c *clock) slept() []time.Duration {
 }
 
 var loadSpec = sync.OnceValues(func() (*fakeapi.Spec, error) {
-	p, err := fakeapi.FindSpec(".")
-	if err != nil {
-		return nil, err
-	}
-	return fakeapi.LoadSpec(p)
+	return fakeapi.DefaultSpec(os.LookupEnv)
 })
 
 type waitHarness struct {

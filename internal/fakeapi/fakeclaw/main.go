@@ -29,7 +29,7 @@ func main() {
 
 func run() int {
 	fs := flag.NewFlagSet("fakeclaw", flag.ContinueOnError)
-	specPath := fs.String("spec", "", "path to openapi.json (default: shared/api/openapi.json above the working directory, or $"+fakeapi.SpecEnv+")")
+	specPath := fs.String("spec", "", "path to another openapi.json to check against (default: $"+fakeapi.SpecEnv+", else the copy built in)")
 	addr := fs.String("addr", "127.0.0.1:0", "loopback address to listen on")
 	readyFor := fs.Duration("ready-for", time.Second, "how long a run stays ready")
 	runningFor := fs.Duration("running-for", 2500*time.Millisecond, "how long a run stays running")
@@ -37,15 +37,16 @@ func run() int {
 	if err := fs.Parse(os.Args[1:]); err != nil {
 		return 2
 	}
-	if *specPath == "" {
-		p, err := fakeapi.FindSpec(".")
-		if err != nil {
-			fmt.Fprintln(os.Stderr, "fakeclaw:", err)
-			return 1
+	lookup := os.LookupEnv
+	if *specPath != "" {
+		lookup = func(k string) (string, bool) {
+			if k == fakeapi.SpecEnv {
+				return *specPath, true
+			}
+			return os.LookupEnv(k)
 		}
-		*specPath = p
 	}
-	spec, err := fakeapi.LoadSpec(*specPath)
+	spec, err := fakeapi.DefaultSpec(lookup)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "fakeclaw:", err)
 		return 1
