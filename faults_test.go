@@ -316,7 +316,7 @@ func TestWaitForSlot(t *testing.T) {
 	t.Run("a slot comes free", func(t *testing.T) {
 		srv := start(t, 2)
 		code, stdout, stderr := inProcess(t, srv, "run", "fake/instant", "--no-validate", "--wait-for-slot", "1m")
-		if code != 0 || stdout != "01KFAKERUN0000000000000001\n" {
+		if code != 0 || stdout != "01KFAKER000000000000000001\n" {
 			t.Fatalf("exit %d, stdout %q\n%s", code, stdout, stderr)
 		}
 		want := "notice: the plan's concurrent-run limit is reached; trying again in 5s (waiting up to 1m0s more for a slot)\n" +
@@ -353,7 +353,7 @@ func TestWaitForSlot(t *testing.T) {
 		}
 		srv.AddFault(fakeapi.Fault{Method: "POST", Path: "/api/v2/worker-runs/*/rerun", Status: 400, Code: 30003, Times: 1})
 		code, stdout, stderr := inProcess(t, srv, "rerun", slug, "--wait-for-slot", "1m")
-		if code != 0 || stdout != "01KFAKERUN0000000000000002\n" || strings.Count(stderr, "notice: the plan's concurrent-run limit") != 1 {
+		if code != 0 || stdout != "01KFAKER000000000000000002\n" || strings.Count(stderr, "notice: the plan's concurrent-run limit") != 1 {
 			t.Fatalf("exit %d, stdout %q\n%s", code, stdout, stderr)
 		}
 	})

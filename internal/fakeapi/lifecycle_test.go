@@ -82,17 +82,17 @@ func TestRerun(t *testing.T) {
 		IsFinished *bool  `json:"is_finished"`
 		Results    struct{ Count int }
 	}
-	data(t, s, "POST", "/api/v2/worker-runs/01KFAKERUN0000000000000001/rerun", `{"is_async":true}`, &started)
-	if started.RunSlug != "01KFAKERUN0000000000000002" || started.IsFinished != nil {
+	data(t, s, "POST", "/api/v2/worker-runs/01KFAKER000000000000000001/rerun", `{"is_async":true}`, &started)
+	if started.RunSlug != "01KFAKER000000000000000002" || started.IsFinished != nil {
 		t.Errorf("async rerun: %+v", started)
 	}
 	data(t, s, "POST", "/api/v2/workers/fake~succeeds/runs/last/rerun", `{"is_async":false,"limit":1}`, &started)
-	if started.RunSlug != "01KFAKERUN0000000000000003" || started.RunStatus != "succeeded" ||
+	if started.RunSlug != "01KFAKER000000000000000003" || started.RunStatus != "succeeded" ||
 		started.IsFinished == nil || !*started.IsFinished || started.Results.Count != 2 {
 		t.Errorf("sync rerun: %+v", started)
 	}
 	data(t, s, "POST", "/api/v2/worker-runs/last/rerun", `{}`, &started)
-	if started.RunSlug != "01KFAKERUN0000000000000004" {
+	if started.RunSlug != "01KFAKER000000000000000004" {
 		t.Errorf("rerun of last: %+v", started)
 	}
 	noViolations(t, s)
