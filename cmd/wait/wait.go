@@ -4,6 +4,7 @@ package wait
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -85,8 +86,18 @@ func Run(ctx context.Context, opts *Options) error {
 	slug := ref.Slug
 	if ref.Last {
 		// Pin "last" to one run: another run started meanwhile must not
-		// take its place halfway through the wait.
-		run, err := client.GetRun(ctx, ref)
+		// take its place halfway through the wait. --timeout bounds this
+		// look-up too.
+		pinCtx, cancel := ctx, context.CancelFunc(func() {})
+		if t := opts.WaitFlags.Timeout; t > 0 {
+			pinCtx, cancel = context.WithTimeout(ctx, t)
+		}
+		run, err := client.GetRun(pinCtx, ref)
+		cancel()
+		if err != nil && ctx.Err() == nil && pinCtx.Err() != nil {
+			return &cmdutil.ExitError{Code: cmdutil.ExitTimeout,
+				Err: fmt.Errorf("timed out after %s looking up the newest run", opts.WaitFlags.Timeout)}
+		}
 		if err != nil {
 			return err
 		}
