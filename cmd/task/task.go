@@ -222,7 +222,7 @@ func runCreate(ctx context.Context, opts *CreateOptions) error {
 	if err != nil {
 		return err
 	}
-	in, err := input.Build(opts.Input, input.Env{Stdin: opts.IO.In})
+	in, err := input.Build(opts.Input, input.Env{Context: ctx, Stdin: opts.IO.In})
 	if err != nil {
 		return cmdutil.UsageError(err)
 	}
@@ -337,7 +337,7 @@ func runUpdate(ctx context.Context, opts *UpdateOptions) error {
 	if opts.given["version"] && opts.Version == "" {
 		return cmdutil.UsageErrorf("--version must not be empty")
 	}
-	in, err := input.Build(opts.Input, input.Env{Stdin: opts.IO.In})
+	in, err := input.Build(opts.Input, input.Env{Context: ctx, Stdin: opts.IO.In})
 	if err != nil {
 		return cmdutil.UsageError(err)
 	}
@@ -446,7 +446,7 @@ func runInput(ctx context.Context, opts *InputOptions) error {
 	if err := checkVersion(opts.Version); err != nil {
 		return err
 	}
-	in, err := input.Build(opts.Input, input.Env{Stdin: opts.IO.In})
+	in, err := input.Build(opts.Input, input.Env{Context: ctx, Stdin: opts.IO.In})
 	if err != nil {
 		return cmdutil.UsageError(err)
 	}

@@ -39,6 +39,8 @@ func Commands() map[string]func(ts *testscript.TestScript, neg bool, args []stri
 		"perm":    cmdPerm,
 		"bytes":   cmdBytes,
 		"mtime":   cmdMtime,
+		"mkfifo":  cmdMkfifo,
+		"fifo":    cmdFifo,
 	}
 }
 
