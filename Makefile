@@ -45,7 +45,8 @@ FUZZ_TARGETS := \
 	./internal/api:FuzzInt64 \
 	./internal/jsonobj:FuzzParse \
 	./internal/schema:FuzzCheck \
-	./cmd/logs:FuzzLogEntry
+	./cmd/logs:FuzzLogEntry \
+	./internal/iostreams:FuzzCleaner
 
 fuzz:
 	@set -e; log=$$(mktemp); trap 'rm -f $$log' EXIT; for t in $(FUZZ_TARGETS); do \

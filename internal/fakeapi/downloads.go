@@ -1,6 +1,8 @@
 package fakeapi
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"fmt"
 	"net"
@@ -87,6 +89,16 @@ func (s *Server) serveDownloadHost(w http.ResponseWriter, r *http.Request) {
 	}
 	rec := &recorder{header: http.Header{}, status: http.StatusOK}
 	s.serveDownload(rec, r)
+	if fault != nil && fault.Gzip {
+		// A host that compresses whatever it is asked.
+		var zipped bytes.Buffer
+		zw := gzip.NewWriter(&zipped)
+		zw.Write(rec.body.Bytes())
+		zw.Close()
+		rec.body = zipped
+		rec.header.Set("Content-Encoding", "gzip")
+		fault = nil
+	}
 	// Storage announces the size, which is how a cut download shows.
 	rec.header.Set("Content-Length", strconv.Itoa(rec.body.Len()))
 	if fault != nil {

@@ -31,6 +31,9 @@ type Fault struct {
 	// AfterHandling carries the request out (a run is created, say) and
 	// then spoils the reply: the "5xx after sending" case.
 	AfterHandling bool
+	// Gzip (download host only) sends the file gzip-compressed with
+	// Content-Encoding: gzip, whatever the request's Accept-Encoding.
+	Gzip bool
 
 	used, seen int
 }
