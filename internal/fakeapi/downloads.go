@@ -82,7 +82,7 @@ func (s *Server) serveDownloadHost(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	fault := s.takeFault(r)
-	if fault != nil && (fault.Status != 0 || fault.Code != 0 || fault.HTML) {
+	if fault != nil && (fault.Status != 0 || fault.Code != 0 || fault.HTML || fault.Malformed) {
 		// An error reply instead of the file.
 		s.applyFault(w, r, fault, nil)
 		return

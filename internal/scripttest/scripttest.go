@@ -51,6 +51,7 @@ const usage = `usage:
   fake fault METHOD PATH [status=N] [code=N] [times=N] [skip=N] [retry-after=V] [delay=D]
                                   [message=TEXT] [drop] [html] [truncate] [after] [slow=D]
                                   [gzip] (download host: the file gzip-compressed whatever was asked)
+                                  [malformed] (a reply with a header line that is not a header)
   fake addrun WORKER STATUS [ROWS] [at=RFC3339] [n=N]   create N runs (created at a given
                                   moment); prints their slugs
   fake addqueued WORKER [waiting|inactive]   put an item in the Run Queue; prints its ref
@@ -336,6 +337,8 @@ func parseFault(args []string) (fakeapi.Fault, error) {
 			f.AfterHandling = true
 		case "gzip":
 			f.Gzip = true
+		case "malformed":
+			f.Malformed = true
 		default:
 			return f, fmt.Errorf("fake fault: unknown option %q", a)
 		}
