@@ -77,7 +77,7 @@ func newCmdSet(opts *Options) *cobra.Command {
 
 A VALUE of - reads the value from stdin (the first line), which keeps an API
 key out of the shell history and the process list. On a terminal the key is
-read without echo.`,
+read without echo; Ctrl-C there exits 130 at once and stores nothing.`,
 		Example: `  coreclaw config set api_key -
   printf '%s\n' "$KEY" | coreclaw config set api_key -
   coreclaw config set base_url https://openapi.coreclaw.com`,

@@ -47,12 +47,18 @@ with -O, else to stdout. --fields keeps only those result keys.
 With -O, the download goes to a temporary file beside FILE, its size is
 checked against what the server announced, and only a complete file is
 renamed to FILE: an interrupted or failed download leaves nothing under
-FILE's name. An existing FILE is not replaced unless --force. On a
-terminal a progress bar shows on stderr.
+FILE's name. An existing FILE is not replaced unless --force. A FIFO, a
+device, a socket or a directory is never replaced, even with --force, nor
+written through a symbolic link to nothing: redirect stdout to write into
+a FIFO. These, and a directory that cannot be written, are refused before
+anything is sent. On a terminal a progress bar shows on stderr.
 
-The download link is fetched without the API key. xlsx and xls are not
-written to a terminal; text formats going to a terminal are stripped of
-control characters.
+The download link is fetched without the API key, asking for the file as
+stored: it is never decompressed (a host that compresses anyway has its
+bytes written as they came, with a warning). A download has no total time
+limit but must keep moving: 60s without a byte, or under 1 KiB a second
+over a minute, fails it. xlsx and xls are not written to a terminal; text
+formats going to a terminal are stripped of control characters.
 
 ` + cmdutil.RunArgHelp,
 		Example: `  coreclaw export 01KKDXV2G26BT7NH4ZQR2R4NPZ -O places.csv

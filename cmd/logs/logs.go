@@ -66,8 +66,9 @@ The API returns only the most recent entries. --follow keeps reading
 until the run ends, printing each new line once, then a summary line on
 stderr; it exits 0 whatever the run's outcome (use ` + "`coreclaw wait`" + ` for that).
 --all downloads the full log file instead and prints it as it is (cleaned
-of control characters on a terminal). --grep keeps the lines that match a
-regular expression (Go syntax; (?i) for any case).
+of control characters on a terminal), streaming it in flat memory. --grep
+keeps the lines that match a regular expression (Go syntax; (?i) for any
+case); with --all, a line longer than 1 MiB is matched on its first MiB.
 
 ` + cmdutil.RunArgHelp,
 		Example: `  coreclaw logs 01KKDXV2G26BT7NH4ZQR2R4NPZ

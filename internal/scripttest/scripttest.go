@@ -1,8 +1,9 @@
 // Package scripttest holds the custom commands of the testscript scripts:
 // `fake` controls the script's fake API (variants, faults, seeded runs,
 // the requests it received), `code` and `bgcode` check exact exit codes,
-// `perm` checks file modes, `mtime` ages files and `sigterm` signals
-// background commands.
+// `perm` checks file modes, `mtime` ages files, `sigterm` signals
+// background commands, and `mkfifo` and `fifo hold` make named pipes and
+// hold one open without writing (a producer that has not finished).
 package scripttest
 
 import (
