@@ -257,13 +257,13 @@ func TestDownloadIdleCountsOnlyNetworkWaits(t *testing.T) {
 		io.WriteString(w, "first part,")
 		w.(http.Flusher).Flush()
 		select {
-		case <-time.After(500 * time.Millisecond):
+		case <-time.After(time.Second):
 		case <-r.Context().Done():
 			return
 		}
 		io.WriteString(w, "second part")
 	}))
-	h := newHarness(t, "http://127.0.0.1:1", func(o *Options) { o.Timeouts = Timeouts{Idle: 300 * time.Millisecond} })
+	h := newHarness(t, "http://127.0.0.1:1", func(o *Options) { o.Timeouts = Timeouts{Idle: 600 * time.Millisecond} })
 	d, err := h.client.Download(context.Background(), srv.URL+"/files/x.txt")
 	if err != nil {
 		t.Fatal(err)
@@ -275,7 +275,7 @@ func TestDownloadIdleCountsOnlyNetworkWaits(t *testing.T) {
 	}
 	// The consumer is busy for longer than the idle timeout; the network
 	// then keeps the next read waiting for well under it.
-	time.Sleep(400 * time.Millisecond)
+	time.Sleep(700 * time.Millisecond)
 	rest, err := io.ReadAll(d.Body)
 	if err != nil || string(rest) != "second part" {
 		t.Fatalf("after a pause: %q, %v", rest, err)
