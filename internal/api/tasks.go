@@ -29,7 +29,7 @@ func (c *Client) EachTask(ctx context.Context, f TaskFilter, max int, fn func(js
 	if f.Keyword != "" {
 		q.Set("keyword", f.Keyword)
 	}
-	return c.eachItem(ctx, call{method: "GET", path: "/api/v2/worker-tasks"}, q, max, fn)
+	return c.eachItem(ctx, call{method: "GET", path: "/api/v2/worker-tasks"}, q, "slug", max, fn)
 }
 
 // GetTask reads a task, as the API sent it.
