@@ -103,8 +103,13 @@ func (s *Server) findTask(slug string) *fakeTask {
 	return nil
 }
 
-// taskRecord is the audited task shape; the list leaves out id.
-func taskRecord(t *fakeTask, forList bool) map[string]any {
+// taskRecord is the audited task shape; the list leaves out id. Callers
+// hold s.mu.
+func (s *Server) taskRecord(t *fakeTask, forList bool) map[string]any {
+	path := t.Worker.Path()
+	if s.variants.WorkerPathSlash {
+		path = t.Worker.Owner + "/" + t.Worker.Name
+	}
 	rec := map[string]any{
 		"slug":               t.Slug,
 		"title":              t.Title,
@@ -112,7 +117,7 @@ func taskRecord(t *fakeTask, forList bool) map[string]any {
 		"worker_id":          workerNumber(t.Worker),
 		"worker_title":       t.Worker.Title,
 		"worker_slug":        t.Worker.Slug,
-		"worker_path":        t.Worker.Path(),
+		"worker_path":        path,
 		"version":            t.Version,
 		"platform_actors_id": workerNumber(t.Worker) + 7,
 		"input":              t.Input,
@@ -178,9 +183,11 @@ func (s *Server) handleTaskList(w http.ResponseWriter, r *http.Request) {
 		pageIndex, a, b := s.pageBounds(offset, limit, len(matched))
 		list := make([]map[string]any, 0, b-a)
 		for _, t := range matched[a:b] {
-			list = append(list, taskRecord(t, true))
+			list = append(list, s.taskRecord(t, true))
 		}
-		return map[string]any{"count": len(matched), "list": list, "page_index": pageIndex, "page_size": limit}, nil
+		data := map[string]any{"list": list}
+		s.pageMeta(data, len(matched), pageIndex, limit)
+		return data, nil
 	})
 }
 
@@ -236,7 +243,7 @@ func (s *Server) withTask(w http.ResponseWriter, r *http.Request, f func(t *fake
 }
 
 func (s *Server) handleTaskGet(w http.ResponseWriter, r *http.Request) {
-	s.withTask(w, r, func(t *fakeTask) (any, *fakeErr) { return taskRecord(t, false), nil })
+	s.withTask(w, r, func(t *fakeTask) (any, *fakeErr) { return s.taskRecord(t, false), nil })
 }
 
 func (s *Server) handleTaskUpdate(w http.ResponseWriter, r *http.Request) {

@@ -7,6 +7,7 @@ package scripttest
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -45,15 +46,19 @@ func Commands() map[string]func(ts *testscript.TestScript, neg bool, args []stri
 const usage = `usage:
   fake set NAME=VALUE...          variants: statuses=int|string logs=string|object paging=page|row
                                   pageindex=on|off errmsg=on|off concurrency=N syncpolls=N abort=settles|stays
-                                  skew=D date=on|off queueresults=on|off
+                                  skew=D date=on|off queueresults=on|off paging=ignore
+                                  count=true|zero|over|off syncreply=full|slugonly
+                                  workerpath=tilde|slash
   fake fault METHOD PATH [status=N] [code=N] [times=N] [skip=N] [retry-after=V] [delay=D]
                                   [message=TEXT] [drop] [html] [truncate] [after] [slow=D]
+                                  [data=JSON]   (data: a success reply with this data)
   fake addrun WORKER STATUS [ROWS] [at=RFC3339] [n=N]   create N runs (created at a given
                                   moment); prints their slugs
   fake addqueued WORKER [waiting|inactive]   put an item in the Run Queue; prints its ref
   fake addworkers N [store|own]    add N generated Workers to the catalogue
-  fake requests [-body] [-auth] [-ua] [-host] [PATH-PREFIX]   print the requests received
-                                  (-host: host=api or host=download, the fake's file host)
+  fake requests [-body] [-auth] [-ua] [-host] [-ctype] [PATH-PREFIX]   print the requests
+                                  received (-host: host=api or host=download, the fake's file
+                                  host; -ctype: ctype=the Content-Type sent, or none)
   fake count [METHOD] PATH-PREFIX    print how many requests matched
   fake waitfor N [METHOD] PATH-PREFIX   block until N matching requests arrived (10s)
   fake reset                       forget the requests received
@@ -110,7 +115,7 @@ func cmdFake(ts *testscript.TestScript, neg bool, args []string) {
 		// Take stdout even when nothing matches, so that `! stdout .`
 		// checks this command's output, not the previous one's.
 		out := ts.Stdout()
-		withBody, withAuth, withUA, withHost := false, false, false, false
+		withBody, withAuth, withUA, withHost, withCType := false, false, false, false, false
 		prefix := ""
 		for _, a := range args[1:] {
 			switch a {
@@ -122,6 +127,8 @@ func cmdFake(ts *testscript.TestScript, neg bool, args []string) {
 				withUA = true
 			case "-host":
 				withHost = true
+			case "-ctype":
+				withCType = true
 			default:
 				prefix = a
 			}
@@ -143,6 +150,13 @@ func cmdFake(ts *testscript.TestScript, neg bool, args []string) {
 					host = "download"
 				}
 				line += " host=" + host
+			}
+			if withCType {
+				ct := r.ContentType
+				if ct == "" {
+					ct = "none"
+				}
+				line += " ctype=" + ct
 			}
 			fmt.Fprintln(out, line)
 		}
@@ -263,6 +277,7 @@ func setVariant(v *fakeapi.Variants, a string) error {
 		v.StringLogs = value == "string"
 	case "paging":
 		v.RowOffsetPaging = value == "row"
+		v.IgnoreOffset = value == "ignore"
 	case "pageindex":
 		v.NoPageIndex = value == "off"
 	case "errmsg":
@@ -279,6 +294,19 @@ func setVariant(v *fakeapi.Variants, a string) error {
 		v.NoDateHeader = value == "off"
 	case "queueresults":
 		v.QueueNoResults = value == "off"
+	case "count":
+		switch value {
+		case "true":
+			v.Count = ""
+		case "zero", "over", "off":
+			v.Count = value
+		default:
+			return fmt.Errorf("fake set count: want true, zero, over or off, not %q", value)
+		}
+	case "syncreply":
+		v.SyncSlugOnly = value == "slugonly"
+	case "workerpath":
+		v.WorkerPathSlash = value == "slash"
 	case "concurrency", "syncpolls":
 		n, err := strconv.Atoi(value)
 		if err != nil {
@@ -331,6 +359,11 @@ func parseFault(args []string) (fakeapi.Fault, error) {
 			f.Truncate = true
 		case "after":
 			f.AfterHandling = true
+		case "data":
+			if !json.Valid([]byte(value)) {
+				err = fmt.Errorf("not JSON: %s", value)
+			}
+			f.Data = value
 		default:
 			return f, fmt.Errorf("fake fault: unknown option %q", a)
 		}
