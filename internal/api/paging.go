@@ -158,7 +158,7 @@ type resultPageFields = ResultPage
 // page, the server is not paging and that is an error.
 func (c *Client) getPage(ctx context.Context, cl call, extra url.Values, page, limit int, out pageReply) error {
 	rows := c.paging.useRows()
-	var got [2]int64
+	var got [2]int64 // page_index under the mode in force, then the other
 	for try := 0; try < 2; try++ {
 		if err := c.fetchAt(ctx, cl, extra, offsetFor(page, limit, rows), limit, out); err != nil {
 			return err
@@ -175,7 +175,7 @@ func (c *Client) getPage(ctx context.Context, cl call, extra url.Values, page, l
 	}
 	return &ReplyError{Op: cl.method + " " + cl.path,
 		Err: fmt.Errorf("asked for page %d, the API answered page_index %d to offset=%d and %d to offset=%d: it does not honour the page offset",
-			page, got[0], offsetFor(page, limit, !rows), got[1], offsetFor(page, limit, rows))}
+			page, got[0], offsetFor(page, limit, rows), got[1], offsetFor(page, limit, !rows))}
 }
 
 // fetchAt fetches one page at a given offset into out (reset first).
