@@ -304,7 +304,7 @@ func (c *Client) walk(ctx context.Context, w walkSpec) (int, error) {
 		}
 		n += len(keep)
 		if beyond {
-			c.notify(fmt.Sprintf("%s sent more rows than its count of %d; only %d are kept", op, count, count))
+			c.notify(fmt.Sprintf("the reply to %s holds more rows than its count (%d); the rows past the count are left out", op, count))
 			return n, nil
 		}
 		switch {

@@ -365,10 +365,10 @@ func TestEachResultPageHostileServers(t *testing.T) {
 			"the API ignores the page offset", ""},
 		{"count 0 with full pages: one page, nothing past the count",
 			fakeapi.Variants{Count: "zero"}, 250, 0, q(1), "",
-			"GET /api/v2/worker-runs/01KFAKER000000000000000001/result sent more rows than its count of 0; only 0 are kept"},
+			"the reply to GET /api/v2/worker-runs/01KFAKER000000000000000001/result holds more rows than its count (0); the rows past the count are left out"},
 		{"count 0, offset ignored, no page_index: one page, no loop",
 			fakeapi.Variants{Count: "zero", IgnoreOffset: true, NoPageIndex: true}, 250, 0, q(1), "",
-			"GET /api/v2/worker-runs/01KFAKER000000000000000001/result sent more rows than its count of 0; only 0 are kept"},
+			"the reply to GET /api/v2/worker-runs/01KFAKER000000000000000001/result holds more rows than its count (0); the rows past the count are left out"},
 		{"count larger than the rows: the short page ends it",
 			fakeapi.Variants{Count: "over"}, 250, 250, q(1, 2, 3), "", ""},
 		{"no count: the short page ends it",
@@ -504,7 +504,7 @@ func TestEachResultPageBoundedByCount(t *testing.T) {
 			rows = append(rows, fmt.Sprintf(`{"__coreclaw_data_id__":"d%d","n":%d}`, i, i))
 		}
 		mu.Unlock()
-		ok(`{"count":250,"headers":[{"key":"n"}],"list":[` + strings.Join(rows, ",") + `]}`)(w, r)
+		ok(`{"count":250,"headers":[{"key":"n"}],"list":[`+strings.Join(rows, ",")+`]}`)(w, r)
 	}
 	ts := newTestServer(t, overlapping)
 	h := newHarness(t, ts.URL)

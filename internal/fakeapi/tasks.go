@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 )
 
@@ -339,4 +340,33 @@ func (s *Server) handleTaskRun(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.writeOK(w, s.syncReply(run, body.Limit, body.Offset, false))
+}
+
+// AddTasks saves n tasks of a Worker directly (titled "Task 1", ...), for
+// scripts that page through long task lists. It returns their slugs.
+func (s *Server) AddTasks(workerID string, n int) ([]string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	w := findWorker(s.workers, strings.Replace(workerID, "/", "~", 1))
+	if w == nil {
+		return nil, fmt.Errorf("no fake Worker %q", workerID)
+	}
+	var slugs []string
+	for i := 0; i < n; i++ {
+		now := s.now()
+		t := &fakeTask{
+			ID:      1786001196232214890 + int64(s.nextTask),
+			Slug:    fmt.Sprintf("01KFAKETASK%015d", s.nextTask+1),
+			Title:   fmt.Sprintf("Task %d", s.nextTask+1),
+			Worker:  w,
+			Version: w.Version,
+			Input:   json.RawMessage(`{"parameters":{"custom":{}}}`),
+			Created: now,
+			Updated: now,
+		}
+		s.nextTask++
+		s.tasks = append(s.tasks, t)
+		slugs = append(slugs, t.Slug)
+	}
+	return slugs, nil
 }

@@ -54,7 +54,9 @@ const usage = `usage:
                                   [data=JSON]   (data: a success reply with this data)
   fake addrun WORKER STATUS [ROWS] [at=RFC3339] [n=N]   create N runs (created at a given
                                   moment); prints their slugs
-  fake addqueued WORKER [waiting|inactive]   put an item in the Run Queue; prints its ref
+  fake addqueued WORKER [waiting|inactive] [n=N]   put N items (default 1) in the Run Queue;
+                                  prints their refs
+  fake addtasks WORKER N           save N tasks of WORKER; prints their slugs
   fake addworkers N [store|own]    add N generated Workers to the catalogue
   fake requests [-body] [-auth] [-ua] [-host] [-ctype] [PATH-PREFIX]   print the requests
                                   received (-host: host=api or host=download, the fake's file
@@ -94,16 +96,30 @@ func cmdFake(ts *testscript.TestScript, neg bool, args []string) {
 	case "addrun":
 		cmdAddRun(ts, srv, args[1:])
 	case "addqueued":
-		if len(args) < 2 || len(args) > 3 {
-			ts.Fatalf("usage: fake addqueued WORKER [waiting|inactive]")
+		rest, n := countOption(ts, args[1:])
+		if len(rest) < 1 || len(rest) > 2 {
+			ts.Fatalf("usage: fake addqueued WORKER [waiting|inactive] [n=N]")
 		}
 		status := "waiting"
-		if len(args) == 3 {
-			status = args[2]
+		if len(rest) == 2 {
+			status = rest[1]
 		}
-		ref, err := srv.AddQueued(args[1], status)
+		for i := 0; i < n; i++ {
+			ref, err := srv.AddQueued(rest[0], status)
+			ts.Check(err)
+			fmt.Fprintln(ts.Stdout(), ref)
+		}
+	case "addtasks":
+		if len(args) != 3 {
+			ts.Fatalf("usage: fake addtasks WORKER N")
+		}
+		n, err := strconv.Atoi(args[2])
 		ts.Check(err)
-		fmt.Fprintln(ts.Stdout(), ref)
+		slugs, err := srv.AddTasks(args[1], n)
+		ts.Check(err)
+		for _, s := range slugs {
+			fmt.Fprintln(ts.Stdout(), s)
+		}
 	case "addworkers":
 		if len(args) < 2 || len(args) > 3 || (len(args) == 3 && args[2] != "store" && args[2] != "own") {
 			ts.Fatalf("usage: fake addworkers N [store|own]")
@@ -183,6 +199,22 @@ func cmdFake(ts *testscript.TestScript, neg bool, args []string) {
 	default:
 		ts.Fatalf("unknown fake command %q\n%s", args[0], usage)
 	}
+}
+
+// countOption takes an n=N option out of args (default 1).
+func countOption(ts *testscript.TestScript, args []string) ([]string, int) {
+	n := 1
+	var rest []string
+	for _, a := range args {
+		if v, ok := strings.CutPrefix(a, "n="); ok {
+			var err error
+			n, err = strconv.Atoi(v)
+			ts.Check(err)
+			continue
+		}
+		rest = append(rest, a)
+	}
+	return rest, n
 }
 
 // cmdAddRun is `fake addrun WORKER STATUS [ROWS] [at=RFC3339] [n=N]`.
