@@ -113,11 +113,15 @@ type TaskInput struct {
 	Version Text            `json:"version"`
 }
 
-// GetTaskInput reads a task's saved input.
+// GetTaskInput reads a task's saved input. A reply without an input
+// object is an unexpected reply: saving it back would wipe the input.
 func (c *Client) GetTaskInput(ctx context.Context, id string) (*TaskInput, error) {
 	var out TaskInput
 	if err := c.do(ctx, call{method: "GET", path: taskPath(id) + "/input"}, &out); err != nil {
 		return nil, err
+	}
+	if !isJSONObject(out.Input) {
+		return nil, &ReplyError{Op: "GET " + taskPath(id) + "/input", Err: errors.New("no input object in the reply")}
 	}
 	return &out, nil
 }
