@@ -2,8 +2,8 @@ package api
 
 import (
 	"context"
-	"errors"
 	"encoding/json"
+	"errors"
 )
 
 // InputSchema reads a Worker's input schema (public: no key needed). The
