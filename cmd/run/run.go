@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/coreclaw/coreclaw/internal/api"
+	"github.com/coreclaw/coreclaw/internal/atomicfile"
 	"github.com/coreclaw/coreclaw/internal/cmdutil"
 	"github.com/coreclaw/coreclaw/internal/dryrun"
 	"github.com/coreclaw/coreclaw/internal/input"
@@ -135,10 +136,17 @@ func Run(ctx context.Context, opts *Options) error {
 		return cmdutil.UsageErrorf("--slug-file records a run, and --queue starts none")
 	}
 	var previous string
+	var slugFile *atomicfile.File
 	if opts.SlugFile != "" && !opts.Start.DryRun {
 		if previous, err = readSlugFile(opts.SlugFile); err != nil {
 			return err
 		}
+		// Before anything is sent: a slug file that cannot be written is
+		// a usage error, not a run whose slug is lost.
+		if slugFile, err = createSlugFile(opts.SlugFile); err != nil {
+			return err
+		}
+		defer slugFile.Abort()
 	}
 	printer, err := opts.Start.Check(opts.IO)
 	if err != nil {
@@ -162,6 +170,8 @@ func Run(ctx context.Context, opts *Options) error {
 			return err
 		}
 		if rejoin != nil {
+			// The file already names the run: leave it as it is.
+			slugFile.Abort()
 			so.Reattached = true
 			return runstart.Finish(ctx, so, &opts.Start, printer, rejoin)
 		}
@@ -196,8 +206,9 @@ func Run(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
-	if opts.SlugFile != "" {
-		opts.writeSlugFile(started.RunSlug)
+	// The slug file is written before the slug is printed.
+	if slugFile != nil {
+		opts.writeSlugFile(slugFile, started.RunSlug)
 	}
 	return runstart.Finish(ctx, so, &opts.Start, printer, started)
 }
