@@ -48,6 +48,7 @@ const usage = `usage:
                                   skew=D date=on|off queueresults=on|off
   fake fault METHOD PATH [status=N] [code=N] [times=N] [skip=N] [retry-after=V] [delay=D]
                                   [message=TEXT] [drop] [html] [truncate] [after] [slow=D]
+                                  [body=RAW] [redirect=URL]   (a raw reply body; a redirect)
   fake addrun WORKER STATUS [ROWS] [at=RFC3339] [n=N]   create N runs (created at a given
                                   moment); prints their slugs
   fake addqueued WORKER [waiting|inactive]   put an item in the Run Queue; prints its ref
@@ -331,6 +332,10 @@ func parseFault(args []string) (fakeapi.Fault, error) {
 			f.Truncate = true
 		case "after":
 			f.AfterHandling = true
+		case "body":
+			f.Raw, f.Body = true, value
+		case "redirect":
+			f.Redirect = value
 		default:
 			return f, fmt.Errorf("fake fault: unknown option %q", a)
 		}
