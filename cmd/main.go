@@ -9,11 +9,9 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
-	"strings"
 	"syscall"
 
 	"github.com/coreclaw/coreclaw/cmd/root"
-	"github.com/coreclaw/coreclaw/internal/api"
 	"github.com/coreclaw/coreclaw/internal/build"
 	"github.com/coreclaw/coreclaw/internal/cmdutil"
 	"github.com/coreclaw/coreclaw/internal/iostreams"
@@ -45,27 +43,12 @@ func Run(ctx context.Context, f *cmdutil.Factory, args []string) int {
 	if err == nil {
 		return cmdutil.ExitOK
 	}
-	if isCobraUsageError(err) {
-		err = &cmdutil.ExitError{Code: cmdutil.ExitUsage, Err: err, Hint: "see `coreclaw --help`"}
-	}
 	if ctx.Err() != nil && cmdutil.ExitCode(err) == cmdutil.ExitFailure {
 		// A request cut short by Ctrl-C surfaces as a network error.
 		err = &cmdutil.ExitError{Code: cmdutil.ExitInterrupted, Err: errors.New("interrupted")}
 	}
 	printError(f, err)
 	return cmdutil.ExitCode(err)
-}
-
-// isCobraUsageError recognises the errors cobra makes itself for unknown
-// commands and bad arguments (it has no error types for them).
-func isCobraUsageError(err error) bool {
-	var ee *cmdutil.ExitError
-	var apiErr *api.Error
-	if errors.As(err, &ee) || errors.As(err, &apiErr) {
-		return false
-	}
-	msg := err.Error()
-	return strings.HasPrefix(msg, "unknown command ") || strings.HasPrefix(msg, "accepts ") && strings.Contains(msg, " arg(s)")
 }
 
 func printError(f *cmdutil.Factory, err error) {

@@ -616,7 +616,9 @@ Exactly like ` + "`coreclaw run`" + `: by default the run starts asynchronously 
 its slug alone is printed on stdout; --wait writes the slug to stderr, waits
 and prints what ` + "`coreclaw wait`" + ` prints; --sync has the server hold the
 request up to 5 minutes (--limit and --page choose the window of results);
---dry-run prints the request and sends nothing.`,
+--dry-run prints the request and sends nothing. A start is never sent
+twice: a reply that does not say which run started exits 1 and names the
+command that shows whether it did.`,
 		Example: `  coreclaw task run 01KX4ZM5DE8Y8GAZQ7R0KYZ3FD
   coreclaw task run 01KX4ZM5DE8Y8GAZQ7R0KYZ3FD --wait -o csv > places.csv
   coreclaw task run 01KX4ZM5DE8Y8GAZQ7R0KYZ3FD --sync --limit 10`,

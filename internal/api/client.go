@@ -234,11 +234,13 @@ const (
 	retryNever
 )
 
-// envelope is the API's reply wrapper (REFERENCE §4).
+// envelope is the API's reply wrapper (REFERENCE §4). Only code must be
+// readable: a message or request_id of an odd type must not make a reply
+// (a started run, say) unreadable.
 type envelope struct {
 	Code      *Int64          `json:"code"`
-	Message   string          `json:"message"`
-	RequestID string          `json:"request_id"`
+	Message   Text            `json:"message"`
+	RequestID Text            `json:"request_id"`
 	Data      json.RawMessage `json:"data"`
 	Details   detailList      `json:"details"`
 }
@@ -387,7 +389,8 @@ func decodeEnvelope(resp *http.Response, raw []byte) (json.RawMessage, error) {
 	var env envelope
 	jsonErr := json.Unmarshal(raw, &env)
 	ok2xx := resp.StatusCode >= 200 && resp.StatusCode < 300
-	if jsonErr != nil || env.Code == nil {
+	redirect := resp.StatusCode >= 300 && resp.StatusCode < 400
+	if jsonErr != nil || env.Code == nil || redirect {
 		return nil, &Error{
 			HTTPStatus:  resp.StatusCode,
 			NotJSON:     true,
@@ -399,14 +402,14 @@ func decodeEnvelope(resp *http.Response, raw []byte) (json.RawMessage, error) {
 	if ok2xx && *env.Code == CodeOK {
 		return env.Data, nil
 	}
-	reqID := env.RequestID
+	reqID := string(env.RequestID)
 	if reqID == "" {
 		reqID = resp.Header.Get("X-Request-Id")
 	}
 	return nil, &Error{
 		HTTPStatus: resp.StatusCode,
 		Code:       int64(*env.Code),
-		Message:    env.Message,
+		Message:    string(env.Message),
 		Details:    env.Details,
 		RequestID:  reqID,
 		RetryAfter: resp.Header.Get("Retry-After"),
@@ -519,6 +522,13 @@ func readIdle(ctx context.Context, r io.Reader, limit int64, idle time.Duration,
 // sameHostRedirects follows redirects only within the API host: the key
 // must never be sent anywhere else.
 func sameHostRedirects(req *http.Request, via []*http.Request) error {
+	// A redirect is never followed for a request that changes something:
+	// net/http would send a POST again (307, 308) or turn it into a GET
+	// (301-303), and a start sent twice pays twice. The 3xx itself is the
+	// reply (decodeEnvelope).
+	if via[0].Method != http.MethodGet && via[0].Method != http.MethodHead {
+		return http.ErrUseLastResponse
+	}
 	if len(via) >= 5 {
 		return errors.New("too many redirects")
 	}

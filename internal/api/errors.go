@@ -41,7 +41,8 @@ type Error struct {
 	Details    []string
 	RequestID  string
 	// NotJSON is set when the body was not a JSON envelope (a gateway page,
-	// say); BodyExcerpt then holds the start of it, made safe to print.
+	// say), or the reply was a redirect (the API never answers with one);
+	// BodyExcerpt then holds the start of it, made safe to print.
 	NotJSON     bool
 	BodyExcerpt string
 	// RetryAfter is the raw Retry-After header, if any.

@@ -20,18 +20,16 @@ type RunRequest struct {
 // StartRun starts a Worker run. It is never repeated unless the reply
 // proves that no run was created.
 func (c *Client) StartRun(ctx context.Context, worker WorkerID, req RunRequest) (*StartedRun, error) {
-	var out StartedRun
-	if err := c.do(ctx, startRunCall(worker, req), &out); err != nil {
+	return c.start(ctx, startRunCall(worker, req))
+}
+
+// start sends a run-creating call and reads its reply (decodeStarted).
+func (c *Client) start(ctx context.Context, cl call) (*StartedRun, error) {
+	var data json.RawMessage
+	if err := c.do(ctx, cl, &data); err != nil {
 		return nil, err
 	}
-	if out.RunSlug == "" {
-		return nil, &ReplyError{Op: "POST /api/v2/workers/" + string(worker) + "/runs", Err: errors.New("no run_slug in the reply")}
-	}
-	// The slug goes into URL paths and onto the terminal next.
-	if err := ValidateSlug("run", out.RunSlug); err != nil {
-		return nil, &ReplyError{Op: "POST /api/v2/workers/" + string(worker) + "/runs", Err: err}
-	}
-	return &out, nil
+	return decodeStarted(cl.method+" "+cl.path, data)
 }
 
 // PrepareStartRun is the request StartRun would send, for --dry-run.

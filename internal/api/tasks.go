@@ -150,15 +150,7 @@ type RunTaskRequest struct {
 // RunTask starts a run of a saved task. Like StartRun it is never repeated
 // unless the reply proves that no run was created.
 func (c *Client) RunTask(ctx context.Context, id string, req RunTaskRequest) (*StartedRun, error) {
-	var out StartedRun
-	cl := runTaskCall(id, req)
-	if err := c.do(ctx, cl, &out); err != nil {
-		return nil, err
-	}
-	if out.RunSlug == "" {
-		return nil, &ReplyError{Op: "POST " + cl.path, Err: errors.New("no run_slug in the reply")}
-	}
-	return &out, nil
+	return c.start(ctx, runTaskCall(id, req))
 }
 
 // PrepareRunTask is the request RunTask would send, for --dry-run.

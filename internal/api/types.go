@@ -181,6 +181,9 @@ type StartedRun struct {
 	ResultMessage   string      `json:"result_message,omitempty"`
 	IsFinished      *bool       `json:"is_finished,omitempty"`
 	Results         *ResultPage `json:"results,omitempty"`
+	// Unread lists the fields of the reply that could not be read, as
+	// name=value; they were left at their zero value (decodeStarted).
+	Unread []string `json:"-"`
 }
 
 // Finished reports whether a synchronous reply says the run has ended. An

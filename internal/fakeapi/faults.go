@@ -34,6 +34,14 @@ type Fault struct {
 	// Data, when set, is sent as the data of a success reply (raw JSON),
 	// for replies that lack a field or have the wrong shape.
 	Data string
+	// Raw replies with Body exactly as given (Status, 200 by default): the
+	// odd replies the spec does not allow (data null, a string, a bad
+	// type, an empty or cut body).
+	Raw  bool
+	Body string
+	// Redirect replies with this Location and no body (Status, 302 by
+	// default).
+	Redirect string
 
 	used, seen int
 }
@@ -96,6 +104,10 @@ func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, f *Fault, re
 		drop(w)
 		return
 	}
+	if f.Raw || f.Redirect != "" {
+		s.applyOddReply(w, f)
+		return
+	}
 	status := f.Status
 	var body []byte
 	contentType := "application/json"
@@ -155,6 +167,25 @@ func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, f *Fault, re
 		return
 	}
 	w.Write(body)
+}
+
+// applyOddReply sends a raw body or a redirect.
+func (s *Server) applyOddReply(w http.ResponseWriter, f *Fault) {
+	status := f.Status
+	if f.Redirect != "" {
+		if status == 0 {
+			status = http.StatusFound
+		}
+		w.Header().Set("Location", f.Redirect)
+		w.WriteHeader(status)
+		return
+	}
+	if status == 0 {
+		status = http.StatusOK
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	w.Write([]byte(f.Body))
 }
 
 // drop closes the connection under the handler, so the client sees a

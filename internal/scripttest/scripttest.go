@@ -52,6 +52,7 @@ const usage = `usage:
   fake fault METHOD PATH [status=N] [code=N] [times=N] [skip=N] [retry-after=V] [delay=D]
                                   [message=TEXT] [drop] [html] [truncate] [after] [slow=D]
                                   [data=JSON]   (data: a success reply with this data)
+                                  [body=RAW] [redirect=URL]   (a raw reply body; a redirect)
   fake addrun WORKER STATUS [ROWS] [at=RFC3339] [n=N]   create N runs (created at a given
                                   moment); prints their slugs
   fake addqueued WORKER [waiting|inactive] [n=N]   put N items (default 1) in the Run Queue;
@@ -396,6 +397,10 @@ func parseFault(args []string) (fakeapi.Fault, error) {
 				err = fmt.Errorf("not JSON: %s", value)
 			}
 			f.Data = value
+		case "body":
+			f.Raw, f.Body = true, value
+		case "redirect":
+			f.Redirect = value
 		default:
 			return f, fmt.Errorf("fake fault: unknown option %q", a)
 		}
