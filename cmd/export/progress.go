@@ -16,7 +16,7 @@ func newProgress(ios *iostreams.IOStreams, size int64, label string) *progressba
 		return nil
 	}
 	return progressbar.NewOptions64(size,
-		progressbar.OptionSetWriter(ios.ErrOut),
+		progressbar.OptionSetWriter(ios.ProgressWriter()),
 		progressbar.OptionSetDescription(iostreams.Sanitize(label)),
 		progressbar.OptionShowBytes(true),
 		progressbar.OptionSetWidth(30),

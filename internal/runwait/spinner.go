@@ -31,10 +31,13 @@ func newProgress(ios *iostreams.IOStreams, now func() time.Time, slug string) *p
 	p := &progress{io: ios, cs: ios.Stderr(), now: now, slug: slug, start: now()}
 	if f, ok := ios.ErrFile(); ok && ios.ShowProgress() {
 		s := spinner.New(spinner.CharSets[14], 120*time.Millisecond, spinner.WithWriterFile(f))
+		// The file only tells the spinner it is on a terminal; frames go
+		// through the redacting stderr.
+		s.Writer = ios.ProgressWriter()
 		if !p.cs.Enabled() {
 			// The spinner paints its frames itself; keep the erase codes
 			// but drop the colours.
-			s.Writer = sgrStripper{w: f}
+			s.Writer = sgrStripper{w: s.Writer}
 		}
 		s.PreUpdate = func(s *spinner.Spinner) { s.Suffix = " " + p.line() }
 		p.spin = s
