@@ -101,6 +101,9 @@ func setRun(opts *Options) error {
 	} else if k.Secret {
 		fmt.Fprintf(opts.IO.ErrOut, "warning: a key typed on the command line can end up in the shell history; `coreclaw config set %s -` reads it from stdin\n", k.Name)
 	}
+	if k.Secret {
+		opts.IO.AddSecret(value)
+	}
 	if k.Validate != nil {
 		if err := k.Validate(value); err != nil {
 			return cmdutil.UsageErrorf("invalid %s: %v", k.Name, err)
@@ -175,8 +178,17 @@ func getRun(opts *Options) error {
 		return &cmdutil.ExitError{Code: cmdutil.ExitFailure, Err: fmt.Errorf("%s is not set", k.Name),
 			Hint: fmt.Sprintf("set it with `coreclaw config set %s -` or %s", k.Name, k.Env)}
 	}
-	_, err = fmt.Fprintln(opts.IO.Out, display(k, value, opts.ShowSecrets))
+	_, err = fmt.Fprintln(out(opts, k.Secret), display(k, value, opts.ShowSecrets))
 	return err
+}
+
+// out is stdout, unredacted when the user asked to see a secret: the one
+// place where printing the key is the point.
+func out(opts *Options, secret bool) io.Writer {
+	if secret && opts.ShowSecrets {
+		return opts.IO.UnredactedOut()
+	}
+	return opts.IO.Out
 }
 
 func display(k cfg.Key, value string, showSecrets bool) string {
@@ -236,7 +248,7 @@ func listRun(opts *Options) error {
 		}
 		b.WriteString(k.Name + "=" + display(k, value, opts.ShowSecrets) + "\n")
 	}
-	_, err = io.WriteString(opts.IO.Out, b.String())
+	_, err = io.WriteString(out(opts, true), b.String())
 	return err
 }
 

@@ -17,7 +17,7 @@ func newProgress(ios *iostreams.IOStreams, size int64, label string) *progressba
 	}
 	return progressbar.NewOptions64(size,
 		progressbar.OptionSetWriter(ios.ProgressWriter()),
-		progressbar.OptionSetDescription(iostreams.Sanitize(label)),
+		progressbar.OptionSetDescription(iostreams.SanitizeLine(label)),
 		progressbar.OptionShowBytes(true),
 		progressbar.OptionSetWidth(30),
 		progressbar.OptionThrottle(100*time.Millisecond),

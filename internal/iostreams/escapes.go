@@ -2,9 +2,11 @@ package iostreams
 
 import (
 	"bufio"
+	"fmt"
 	"io"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 )
 
 // escapeSequence matches whole terminal escape sequences, with a 7-bit
@@ -51,4 +53,42 @@ func CopyClean(dst io.Writer, src io.Reader) (int64, error) {
 			return n, err
 		}
 	}
+}
+
+// TerminalJSON makes JSON text safe for a terminal without changing the
+// value it encodes. JSON strings may hold DEL, C1 controls (U+009B is CSI
+// to some terminals) and bidirectional controls raw, and server values
+// may hold invalid UTF-8; those are written as \u escapes instead (invalid
+// bytes read as U+FFFD anyway). Other controls are escaped by every JSON
+// encoder already.
+func TerminalJSON(b []byte) []byte {
+	if !needsJSONEscaping(b) {
+		return b
+	}
+	out := make([]byte, 0, len(b)+16)
+	for len(b) > 0 {
+		r, size := utf8.DecodeRune(b)
+		if jsonUnsafe(r, size) {
+			out = fmt.Appendf(out, `\u%04x`, r)
+		} else {
+			out = append(out, b[:size]...)
+		}
+		b = b[size:]
+	}
+	return out
+}
+
+func jsonUnsafe(r rune, size int) bool {
+	return r == 0x7f || (r >= 0x80 && r < 0xa0) || IsBidiControl(r) || (r == utf8.RuneError && size == 1)
+}
+
+func needsJSONEscaping(b []byte) bool {
+	for len(b) > 0 {
+		r, size := utf8.DecodeRune(b)
+		if jsonUnsafe(r, size) {
+			return true
+		}
+		b = b[size:]
+	}
+	return false
 }

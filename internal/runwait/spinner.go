@@ -58,7 +58,7 @@ func (p *progress) update(status string, results int64) {
 	p.status, p.results = status, results
 	p.mu.Unlock()
 	if p.spin == nil && changed && !api.Status(status).Terminal() {
-		io.WriteString(p.io.ErrOut, "run "+p.slug+": "+iostreams.Sanitize(status)+"\n")
+		io.WriteString(p.io.ErrOut, "run "+p.slug+": "+iostreams.SanitizeLine(status)+"\n")
 	}
 }
 
@@ -77,7 +77,7 @@ func (p *progress) line() string {
 		status = "starting"
 	}
 	elapsed := p.now().Sub(p.start).Truncate(time.Second)
-	return p.slug + "  " + p.cs.Cyan(iostreams.Sanitize(status)) + "  " + elapsed.String() + "  " + plural(p.results, "result")
+	return p.slug + "  " + p.cs.Cyan(iostreams.SanitizeLine(status)) + "  " + elapsed.String() + "  " + plural(p.results, "result")
 }
 
 // sgrStripper drops colour (SGR) escape sequences from what passes through.
