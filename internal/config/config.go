@@ -202,7 +202,7 @@ func Load(opts Options) (*Config, error) {
 // users (any group or other permission bit): the contract is 0700. Never
 // on Windows, where modes mean little.
 func DirOpen(info fs.FileInfo, goos string) bool {
-	return goos != "windows" && info.IsDir() && info.Mode().Perm()&0o077 != 0
+	return goos != "windows" && info.Mode().IsDir() && info.Mode().Perm()&0o077 != 0
 }
 
 func dirWarning(dir string) string {
