@@ -756,9 +756,9 @@ func TestDebugRedaction(t *testing.T) {
 	}
 	for in, want := range map[string]string{
 		"https://files.example.com/a/export.csv?X-Amz-Signature=abc&exp=1": "https://files.example.com/a/export.csv?[REDACTED]",
-		"https://files.example.com/log.txt":                                 "https://files.example.com/log.txt",
-		"https://files.example.com/log.txt?":                                "https://files.example.com/log.txt?[REDACTED]",
-		"https://u:p@files.example.com/x?sig=1#frag":                        "https://files.example.com/x?[REDACTED]",
+		"https://files.example.com/log.txt":                                "https://files.example.com/log.txt",
+		"https://files.example.com/log.txt?":                               "https://files.example.com/log.txt?[REDACTED]",
+		"https://u:p@files.example.com/x?sig=1#frag":                       "https://files.example.com/x?[REDACTED]",
 	} {
 		u, _ := url.Parse(in)
 		if got := hideQuery(u); got != want {
