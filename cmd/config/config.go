@@ -42,7 +42,12 @@ Keys:
 Values are resolved flag > environment > config file > default. The
 environment variables are CORECLAW_API_KEY and CORECLAW_BASE_URL; the file
 is $CORECLAW_CONFIG_DIR/config.yaml, else coreclaw/config.yaml in the user
-config directory. It is written with mode 0600 inside a 0700 directory.`,
+config directory. It is written with mode 0600 inside a 0700 directory;
+coreclaw warns when either is open to other users.
+
+Whitespace around the API key is ignored; a key with a control character
+or a space inside it is refused before any request (exit 4). The key is
+never printed, except by get and list with --show-secrets.`,
 		Args: cmdutil.NoArgs,
 	}
 	newOpts := func() *Options {

@@ -354,7 +354,7 @@ func redactProxy(v string) (string, bool) {
 		return u.String(), true
 	}
 	u.User = nil
-	return strings.Replace(u.String(), "://", "://****@", 1), true
+	return strings.Replace(u.String(), "://", "://"+iostreams.Redacted+"@", 1), true
 }
 
 func clockCheck(ping *api.Ping, pingErr error) Check {

@@ -28,7 +28,7 @@ func TestProxyCheck(t *testing.T) {
 		{"none", nil, "https://openapi.coreclaw.com", true,
 			"none (HTTPS_PROXY, HTTP_PROXY and NO_PROXY are not set)"},
 		{"through a proxy, credentials hidden", map[string]string{"HTTPS_PROXY": "http://alice:s3cret@proxy.corp:3128"}, "https://openapi.coreclaw.com", true,
-			"the API (openapi.coreclaw.com) is reached through http://****@proxy.corp:3128; HTTPS_PROXY=http://****@proxy.corp:3128"},
+			"the API (openapi.coreclaw.com) is reached through http://[REDACTED]@proxy.corp:3128; HTTPS_PROXY=http://[REDACTED]@proxy.corp:3128"},
 		{"lower case, no scheme", map[string]string{"https_proxy": "proxy.corp:8080"}, "https://openapi.coreclaw.com", true,
 			"the API (openapi.coreclaw.com) is reached through http://proxy.corp:8080; https_proxy=http://proxy.corp:8080"},
 		{"NO_PROXY matches the API", map[string]string{"HTTPS_PROXY": "http://proxy.corp:3128", "NO_PROXY": ".coreclaw.com"}, "https://openapi.coreclaw.com", true,
