@@ -174,3 +174,33 @@ func BenchmarkRedactWriter(b *testing.B) {
 		w.Write(chunk)
 	}
 }
+
+// However the output is cut into writes, the key never gets through, and
+// the result is what one write of it all would give.
+func FuzzRedactWriter(f *testing.F) {
+	f.Add("Bearer "+testSecret+"\n", []byte{3, 9})
+	f.Add("cc_cc_live_cc_live_Zq8vY2xX9pL4mN7r", []byte{1, 1, 1, 5})
+	f.Add(testSecret[:12]+"…"+testSecret, []byte{12})
+	f.Add("plain text without secrets", []byte{})
+	f.Fuzz(func(t *testing.T, text string, cuts []byte) {
+		whole := redacted(t, []string{testSecret}, text)
+		var writes []string
+		rest := text
+		for _, c := range cuts {
+			n := int(c) % (len(rest) + 1)
+			writes = append(writes, rest[:n])
+			rest = rest[n:]
+		}
+		writes = append(writes, rest)
+		got := redacted(t, []string{testSecret}, writes...)
+		if got != whole {
+			t.Fatalf("cut %q: %q, whole: %q", writes, got, whole)
+		}
+		if strings.Contains(got, testSecret) {
+			t.Fatalf("the key got through: %q", got)
+		}
+		if !strings.Contains(text, testSecret[:1]) && got != text {
+			t.Fatalf("text without the key's first byte changed: %q -> %q", text, got)
+		}
+	})
+}
