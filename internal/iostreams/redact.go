@@ -25,9 +25,8 @@ const base64Min = 12
 // secretSet is the secrets known to the streams, in every form a server
 // might echo them. Out and ErrOut share one set.
 type secretSet struct {
-	mu       sync.RWMutex
-	known    map[string]bool
-	patterns []string // longest first
+	mu    sync.RWMutex
+	known map[string]bool // every pattern: a secret or one of its encodings
 	// byFirst lists the patterns by their first byte, longest first.
 	byFirst [256][]string
 }
@@ -47,7 +46,6 @@ func (s *secretSet) add(secret string) {
 			continue
 		}
 		s.known[p] = true
-		s.patterns = append(s.patterns, p)
 		list := append(s.byFirst[p[0]], p)
 		sort.SliceStable(list, func(i, j int) bool { return len(list[i]) > len(list[j]) })
 		s.byFirst[p[0]] = list
@@ -83,7 +81,7 @@ func encodings(secret string) []string {
 func (s *secretSet) scan(buf []byte, final bool) (out, held []byte) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	if len(s.patterns) == 0 {
+	if len(s.known) == 0 {
 		return buf, nil
 	}
 	out = make([]byte, 0, len(buf))
@@ -94,6 +92,9 @@ func (s *secretSet) scan(buf []byte, final bool) (out, held []byte) {
 			i++
 			continue
 		}
+		// full: the longest pattern found whole at i; partial: the longest
+		// start of one (partialMin or more) cut off before the buffer's
+		// end; open: the buffer ends inside what may be one.
 		full, partial, open := 0, 0, false
 		for _, p := range candidates {
 			m := commonPrefix(buf[i:], p)
@@ -101,10 +102,14 @@ func (s *secretSet) scan(buf []byte, final bool) (out, held []byte) {
 			case m == len(p):
 				full = max(full, m)
 			case i+m == len(buf):
-				open = true // the buffer ends inside what may be p
+				open = true
 			case m >= partialMin:
 				partial = max(partial, m)
 			}
+		}
+		if open && final && len(buf)-i >= partialMin {
+			// The output ends with most of a secret: hide that too.
+			partial = max(partial, len(buf)-i)
 		}
 		switch {
 		case full > 0:
@@ -113,13 +118,9 @@ func (s *secretSet) scan(buf []byte, final bool) (out, held []byte) {
 			start = i
 		case open && !final:
 			return append(out, buf[start:i]...), append([]byte(nil), buf[i:]...)
-		case open && len(buf)-i >= partialMin || partial > 0:
-			n := max(partial, 0)
-			if open {
-				n = max(n, len(buf)-i)
-			}
+		case partial > 0:
 			out = append(append(out, buf[start:i]...), Redacted...)
-			i += n
+			i += partial
 			start = i
 		default:
 			i++
