@@ -66,6 +66,14 @@ type Variants struct {
 	// QueueNoResults answers queue activate/release with data {}, as the
 	// spec's examples do, instead of results[].
 	QueueNoResults bool
+	// LeakKey makes failed runs report the caller's key in err_msg (and
+	// their last log line); Hostile fills run records' free text with
+	// terminal controls, bidi overrides and line breaks (hostile.go).
+	LeakKey bool
+	Hostile bool
+	// SignedLinks gives download links a signed query, as object storage
+	// does; the CLI must not print it.
+	SignedLinks bool
 }
 
 // Request is one request as the fake received it.
