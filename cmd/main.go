@@ -36,7 +36,9 @@ func MainWith(info build.Info, adjust func(*cmdutil.Factory)) int {
 
 // Run executes one command line with the given factory and returns the exit
 // status. Errors are printed here, once.
-func Run(ctx context.Context, f *cmdutil.Factory, args []string) int {
+func Run(ctx context.Context, f *cmdutil.Factory, args []string) (code int) {
+	defer finish(f, &code)
+	f.ProtectEnvKey()
 	rootCmd := root.NewCmdRoot(f)
 	rootCmd.SetArgs(args)
 	_, err := rootCmd.ExecuteContextC(ctx)
@@ -54,8 +56,8 @@ func Run(ctx context.Context, f *cmdutil.Factory, args []string) int {
 func printError(f *cmdutil.Factory, err error) {
 	cs := f.IOStreams.Stderr()
 	msg, hint := cmdutil.Describe(err)
-	fmt.Fprintf(f.IOStreams.ErrOut, "%s %s\n", cs.Red("error:"), iostreams.Sanitize(msg))
+	fmt.Fprintf(f.IOStreams.ErrOut, "%s %s\n", cs.Red("error:"), iostreams.SanitizeLine(msg))
 	if hint != "" {
-		fmt.Fprintf(f.IOStreams.ErrOut, "%s %s\n", cs.Gray("hint:"), iostreams.Sanitize(hint))
+		fmt.Fprintf(f.IOStreams.ErrOut, "%s %s\n", cs.Gray("hint:"), iostreams.SanitizeLine(hint))
 	}
 }

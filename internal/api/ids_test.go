@@ -264,8 +264,8 @@ func TestParseBaseURLRejections(t *testing.T) {
 		{"https://exa mple.com", `base URL "https://exa mple.com" is not an http(s) URL`},
 		{"https://user:secret@api.example.com", `base URL "https://api.example.com" must not carry user info, a query or a fragment`},
 		{"https://user@api.example.com", `base URL "https://api.example.com" must not carry user info, a query or a fragment`},
-		{"https://api.example.com/?token=cc_secret", `base URL "https://api.example.com/?token=REDACTED" must not carry user info, a query or a fragment`},
-		{"https://api.example.com/?api_key=s&x=1", `base URL "https://api.example.com/?api_key=REDACTED&x=1" must not carry user info, a query or a fragment`},
+		{"https://api.example.com/?token=cc_secret", `base URL "https://api.example.com/?token=[REDACTED]" must not carry user info, a query or a fragment`},
+		{"https://api.example.com/?api_key=s&x=1", `base URL "https://api.example.com/?api_key=[REDACTED]&x=1" must not carry user info, a query or a fragment`},
 		{"https://api.example.com/#frag", `base URL "https://api.example.com/#frag" must not carry user info, a query or a fragment`},
 		{"https://api.example.com/?", `base URL "https://api.example.com/?" must not carry user info, a query or a fragment`},
 	}

@@ -42,6 +42,12 @@ type Fault struct {
 	// Redirect replies with this Location and no body (Status, 302 by
 	// default).
 	Redirect string
+	// Echo makes the error reply repeat the request's Authorization header
+	// (see hostile.go): in the message, the request id, the details, an
+	// HTML page or a plain-text body. EchoAs encodes it first: raw,
+	// base64 (as a Basic credential) or url.
+	Echo   []string
+	EchoAs string
 
 	used, seen int
 }
@@ -49,7 +55,7 @@ type Fault struct {
 // delayOnly reports a fault that only slows the reply down: after the delay
 // the request is carried out as usual.
 func (f *Fault) delayOnly() bool {
-	return f.Delay > 0 && !f.Drop && !f.HTML && !f.Truncate && f.SlowBody == 0 && f.Status == 0 && f.Code == 0 && f.Data == ""
+	return f.Delay > 0 && !f.Drop && !f.HTML && !f.Truncate && f.SlowBody == 0 && f.Status == 0 && f.Code == 0 && f.Data == "" && len(f.Echo) == 0
 }
 
 // AddFault installs a fault. Faults are tried in the order added.
@@ -106,6 +112,10 @@ func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, f *Fault, re
 	}
 	if f.Raw || f.Redirect != "" {
 		s.applyOddReply(w, f)
+		return
+	}
+	if len(f.Echo) > 0 {
+		s.writeEcho(w, r, f)
 		return
 	}
 	status := f.Status

@@ -175,6 +175,7 @@ func (s *Server) runRecord(r *fakeRun, forList bool) map[string]any {
 		}
 		rec["err_msg"] = msg
 	}
+	s.hostileRecord(r, rec)
 	return rec
 }
 

@@ -79,6 +79,14 @@ type Variants struct {
 	// WorkerPathSlash writes tasks' worker_path as owner/name instead of
 	// owner~name (REFERENCE §16).
 	WorkerPathSlash bool
+	// LeakKey makes failed runs report the caller's key in err_msg (and
+	// their last log line); Hostile fills run records' free text with
+	// terminal controls, bidi overrides and line breaks (hostile.go).
+	LeakKey bool
+	Hostile bool
+	// SignedLinks gives download links a signed query, as object storage
+	// does; the CLI must not print it.
+	SignedLinks bool
 }
 
 // Request is one request as the fake received it.

@@ -50,7 +50,7 @@ func TestFinishPrintsTheSlugFirst(t *testing.T) {
 	if out.String() != "01KS\n" {
 		t.Errorf("stdout %q", out.String())
 	}
-	if want := "warning: ignored what could not be read in the reply to the start: error_message=12, results=\"x[2J\"\n"; errOut.String() != want {
+	if want := "warning: ignored what could not be read in the reply to the start: error_message=12, results=\"x\"\n"; errOut.String() != want {
 		t.Errorf("stderr %q, want %q", errOut.String(), want)
 	}
 }

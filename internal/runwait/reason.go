@@ -58,7 +58,7 @@ func isErrorLine(e api.LogEntry) bool {
 // terminal: no control characters, no line breaks, a leading "Error:"
 // dropped (the line says so already), bounded in length.
 func reasonText(s string) string {
-	s = strings.Join(strings.Fields(iostreams.Sanitize(s)), " ")
+	s = strings.Join(strings.Fields(iostreams.SanitizeLine(s)), " ")
 	if len(s) >= 6 && strings.EqualFold(s[:6], "error:") {
 		s = strings.TrimSpace(s[6:])
 	}

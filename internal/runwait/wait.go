@@ -103,7 +103,7 @@ func Wait(ctx context.Context, o Options, slug string) (*api.Run, error) {
 			if !run.Status.Known() && !warnedStatus[run.Status] {
 				warnedStatus[run.Status] = true
 				prog.end()
-				fmt.Fprintf(o.IO.ErrOut, "warning: run %s shows the unknown status %q; still waiting\n", slug, iostreams.Sanitize(string(run.Status)))
+				fmt.Fprintf(o.IO.ErrOut, "warning: run %s shows the unknown status %q; still waiting\n", slug, iostreams.SanitizeLine(string(run.Status)))
 				prog.begin()
 			}
 		case ctx.Err() != nil:
@@ -253,7 +253,7 @@ func Outcome(run *api.Run) error {
 			Err: fmt.Errorf("run %s was aborted (status %s)", run.Slug, run.Status)}
 	}
 	return &cmdutil.ExitError{Code: cmdutil.ExitFailure,
-		Err: fmt.Errorf("run %s ended with the unexpected status %q", run.Slug, iostreams.Sanitize(string(run.Status)))}
+		Err: fmt.Errorf("run %s ended with the unexpected status %q", run.Slug, iostreams.SanitizeLine(string(run.Status)))}
 }
 
 // printDetail prints the run's detail: JSON, whatever stdout is, unless
@@ -310,7 +310,7 @@ func printPage(w output.RowWriter, opts runresults.Options, p *api.ResultPage) e
 // Summary is the one-line report of a finished run: status, results,
 // duration, usage, and for a failed run the reason, when known.
 func Summary(cs *iostreams.ColorScheme, run *api.Run) string {
-	plain := iostreams.Sanitize(string(run.Status))
+	plain := iostreams.SanitizeLine(string(run.Status))
 	icon, status := cs.WarningIcon(), cs.Yellow(plain)
 	switch {
 	case run.Status == api.StatusSucceeded:
@@ -318,12 +318,12 @@ func Summary(cs *iostreams.ColorScheme, run *api.Run) string {
 	case run.Status == api.StatusFailed:
 		icon, status = cs.FailureIcon(), cs.Red(plain)
 	}
-	s := fmt.Sprintf("%s run %s %s · %s", icon, iostreams.Sanitize(run.Slug), status, plural(int64(run.Results), "result"))
+	s := fmt.Sprintf("%s run %s %s · %s", icon, iostreams.SanitizeLine(run.Slug), status, plural(int64(run.Results), "result"))
 	if d := run.Elapsed(); d > 0 {
 		s += " · " + d.String()
 	}
 	if run.Usage != "" {
-		s += " · usage $" + iostreams.Sanitize(string(run.Usage))
+		s += " · usage $" + iostreams.SanitizeLine(string(run.Usage))
 	}
 	if reason := reasonText(run.ErrMsg); run.Status == api.StatusFailed && reason != "" {
 		s += " · " + reason

@@ -49,10 +49,15 @@ const usage = `usage:
                                   skew=D date=on|off queueresults=on|off paging=ignore
                                   count=true|zero|over|off syncreply=full|slugonly
                                   workerpath=tilde|slash
+                                  leakkey=on|off (failed runs' err_msg holds the key)
+                                  hostile=on|off (run records carry controls, bidi, newlines)
+                                  signed=on|off (download links carry a signed query)
   fake fault METHOD PATH [status=N] [code=N] [times=N] [skip=N] [retry-after=V] [delay=D]
                                   [message=TEXT] [drop] [html] [truncate] [after] [slow=D]
                                   [data=JSON]   (data: a success reply with this data)
                                   [body=RAW] [redirect=URL]   (a raw reply body; a redirect)
+                                  [qmessage=GO-QUOTED-TEXT] [echo=message,request-id,details,html,text]
+                                  [echo-as=raw|base64|url]   (echo: repeat the request's Authorization)
   fake addrun WORKER STATUS [ROWS] [at=RFC3339] [n=N]   create N runs (created at a given
                                   moment); prints their slugs
   fake addqueued WORKER [waiting|inactive] [n=N]   put N items (default 1) in the Run Queue;
@@ -340,6 +345,12 @@ func setVariant(v *fakeapi.Variants, a string) error {
 		v.SyncSlugOnly = value == "slugonly"
 	case "workerpath":
 		v.WorkerPathSlash = value == "slash"
+	case "leakkey":
+		v.LeakKey = value == "on"
+	case "hostile":
+		v.Hostile = value == "on"
+	case "signed":
+		v.SignedLinks = value == "on"
 	case "concurrency", "syncpolls":
 		n, err := strconv.Atoi(value)
 		if err != nil {
@@ -401,6 +412,12 @@ func parseFault(args []string) (fakeapi.Fault, error) {
 			f.Raw, f.Body = true, value
 		case "redirect":
 			f.Redirect = value
+		case "echo":
+			f.Echo = strings.Split(value, ",")
+		case "echo-as":
+			f.EchoAs = value
+		case "qmessage":
+			f.Message, err = strconv.Unquote(value)
 		default:
 			return f, fmt.Errorf("fake fault: unknown option %q", a)
 		}
