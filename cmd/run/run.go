@@ -4,7 +4,6 @@ package run
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -229,12 +228,7 @@ func Run(ctx context.Context, opts *Options) error {
 // checkInput is the schema check (CONTRACT §2): a mismatch is a usage
 // error and no run is started; anything else only warns.
 func (opts *Options) checkInput(ctx context.Context, client *api.Client, worker api.WorkerID, in *input.Input) error {
-	err := schema.Check(ctx, schema.NewSource(client, opts.SchemaCache), worker, in, opts.warn)
-	var mismatch *schema.MismatchError
-	if errors.As(err, &mismatch) {
-		return cmdutil.WithHint(cmdutil.UsageError(err), mismatch.Hint())
-	}
-	return err
+	return schema.CheckInput(ctx, client, opts.SchemaCache, worker, in, opts.warn)
 }
 
 func (opts *Options) warn(msg string) {

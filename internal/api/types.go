@@ -165,6 +165,8 @@ type ResultPage struct {
 	List      []json.RawMessage `json:"list"`
 	PageIndex *Int64            `json:"page_index,omitempty"`
 	PageSize  *Int64            `json:"page_size,omitempty"`
+
+	countSent bool // count was in the reply (see UnmarshalJSON)
 }
 
 // StartedRun is the reply to a run-creating request. An asynchronous start

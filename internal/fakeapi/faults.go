@@ -31,6 +31,9 @@ type Fault struct {
 	// AfterHandling carries the request out (a run is created, say) and
 	// then spoils the reply: the "5xx after sending" case.
 	AfterHandling bool
+	// Data, when set, is sent as the data of a success reply (raw JSON),
+	// for replies that lack a field or have the wrong shape.
+	Data string
 	// Raw replies with Body exactly as given (Status, 200 by default): the
 	// odd replies the spec does not allow (data null, a string, a bad
 	// type, an empty or cut body).
@@ -52,7 +55,7 @@ type Fault struct {
 // delayOnly reports a fault that only slows the reply down: after the delay
 // the request is carried out as usual.
 func (f *Fault) delayOnly() bool {
-	return f.Delay > 0 && !f.Drop && !f.HTML && !f.Truncate && f.SlowBody == 0 && f.Status == 0 && f.Code == 0 && len(f.Echo) == 0
+	return f.Delay > 0 && !f.Drop && !f.HTML && !f.Truncate && f.SlowBody == 0 && f.Status == 0 && f.Code == 0 && f.Data == "" && len(f.Echo) == 0
 }
 
 // AddFault installs a fault. Faults are tried in the order added.
@@ -134,6 +137,9 @@ func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, f *Fault, re
 			msg = defaultMessage(f.Code)
 		}
 		body, _ = json.Marshal(map[string]any{"code": f.Code, "message": msg, "request_id": s.requestID()})
+	case f.Data != "":
+		status = http.StatusOK
+		body, _ = json.Marshal(map[string]any{"code": 0, "message": "success", "request_id": s.requestID(), "data": json.RawMessage(f.Data)})
 	case rec != nil:
 		status = rec.status
 		body = rec.body.Bytes()

@@ -177,6 +177,7 @@ func Finish(ctx context.Context, o Options, f *Flags, printer *output.Printer, s
 		if started.Finished() {
 			report.Prefetched = started.Results
 		}
+		report.Reason = started.ErrorMessage
 	}
 	run, err := runwait.Wait(ctx, wo, started.RunSlug)
 	if err != nil {

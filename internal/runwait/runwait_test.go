@@ -599,7 +599,7 @@ func TestWaitInterruptedAbort(t *testing.T) {
 		if msg != tt.msg || hint != tt.hint {
 			t.Errorf("%q / %q, want %q / %q", msg, hint, tt.msg, tt.hint)
 		}
-		if want := []string{"GET /api/v2/worker-runs/R1 ", "POST /api/v2/worker-runs/R1/abort {}"}; !reflect.DeepEqual(*seen, want) {
+		if want := []string{"GET /api/v2/worker-runs/R1 ", "POST /api/v2/worker-runs/R1/abort "}; !reflect.DeepEqual(*seen, want) {
 			t.Errorf("requests %q", *seen)
 		}
 	}
@@ -673,6 +673,23 @@ func TestFlagsCheck(t *testing.T) {
 		}
 		if err == nil || err.Error() != tt.want || cmdutil.ExitCode(err) != cmdutil.ExitUsage {
 			t.Errorf("%s: %v (exit %d), want %q", tt.name, err, cmdutil.ExitCode(err), tt.want)
+		}
+	}
+}
+
+func TestReasonText(t *testing.T) {
+	long := strings.Repeat("é", 400)
+	for _, c := range []struct{ in, want string }{
+		{"", ""},
+		{"  \n ", ""},
+		{"navigation timeout on page 3", "navigation timeout on page 3"},
+		{"Error: navigation timeout", "navigation timeout"},
+		{"ERROR:boom", "boom"},
+		{"\x1b[31mred\x1b[0m\nline two\r\n\tthree\u2028four", "red line two three four"},
+		{long, strings.Repeat("é", 300) + "…"},
+	} {
+		if got := reasonText(c.in); got != c.want {
+			t.Errorf("reasonText(%q) = %q, want %q", c.in, got, c.want)
 		}
 	}
 }

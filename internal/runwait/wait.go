@@ -57,6 +57,9 @@ type Report struct {
 	// Prefetched is a result page that came with a synchronous start; it
 	// is printed instead of fetching when it is the page asked for.
 	Prefetched *api.ResultPage
+	// Reason is why the run failed as a synchronous reply said it
+	// (error_message); used when the run's detail has no err_msg.
+	Reason string
 }
 
 // Wait polls the run until it ends (or shows aborting for a while), the
@@ -206,6 +209,14 @@ func interrupted(o Options, slug string) error {
 func Finish(ctx context.Context, o Options, run *api.Run, r Report) error {
 	ios := o.IO
 	cs := ios.Stderr()
+	if run.Status == api.StatusFailed && reasonText(run.ErrMsg) == "" {
+		cp := *run
+		cp.ErrMsg = reasonText(r.Reason)
+		if cp.ErrMsg == "" {
+			cp.ErrMsg = failureReason(ctx, o, run)
+		}
+		run = &cp
+	}
 	fmt.Fprintln(ios.ErrOut, Summary(cs, run))
 
 	if r.NoResults {
@@ -232,8 +243,8 @@ func Outcome(run *api.Run) error {
 		return nil
 	case run.Status == api.StatusFailed:
 		msg := fmt.Sprintf("run %s failed", run.Slug)
-		if run.ErrMsg != "" {
-			msg += ": " + iostreams.SanitizeLine(run.ErrMsg)
+		if reason := reasonText(run.ErrMsg); reason != "" {
+			msg += ": " + reason
 		}
 		return &cmdutil.ExitError{Code: cmdutil.ExitRunFailed, Err: errors.New(msg),
 			Hint: fmt.Sprintf("see why with `coreclaw logs %s`", run.Slug)}
@@ -297,7 +308,7 @@ func printPage(w output.RowWriter, opts runresults.Options, p *api.ResultPage) e
 }
 
 // Summary is the one-line report of a finished run: status, results,
-// duration, usage.
+// duration, usage, and for a failed run the reason, when known.
 func Summary(cs *iostreams.ColorScheme, run *api.Run) string {
 	plain := iostreams.SanitizeLine(string(run.Status))
 	icon, status := cs.WarningIcon(), cs.Yellow(plain)
@@ -313,6 +324,9 @@ func Summary(cs *iostreams.ColorScheme, run *api.Run) string {
 	}
 	if run.Usage != "" {
 		s += " · usage $" + iostreams.SanitizeLine(string(run.Usage))
+	}
+	if reason := reasonText(run.ErrMsg); run.Status == api.StatusFailed && reason != "" {
+		s += " · " + reason
 	}
 	return s
 }
