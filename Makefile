@@ -44,6 +44,7 @@ FUZZ_TARGETS := \
 	./internal/api:FuzzDecodeEnvelope \
 	./internal/api:FuzzInt64 \
 	./internal/jsonobj:FuzzParse \
+	./internal/iostreams:FuzzRedactWriter \
 	./internal/schema:FuzzCheck \
 	./cmd/logs:FuzzLogEntry \
 	./internal/iostreams:FuzzCleaner

@@ -64,23 +64,3 @@ func TestStatusAgainstATricklingServer(t *testing.T) {
 		t.Errorf("%d requests, want 5", n)
 	}
 }
-
-// TestKeyThatCannotBeSent: a key with a line break in it (pasted from a
-// file) is an authentication problem found before anything is sent, not
-// a network failure retried five times.
-func TestKeyThatCannotBeSent(t *testing.T) {
-	srv, err := fakeapi.Start(fakeapi.Options{Spec: loadSpec(t)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
-	code, stdout, stderr := runWith(t, srv, srv.APIKey()+"\r", api.Timeouts{}, "status", "01KFAKER000000000000000001")
-	want := "error: the API key contains a line break or another control character, so it cannot be sent\n" +
-		"hint: store the key again with `coreclaw config set api_key -`, or set CORECLAW_API_KEY without the line break\n"
-	if code != cmdutil.ExitAuth || stdout != "" || stderr != want {
-		t.Errorf("exit %d, stdout %q, stderr:\n%s", code, stdout, stderr)
-	}
-	if n := len(srv.Requests()); n != 0 {
-		t.Errorf("%d requests sent", n)
-	}
-}

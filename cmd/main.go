@@ -9,11 +9,9 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
-	"strings"
 	"syscall"
 
 	"github.com/coreclaw/coreclaw/cmd/root"
-	"github.com/coreclaw/coreclaw/internal/api"
 	"github.com/coreclaw/coreclaw/internal/build"
 	"github.com/coreclaw/coreclaw/internal/cmdutil"
 	"github.com/coreclaw/coreclaw/internal/iostreams"
@@ -68,15 +66,14 @@ func notifyInterrupts() (context.Context, func()) {
 
 // Run executes one command line with the given factory and returns the exit
 // status. Errors are printed here, once.
-func Run(ctx context.Context, f *cmdutil.Factory, args []string) int {
+func Run(ctx context.Context, f *cmdutil.Factory, args []string) (code int) {
+	defer finish(f, &code)
+	f.ProtectEnvKey()
 	rootCmd := root.NewCmdRoot(f)
 	rootCmd.SetArgs(args)
 	_, err := rootCmd.ExecuteContextC(ctx)
 	if err == nil {
 		return cmdutil.ExitOK
-	}
-	if isCobraUsageError(err) {
-		err = &cmdutil.ExitError{Code: cmdutil.ExitUsage, Err: err, Hint: "see `coreclaw --help`"}
 	}
 	if ctx.Err() != nil && cmdutil.ExitCode(err) == cmdutil.ExitFailure {
 		// A request cut short by Ctrl-C surfaces as a network error.
@@ -86,23 +83,11 @@ func Run(ctx context.Context, f *cmdutil.Factory, args []string) int {
 	return cmdutil.ExitCode(err)
 }
 
-// isCobraUsageError recognises the errors cobra makes itself for unknown
-// commands and bad arguments (it has no error types for them).
-func isCobraUsageError(err error) bool {
-	var ee *cmdutil.ExitError
-	var apiErr *api.Error
-	if errors.As(err, &ee) || errors.As(err, &apiErr) {
-		return false
-	}
-	msg := err.Error()
-	return strings.HasPrefix(msg, "unknown command ") || strings.HasPrefix(msg, "accepts ") && strings.Contains(msg, " arg(s)")
-}
-
 func printError(f *cmdutil.Factory, err error) {
 	cs := f.IOStreams.Stderr()
 	msg, hint := cmdutil.Describe(err)
-	fmt.Fprintf(f.IOStreams.ErrOut, "%s %s\n", cs.Red("error:"), iostreams.Sanitize(msg))
+	fmt.Fprintf(f.IOStreams.ErrOut, "%s %s\n", cs.Red("error:"), iostreams.SanitizeLine(msg))
 	if hint != "" {
-		fmt.Fprintf(f.IOStreams.ErrOut, "%s %s\n", cs.Gray("hint:"), iostreams.Sanitize(hint))
+		fmt.Fprintf(f.IOStreams.ErrOut, "%s %s\n", cs.Gray("hint:"), iostreams.SanitizeLine(hint))
 	}
 }

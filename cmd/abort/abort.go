@@ -92,7 +92,7 @@ func Run(ctx context.Context, opts *Options) error {
 		}
 		return fmt.Errorf("the abort of %s was accepted, but reading the run back failed: %w", ref, err)
 	}
-	name := iostreams.Sanitize(string(run.Status))
+	name := iostreams.SanitizeLine(string(run.Status))
 	switch {
 	case ended && !run.Status.Terminal():
 		return cmdutil.WithHint(fmt.Errorf("run %s (status %s) refused the abort: %w", run.Slug, name, abortErr),

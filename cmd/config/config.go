@@ -44,7 +44,12 @@ Keys:
 Values are resolved flag > environment > config file > default. The
 environment variables are CORECLAW_API_KEY and CORECLAW_BASE_URL; the file
 is $CORECLAW_CONFIG_DIR/config.yaml, else coreclaw/config.yaml in the user
-config directory. It is written with mode 0600 inside a 0700 directory.`,
+config directory. It is written with mode 0600 inside a 0700 directory;
+coreclaw warns when either is open to other users.
+
+Whitespace around the API key is ignored; a key with a control character
+or a space inside it is refused before any request (exit 4). The key is
+never printed, except by get and list with --show-secrets.`,
 		Args: cmdutil.NoArgs,
 	}
 	newOpts := func() *Options {
@@ -102,6 +107,9 @@ func setRun(ctx context.Context, opts *Options) error {
 		}
 	} else if k.Secret {
 		fmt.Fprintf(opts.IO.ErrOut, "warning: a key typed on the command line can end up in the shell history; `coreclaw config set %s -` reads it from stdin\n", k.Name)
+	}
+	if k.Secret {
+		opts.IO.AddSecret(value)
 	}
 	if k.Validate != nil {
 		if err := k.Validate(value); err != nil {
@@ -195,8 +203,17 @@ func getRun(opts *Options) error {
 		return &cmdutil.ExitError{Code: cmdutil.ExitFailure, Err: fmt.Errorf("%s is not set", k.Name),
 			Hint: fmt.Sprintf("set it with `coreclaw config set %s -` or %s", k.Name, k.Env)}
 	}
-	_, err = fmt.Fprintln(opts.IO.Out, display(k, value, opts.ShowSecrets))
+	_, err = fmt.Fprintln(out(opts, k.Secret), display(k, value, opts.ShowSecrets))
 	return err
+}
+
+// out is stdout, unredacted when the user asked to see a secret: the one
+// place where printing the key is the point.
+func out(opts *Options, secret bool) io.Writer {
+	if secret && opts.ShowSecrets {
+		return opts.IO.UnredactedOut()
+	}
+	return opts.IO.Out
 }
 
 func display(k cfg.Key, value string, showSecrets bool) string {
@@ -256,7 +273,7 @@ func listRun(opts *Options) error {
 		}
 		b.WriteString(k.Name + "=" + display(k, value, opts.ShowSecrets) + "\n")
 	}
-	_, err = io.WriteString(opts.IO.Out, b.String())
+	_, err = io.WriteString(out(opts, true), b.String())
 	return err
 }
 

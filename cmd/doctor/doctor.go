@@ -58,7 +58,8 @@ func NewCmdDoctor(f *cmdutil.Factory, runF func(context.Context, *Options) error
 
   API key      set (and where from), and accepted by the API
   API          reachable at the base URL, and how long one request took
-  config file  not readable by others (mode 0600)
+  config file  not readable by others (mode 0600), in a directory that
+               is not open to others (mode 0700)
   proxy        HTTPS_PROXY, HTTP_PROXY and NO_PROXY, and whether the API
                goes through a proxy (credentials in proxy URLs are hidden)
   clock        within 5m of the API's clock (its replies' Date header)
@@ -107,7 +108,7 @@ func Run(ctx context.Context, opts *Options) error {
 			if !c.OK {
 				icon = cs.FailureIcon()
 			}
-			fmt.Fprintf(&b, "%s %s: %s\n", icon, c.Name, iostreams.Sanitize(c.Detail))
+			fmt.Fprintf(&b, "%s %s: %s\n", icon, c.Name, iostreams.SanitizeLine(c.Detail))
 		}
 		if _, err := fmt.Fprint(opts.IO.Out, b.String()); err != nil {
 			return err
@@ -187,6 +188,10 @@ func keyCheck(ctx context.Context, cfg *config.Config, client *api.Client, clien
 	if source == config.SourceEnv {
 		from = "from " + config.EnvAPIKey
 	}
+	if problem := config.APIKeyProblem(key); problem != "" {
+		c.Detail = from + ", refused: it contains " + problem
+		return c
+	}
 	if client == nil {
 		c.Detail = from + ", not checked: " + describe(clientErr)
 		return c
@@ -238,7 +243,22 @@ func configCheck(opts *Options, cfg *config.Config, cfgErr error) Check {
 		c.Detail = describe(cfgErr)
 		return c
 	}
+	if c := dirCheck(opts, cfg.Dir()); !c.OK {
+		return c
+	}
 	return statCheck(opts, cfg.Path())
+}
+
+// dirCheck checks the config directory's mode: 0700, as coreclaw creates
+// it (a directory open to others lets them swap the file).
+func dirCheck(opts *Options, dir string) Check {
+	c := Check{Name: "config file", OK: true}
+	info, err := opts.Stat(dir)
+	if err == nil && config.DirOpen(info, opts.GOOS) {
+		c.OK = false
+		c.Detail = fmt.Sprintf("directory %s is open to other users (mode %04o): run `chmod 700 %s`", dir, info.Mode().Perm(), dir)
+	}
+	return c
 }
 
 // statCheck checks the config file's mode: nobody but its owner may read
@@ -334,7 +354,7 @@ func redactProxy(v string) (string, bool) {
 		return u.String(), true
 	}
 	u.User = nil
-	return strings.Replace(u.String(), "://", "://****@", 1), true
+	return strings.Replace(u.String(), "://", "://"+iostreams.Redacted+"@", 1), true
 }
 
 func clockCheck(ping *api.Ping, pingErr error) Check {

@@ -2,6 +2,7 @@ package doctor
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"testing"
 	"time"
@@ -27,7 +28,7 @@ func TestProxyCheck(t *testing.T) {
 		{"none", nil, "https://openapi.coreclaw.com", true,
 			"none (HTTPS_PROXY, HTTP_PROXY and NO_PROXY are not set)"},
 		{"through a proxy, credentials hidden", map[string]string{"HTTPS_PROXY": "http://alice:s3cret@proxy.corp:3128"}, "https://openapi.coreclaw.com", true,
-			"the API (openapi.coreclaw.com) is reached through http://****@proxy.corp:3128; HTTPS_PROXY=http://****@proxy.corp:3128"},
+			"the API (openapi.coreclaw.com) is reached through http://[REDACTED]@proxy.corp:3128; HTTPS_PROXY=http://[REDACTED]@proxy.corp:3128"},
 		{"lower case, no scheme", map[string]string{"https_proxy": "proxy.corp:8080"}, "https://openapi.coreclaw.com", true,
 			"the API (openapi.coreclaw.com) is reached through http://proxy.corp:8080; https_proxy=http://proxy.corp:8080"},
 		{"NO_PROXY matches the API", map[string]string{"HTTPS_PROXY": "http://proxy.corp:3128", "NO_PROXY": ".coreclaw.com"}, "https://openapi.coreclaw.com", true,
@@ -101,6 +102,36 @@ func TestConfigFileMode(t *testing.T) {
 		}}
 		if got := statCheck(opts, "/home/u/.config/coreclaw/config.yaml"); got.OK != c.ok {
 			t.Errorf("mode %04o on %s (err %v): %+v", c.mode, c.goos, c.err, got)
+		}
+	}
+}
+
+func TestConfigDirMode(t *testing.T) {
+	for _, c := range []struct {
+		mode fs.FileMode
+		goos string
+		err  error
+		ok   bool
+	}{
+		{fs.ModeDir | 0o700, "linux", nil, true},
+		{fs.ModeDir | 0o500, "linux", nil, true},
+		{fs.ModeDir | 0o750, "linux", nil, false},
+		{fs.ModeDir | 0o755, "darwin", nil, false},
+		{fs.ModeDir | 0o777, "windows", nil, true},
+		{0, "linux", fs.ErrNotExist, true},
+	} {
+		opts := &Options{GOOS: c.goos, Stat: func(string) (fs.FileInfo, error) {
+			if c.err != nil {
+				return nil, c.err
+			}
+			return fakeInfo{mode: c.mode}, nil
+		}}
+		got := dirCheck(opts, "/home/u/.config/coreclaw")
+		if got.OK != c.ok {
+			t.Errorf("mode %s on %s (err %v): %+v", c.mode, c.goos, c.err, got)
+		}
+		if !got.OK && got.Detail != "directory /home/u/.config/coreclaw is open to other users (mode "+fmt.Sprintf("%04o", c.mode.Perm())+"): run `chmod 700 /home/u/.config/coreclaw`" {
+			t.Errorf("detail %q", got.Detail)
 		}
 	}
 }

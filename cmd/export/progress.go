@@ -16,8 +16,8 @@ func newProgress(ios *iostreams.IOStreams, size int64, label string) *progressba
 		return nil
 	}
 	return progressbar.NewOptions64(size,
-		progressbar.OptionSetWriter(ios.ErrOut),
-		progressbar.OptionSetDescription(iostreams.Sanitize(label)),
+		progressbar.OptionSetWriter(ios.ProgressWriter()),
+		progressbar.OptionSetDescription(iostreams.SanitizeLine(label)),
 		progressbar.OptionShowBytes(true),
 		progressbar.OptionSetWidth(30),
 		progressbar.OptionThrottle(100*time.Millisecond),

@@ -86,6 +86,12 @@ func RunTemplate(ctx context.Context, opts *TemplateOptions) error {
 		return err
 	}
 	buf.WriteByte('\n')
-	_, err = opts.IO.Out.Write(buf.Bytes())
+	out := buf.Bytes()
+	if opts.IO.IsStdoutTTY() {
+		// The schema is the Worker author's text: on a terminal its
+		// controls are shown as \u escapes, the same JSON.
+		out = iostreams.TerminalJSON(out)
+	}
+	_, err = opts.IO.Out.Write(out)
 	return err
 }

@@ -45,7 +45,7 @@ func formatText(e api.LogEntry, cs *iostreams.ColorScheme) string {
 		prefix = e.Time.Format(timeLayout) + " "
 	}
 	if lv := e.Level(); lv != "" {
-		prefix += paintLevel(iostreams.Sanitize(lv), cs) + " "
+		prefix += paintLevel(iostreams.SanitizeLine(lv), cs) + " "
 	}
 	var b strings.Builder
 	for _, line := range contentLines(e.Content) {

@@ -234,10 +234,11 @@ func printAll(ctx context.Context, opts *Options, client *api.Client, ref api.Ru
 	if err != nil {
 		return err
 	}
-	if log.AllLogsURL == "" {
-		return fmt.Errorf("the API gave no link to the full log of %s", ref)
+	link, err := log.FullLogURL()
+	if err != nil {
+		return err
 	}
-	d, err := client.Download(ctx, log.AllLogsURL)
+	d, err := client.Download(ctx, link)
 	if err != nil {
 		return err
 	}

@@ -248,9 +248,9 @@ func runAction(ctx context.Context, opts *ActionOptions) error {
 			return err
 		}
 		if !r.Success {
-			f := iostreams.Sanitize(string(r.QueueRef))
+			f := iostreams.SanitizeLine(string(r.QueueRef))
 			if r.Error != "" {
-				f += " (" + iostreams.Sanitize(string(r.Error)) + ")"
+				f += " (" + iostreams.SanitizeLine(string(r.Error)) + ")"
 			}
 			failed = append(failed, f)
 		}

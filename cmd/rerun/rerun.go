@@ -47,7 +47,9 @@ sends back, and if the run has not ended by then the command keeps
 waiting. The exit status then follows the new run.
 
 A rerun is never repeated automatically unless the reply proves that no
-run was created.
+run was created; a reply that does not say which run started (no usable
+run_slug, a body that is not JSON or is cut short, a redirect) exits 1 and
+names the command that shows whether it did.
 
 ` + cmdutil.RunArgHelp,
 		Example: `  coreclaw rerun 01KKDXV2G26BT7NH4ZQR2R4NPZ

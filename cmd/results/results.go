@@ -36,7 +36,8 @@ func NewCmdResults(f *cmdutil.Factory, runF func(context.Context, *Options) erro
 		Short: "Print a run's result rows",
 		Long: `Print a run's result rows: all of them by default, fetched 100 a page, each
 row once and in order. --limit N stops after N rows; --page P with --limit
-N prints just that window (rows (P-1)*N+1 to P*N).
+N prints just that window (rows (P-1)*N+1 to P*N); a page past the last
+row prints nothing on stdout and says so on stderr (exit 0).
 
 Rows keep the keys and number formatting the API sent. --fields keeps only
 the named keys, in that order; internal keys such as __coreclaw_data_id__
@@ -101,8 +102,11 @@ func Run(ctx context.Context, opts *Options) error {
 		if err != nil {
 			return err
 		}
-		if len(page.List) > opts.Limit {
-			page.List = page.List[:opts.Limit]
+		if !runresults.CutPage(page, opts.Page, opts.Limit) {
+			// Nothing on stdout: not even an empty array, which would
+			// read as a page that exists and is empty.
+			fmt.Fprintf(opts.IO.ErrOut, "no rows: page %d is past the end (%s)\n", opts.Page, runresults.Extent(page, opts.Limit))
+			return nil
 		}
 		p := runresults.NewPrinter(printer.Rows(ctx), ro)
 		if err := p.Page(page); err != nil {

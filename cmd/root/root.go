@@ -53,10 +53,7 @@ goes to stderr. See ` + "`coreclaw help exit-codes`" + ` for the exit status.`,
 	cmd.SetOut(f.IOStreams.Out)
 	cmd.SetErr(f.IOStreams.ErrOut)
 	cmd.SetVersionTemplate("{{.Version}}\n")
-	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return &cmdutil.ExitError{Code: cmdutil.ExitUsage, Err: err,
-			Hint: fmt.Sprintf("see `%s --help`", c.CommandPath())}
-	})
+	cmd.SetFlagErrorFunc(cmdutil.FlagError)
 
 	// Our own --version flag, so that cobra does not claim -v for it.
 	cmd.Flags().Bool("version", false, "print the version, commit and build date")
@@ -88,6 +85,19 @@ goes to stderr. See ` + "`coreclaw help exit-codes`" + ` for the exit status.`,
 		versionCmd.NewCmdVersion(f),
 		newExitCodesTopic(),
 	)
+	// Mistakes in command names are usage errors, never help on stdout
+	// with exit 0: a help command that refuses unknown topics, and groups
+	// (completion included) that refuse unknown subcommands.
+	cmd.SetHelpCommand(cmdutil.NewHelpCmd())
+	cmd.InitDefaultCompletionCmd()
+	for _, c := range cmd.Commands() {
+		if c.Name() == "completion" {
+			for _, shell := range c.Commands() {
+				shell.Args = cmdutil.NoArgs
+			}
+		}
+	}
+	cmdutil.SetUpGroups(cmd)
 	return cmd
 }
 

@@ -28,7 +28,7 @@ func queueRun(ctx context.Context, opts *Options, client *api.Client, worker api
 	}
 	if queued.Queued != nil && !*queued.Queued {
 		fmt.Fprintf(opts.IO.ErrOut, "warning: the API says queue item %s was not queued (status %q)\n",
-			iostreams.Sanitize(string(queued.QueueRef)), iostreams.Sanitize(string(queued.QueueStatus)))
+			iostreams.SanitizeLine(string(queued.QueueRef)), iostreams.SanitizeLine(string(queued.QueueStatus)))
 	}
 	_, err = fmt.Fprintln(opts.IO.Out, queued.QueueRef)
 	return err

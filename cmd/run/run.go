@@ -4,13 +4,13 @@ package run
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/coreclaw/coreclaw/internal/api"
+	"github.com/coreclaw/coreclaw/internal/atomicfile"
 	"github.com/coreclaw/coreclaw/internal/cmdutil"
 	"github.com/coreclaw/coreclaw/internal/dryrun"
 	"github.com/coreclaw/coreclaw/internal/input"
@@ -48,10 +48,13 @@ func NewCmdRun(f *cmdutil.Factory, runF func(context.Context, *Options) error) *
 	cmd := &cobra.Command{
 		Use:   "run WORKER [flags]",
 		Short: "Start a Worker run",
-		Long: `Start a run of a Worker (owner/name, owner~name or a Worker slug).
+		Long: `Start a run of a Worker (owner/name, owner~name or a Worker slug, a
+ULID such as 01KPD6M5YQADCQKGVKPDZVYC63; a name without its owner is a
+usage error).
 
 By default the run starts asynchronously and its slug is printed on stdout,
-and nothing else. With --wait, the slug goes to stderr at once and the
+and nothing else (if stdout cannot take it, the slug goes to stderr and
+the exit status is 1). With --wait, the slug goes to stderr at once and the
 command then waits and prints exactly what ` + "`coreclaw wait`" + ` prints. With
 --sync, the server holds the request for up to 5 minutes; --limit and
 --page choose the window of results it sends back, and if the run has not
@@ -82,7 +85,17 @@ check, and sends nothing.
 
 --queue puts the run into the Run Queue instead of starting it (after the
 schema check) and prints the queue ref on stdout; ` + "`coreclaw queue`" + ` lists,
-activates and releases queued runs.`,
+activates and releases queued runs.
+
+--slug-file PATH writes the run's slug to PATH as soon as it is known,
+before printing it; when PATH names a run of this Worker that has not
+ended, the command re-attaches to it instead of starting another. PATH
+must be missing, empty or hold exactly one run slug (a ULID), and must be
+writable: anything else is exit 2 and nothing is sent.
+
+A start is never sent twice. A reply that does not say which run started
+(no usable run_slug, a body that is not JSON or is cut short, a redirect)
+exits 1 and names the command that shows whether it did.`,
 		Example: `  # start a run and keep its slug
   slug=$(coreclaw run coreclaw/google-maps-scraper -f input.json)
 
@@ -114,7 +127,7 @@ activates and releases queued runs.`,
 	fl.StringVar(&opts.CallbackURL, "callback-url", "", "have CoreClaw POST status changes to this `URL`")
 	fl.BoolVar(&opts.Queue, "queue", false, "put the run into the Run Queue instead of starting it; prints the queue ref")
 	fl.BoolVar(&opts.NoValidate, "no-validate", false, "do not check the input against the Worker's input schema (-p key=value then stays a string)")
-	fl.StringVar(&opts.SlugFile, "slug-file", "", "write the run's slug to `PATH` at once; if PATH names a run of this Worker that has not ended, re-attach to it instead of starting another")
+	fl.StringVar(&opts.SlugFile, "slug-file", "", "write the run's slug to `PATH` at once; if PATH names a run of this Worker that has not ended, re-attach to it instead of starting another (PATH must be writable and hold a run slug or nothing)")
 	runstart.AddFlags(cmd, &opts.Start)
 	return cmd
 }
@@ -135,10 +148,17 @@ func Run(ctx context.Context, opts *Options) error {
 		return cmdutil.UsageErrorf("--slug-file records a run, and --queue starts none")
 	}
 	var previous string
+	var slugFile *atomicfile.File
 	if opts.SlugFile != "" && !opts.Start.DryRun {
 		if previous, err = readSlugFile(opts.SlugFile); err != nil {
 			return err
 		}
+		// Before anything is sent: a slug file that cannot be written is
+		// a usage error, not a run whose slug is lost.
+		if slugFile, err = createSlugFile(opts.SlugFile); err != nil {
+			return err
+		}
+		defer slugFile.Abort()
 	}
 	printer, err := opts.Start.Check(opts.IO)
 	if err != nil {
@@ -162,6 +182,8 @@ func Run(ctx context.Context, opts *Options) error {
 			return err
 		}
 		if rejoin != nil {
+			// The file already names the run: leave it as it is.
+			slugFile.Abort()
 			so.Reattached = true
 			return runstart.Finish(ctx, so, &opts.Start, printer, rejoin)
 		}
@@ -196,8 +218,9 @@ func Run(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
-	if opts.SlugFile != "" {
-		opts.writeSlugFile(started.RunSlug)
+	// The slug file is written before the slug is printed.
+	if slugFile != nil {
+		opts.writeSlugFile(slugFile, started.RunSlug)
 	}
 	return runstart.Finish(ctx, so, &opts.Start, printer, started)
 }
@@ -205,12 +228,7 @@ func Run(ctx context.Context, opts *Options) error {
 // checkInput is the schema check (CONTRACT §2): a mismatch is a usage
 // error and no run is started; anything else only warns.
 func (opts *Options) checkInput(ctx context.Context, client *api.Client, worker api.WorkerID, in *input.Input) error {
-	err := schema.Check(ctx, schema.NewSource(client, opts.SchemaCache), worker, in, opts.warn)
-	var mismatch *schema.MismatchError
-	if errors.As(err, &mismatch) {
-		return cmdutil.WithHint(cmdutil.UsageError(err), mismatch.Hint())
-	}
-	return err
+	return schema.CheckInput(ctx, client, opts.SchemaCache, worker, in, opts.warn)
 }
 
 func (opts *Options) warn(msg string) {

@@ -42,16 +42,39 @@ func readSlugFile(path string) (string, error) {
 	if slug == "" {
 		return "", nil
 	}
-	if len(data) > maxSlugFile || bytes.ContainsAny(bytes.TrimSpace(data), "\r\n") || api.ValidateSlug("run", slug) != nil {
+	// Only a run slug as the API writes them counts: anything else (a JSON
+	// document given by mistake, say) is neither sent nor overwritten.
+	if len(data) > maxSlugFile || !api.IsRunSlug(slug) {
 		return "", cmdutil.UsageErrorf("--slug-file %s does not hold a run slug; not overwriting it", path)
 	}
 	return slug, nil
 }
 
-// writeSlugFile records the slug. A failure does not undo the run: it is
-// a warning, since the run is going and its slug is on stdout or stderr.
-func (opts *Options) writeSlugFile(slug string) {
-	if err := atomicfile.WriteFile(opts.SlugFile, []byte(slug+"\n"), 0o644); err != nil {
+// createSlugFile makes the temporary file that becomes the slug file once
+// the slug is known, so that a path that cannot be written is a usage
+// error before the run starts rather than a lost slug after.
+func createSlugFile(path string) (*atomicfile.File, error) {
+	f, err := atomicfile.Create(path, 0o644)
+	if err != nil {
+		var pathErr *fs.PathError
+		if errors.As(err, &pathErr) {
+			err = pathErr.Err
+		}
+		return nil, cmdutil.WithHint(cmdutil.UsageErrorf("--slug-file %s cannot be written: %v", path, err), "no run was started")
+	}
+	return f, nil
+}
+
+// writeSlugFile records the slug in the file createSlugFile made. A
+// failure now does not undo the run: it is a warning, since the run is
+// going and its slug is on stdout or stderr.
+func (opts *Options) writeSlugFile(f *atomicfile.File, slug string) {
+	_, err := f.WriteString(slug + "\n")
+	if err == nil {
+		err = f.Commit()
+	}
+	if err != nil {
+		f.Abort()
 		opts.warn(fmt.Sprintf("could not write the run's slug to --slug-file %s: %v", opts.SlugFile, err))
 	}
 }

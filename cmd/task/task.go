@@ -6,6 +6,7 @@ package task
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -18,6 +19,7 @@ import (
 	"github.com/coreclaw/coreclaw/internal/iostreams"
 	"github.com/coreclaw/coreclaw/internal/output"
 	"github.com/coreclaw/coreclaw/internal/runstart"
+	"github.com/coreclaw/coreclaw/internal/schema"
 )
 
 // NewCmdTask builds `coreclaw task` and its subcommands.
@@ -165,6 +167,9 @@ type CreateOptions struct {
 	Input       input.Sources
 	Schedule    scheduleFlags
 	titleGiven  bool
+	// NoValidate skips the schema check; SchemaCache keeps schemas.
+	NoValidate  bool
+	SchemaCache *schema.Cache
 }
 
 // NewCmdCreate builds `task create`; runF replaces the action in tests.
@@ -177,7 +182,12 @@ func NewCmdCreate(f *cmdutil.Factory, runF func(context.Context, *CreateOptions)
 
 The input is built from -f, --input and -p exactly as for ` + "`coreclaw run`" + `
 and saved wrapped as parameters.custom; with no input flag the task is saved
-with an empty input ({"parameters":{"custom":{}}}).
+with an empty input ({"parameters":{"custom":{}}}). As for ` + "`coreclaw run`" + `, the
+input is first checked against the Worker's input schema: a -p key=value
+string becomes the declared type (-p max_results=10 is saved as the number
+10), and a field of the wrong type, a value not allowed or a missing required
+field is a usage error (exit 2) and nothing is saved. --no-validate skips
+the check.
 
 --schedule daily|weekly|monthly|once with --at HH:MM runs the task on a
 schedule; weekly needs --weekday (1 = Monday ... 7 = Sunday), monthly
@@ -195,6 +205,7 @@ schedule; weekly needs --weekday (1 = Monday ... 7 = Sunday), monthly
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
+			opts.SchemaCache = schema.UserCache(f.LookupEnv, f.Now)
 			return runCreate(cmd.Context(), opts)
 		},
 	}
@@ -203,8 +214,55 @@ schedule; weekly needs --weekday (1 = Monday ... 7 = Sunday), monthly
 	fl.StringVar(&opts.Title, "title", "", "the task's `title` (required)")
 	fl.StringVar(&opts.Description, "description", "", "the task's `description`")
 	fl.StringVar(&opts.Version, "version", "", "run this Worker `version` (default: the Worker's current version)")
+	addNoValidateFlag(cmd, &opts.NoValidate)
 	addScheduleFlags(cmd, &opts.Schedule)
 	return cmd
+}
+
+// addNoValidateFlag is run's --no-validate, for the commands that save an
+// input.
+func addNoValidateFlag(cmd *cobra.Command, v *bool) {
+	cmd.Flags().BoolVar(v, "no-validate", false, "do not check the input against the Worker's input schema (-p key=value then stays a string)")
+}
+
+// warner writes warnings to stderr.
+func warner(ios *iostreams.IOStreams) func(string) {
+	return func(msg string) { fmt.Fprintf(ios.ErrOut, "warning: %s\n", msg) }
+}
+
+// taskWorker reads which Worker a task runs, for the schema check of its
+// new input: worker_path (owner~name, or owner/name as some replies
+// write it), else worker_slug.
+func taskWorker(ctx context.Context, client *api.Client, id string) (api.WorkerID, error) {
+	raw, err := client.GetTask(ctx, id)
+	if err != nil {
+		return "", err
+	}
+	var t struct {
+		Path api.Text `json:"worker_path"`
+		Slug api.Text `json:"worker_slug"`
+	}
+	_ = json.Unmarshal(raw, &t) // an object, GetTask checked; odd fields stay empty
+	for _, s := range []api.Text{t.Path, t.Slug} {
+		if w, err := api.ParseWorkerID(string(s)); err == nil {
+			return w, nil
+		}
+	}
+	return "", cmdutil.WithHint(&api.ReplyError{Op: "GET /api/v2/worker-tasks/" + id, Err: errors.New("no worker_path or worker_slug in the reply: cannot tell which Worker's schema the input must fit")},
+		"--no-validate saves the input unchecked")
+}
+
+// checkTaskInput checks a task's new input against its Worker's schema,
+// as run does (typing -p values in place); nothing is saved on a mismatch.
+func checkTaskInput(ctx context.Context, client *api.Client, cache *schema.Cache, worker api.WorkerID, id string, in *input.Input, warn func(string)) error {
+	if worker == "" {
+		w, err := taskWorker(ctx, client, id)
+		if err != nil {
+			return err
+		}
+		worker = w
+	}
+	return schema.CheckInput(ctx, client, cache, worker, in, warn)
 }
 
 func runCreate(ctx context.Context, opts *CreateOptions) error {
@@ -222,17 +280,23 @@ func runCreate(ctx context.Context, opts *CreateOptions) error {
 	if err != nil {
 		return err
 	}
-	in, err := input.Build(opts.Input, input.Env{Context: ctx, Stdin: opts.IO.In})
+	warn := warner(opts.IO)
+	in, err := input.Build(opts.Input, input.Env{Context: ctx, Stdin: opts.IO.In, Warn: warn})
 	if err != nil {
 		return cmdutil.UsageError(err)
-	}
-	body := json.RawMessage(emptyInput)
-	if in != nil {
-		body = in.JSON()
 	}
 	client, err := opts.APIClient()
 	if err != nil {
 		return err
+	}
+	if !opts.NoValidate {
+		if err := checkTaskInput(ctx, client, opts.SchemaCache, worker, "", in, warn); err != nil {
+			return err
+		}
+	}
+	body := json.RawMessage(emptyInput)
+	if in != nil {
+		body = in.JSON()
 	}
 	slug, err := client.CreateTask(ctx, api.CreateTaskRequest{
 		WorkerID:     worker,
@@ -269,6 +333,8 @@ type UpdateOptions struct {
 	Input       input.Sources
 	Schedule    scheduleFlags
 	given       map[string]bool
+	NoValidate  bool
+	SchemaCache *schema.Cache
 }
 
 // NewCmdUpdate builds `task update`; runF replaces the action in tests.
@@ -283,7 +349,12 @@ its value.
 --title, --description and the schedule flags (as for ` + "`task create`" + `) are
 sent as one partial update. The input flags replace the whole saved input
 (as ` + "`task input --set`" + ` does), with --version if given; --version alone
-saves the current input again with that version.`,
+saves the current input again with that version.
+
+A new input is built and checked against the Worker's input schema exactly
+as for ` + "`coreclaw run`" + ` (-p values typed, every bad field listed, exit 2,
+nothing changed); --no-validate skips the check. When --version alone
+cannot read the saved input back, nothing is changed (exit 1).`,
 		Example: `  coreclaw task update 01KX4ZM5DE8Y8GAZQ7R0KYZ3FD --title "Coffee NYC (weekly)"
   coreclaw task update 01KX4ZM5DE8Y8GAZQ7R0KYZ3FD --schedule daily --at 06:30
   coreclaw task update 01KX4ZM5DE8Y8GAZQ7R0KYZ3FD --enabled=false
@@ -300,6 +371,7 @@ saves the current input again with that version.`,
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
+			opts.SchemaCache = schema.UserCache(f.LookupEnv, f.Now)
 			return runUpdate(cmd.Context(), opts)
 		},
 	}
@@ -308,6 +380,7 @@ saves the current input again with that version.`,
 	fl.StringVar(&opts.Title, "title", "", "the new `title`")
 	fl.StringVar(&opts.Description, "description", "", "the new `description` (\"\" clears it)")
 	fl.StringVar(&opts.Version, "version", "", "run this Worker `version` from now on")
+	addNoValidateFlag(cmd, &opts.NoValidate)
 	addScheduleFlags(cmd, &opts.Schedule)
 	return cmd
 }
@@ -337,7 +410,8 @@ func runUpdate(ctx context.Context, opts *UpdateOptions) error {
 	if opts.given["version"] && opts.Version == "" {
 		return cmdutil.UsageErrorf("--version must not be empty")
 	}
-	in, err := input.Build(opts.Input, input.Env{Context: ctx, Stdin: opts.IO.In})
+	warn := warner(opts.IO)
+	in, err := input.Build(opts.Input, input.Env{Context: ctx, Stdin: opts.IO.In, Warn: warn})
 	if err != nil {
 		return cmdutil.UsageError(err)
 	}
@@ -349,22 +423,34 @@ func runUpdate(ctx context.Context, opts *UpdateOptions) error {
 	if err != nil {
 		return err
 	}
+	// Everything that can stop the update comes before the first change:
+	// the new input's check, or reading back the input to save again.
+	var body api.SetTaskInputRequest
+	switch {
+	case in != nil:
+		if !opts.NoValidate {
+			if err := checkTaskInput(ctx, client, opts.SchemaCache, "", id, in, warn); err != nil {
+				return err
+			}
+		}
+		body = api.SetTaskInputRequest{Input: in.JSON(), Version: opts.Version}
+	case newInput:
+		saved, err := client.GetTaskInput(ctx, id)
+		var unexpected *api.ReplyError
+		if errors.As(err, &unexpected) {
+			return cmdutil.WithHint(err, "nothing was changed: --version alone saves the current input again, and it could not be read")
+		}
+		if err != nil {
+			return err
+		}
+		body = api.SetTaskInputRequest{Input: saved.Input, Version: opts.Version}
+	}
 	if !req.IsZero() {
 		if err := client.UpdateTask(ctx, id, req); err != nil {
 			return err
 		}
 	}
 	if newInput {
-		body := api.SetTaskInputRequest{Version: opts.Version}
-		if in != nil {
-			body.Input = in.JSON()
-		} else {
-			saved, err := client.GetTaskInput(ctx, id)
-			if err != nil {
-				return updatedPartly(req, err)
-			}
-			body.Input = saved.Input
-		}
 		if err := client.SetTaskInput(ctx, id, body); err != nil {
 			return updatedPartly(req, err)
 		}
@@ -392,6 +478,10 @@ type InputOptions struct {
 	Version string
 	Output  output.Flags
 	given   []string
+	// NoValidate skips the schema check of --set; SchemaCache keeps
+	// schemas.
+	NoValidate  bool
+	SchemaCache *schema.Cache
 }
 
 // NewCmdInput builds `task input`; runF replaces the action in tests.
@@ -404,23 +494,27 @@ func NewCmdInput(f *cmdutil.Factory, runF func(context.Context, *InputOptions) e
 get ({"parameters": {"custom": ...}}), which -f takes back as it is.
 
 With --set, replace the whole saved input with the one built from -f,
---input and -p (as for ` + "`coreclaw run`" + `), and --version if given.`,
+--input and -p, and --version if given. As for ` + "`coreclaw run`" + `, the new input
+is checked against the task's Worker's input schema first (-p values typed,
+every bad field listed, exit 2, nothing saved); --no-validate skips it.`,
 		Example: `  coreclaw task input 01KX4ZM5DE8Y8GAZQ7R0KYZ3FD > input.json
   coreclaw task input 01KX4ZM5DE8Y8GAZQ7R0KYZ3FD --set -f input.json -p max_results:=50`,
 		Args: cmdutil.ExactArgs(1, "the task (a task slug)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Task = args[0]
 			cmdutil.FinishInputFlags(cmd, &opts.Input)
-			opts.given = cmdutil.Changed(cmd, "input-file", "input", "param", "system", "version", "output", "jq")
+			opts.given = cmdutil.Changed(cmd, "input-file", "input", "param", "system", "max-charge", "version", "no-validate", "output", "jq")
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
+			opts.SchemaCache = schema.UserCache(f.LookupEnv, f.Now)
 			return runInput(cmd.Context(), opts)
 		},
 	}
 	cmd.Flags().BoolVar(&opts.Set, "set", false, "replace the saved input with the one the input flags build")
 	cmdutil.AddInputFlags(cmd, &opts.Input)
 	cmd.Flags().StringVar(&opts.Version, "version", "", "with --set: run this Worker `version` from now on")
+	addNoValidateFlag(cmd, &opts.NoValidate)
 	output.AddFlags(cmd, &opts.Output)
 	return cmd
 }
@@ -446,7 +540,8 @@ func runInput(ctx context.Context, opts *InputOptions) error {
 	if err := checkVersion(opts.Version); err != nil {
 		return err
 	}
-	in, err := input.Build(opts.Input, input.Env{Context: ctx, Stdin: opts.IO.In})
+	warn := warner(opts.IO)
+	in, err := input.Build(opts.Input, input.Env{Context: ctx, Stdin: opts.IO.In, Warn: warn})
 	if err != nil {
 		return cmdutil.UsageError(err)
 	}
@@ -456,6 +551,11 @@ func runInput(ctx context.Context, opts *InputOptions) error {
 	client, err := opts.APIClient()
 	if err != nil {
 		return err
+	}
+	if !opts.NoValidate {
+		if err := checkTaskInput(ctx, client, opts.SchemaCache, "", id, in, warn); err != nil {
+			return err
+		}
 	}
 	if err := client.SetTaskInput(ctx, id, api.SetTaskInputRequest{Input: in.JSON(), Version: opts.Version}); err != nil {
 		return err
@@ -516,7 +616,9 @@ Exactly like ` + "`coreclaw run`" + `: by default the run starts asynchronously 
 its slug alone is printed on stdout; --wait writes the slug to stderr, waits
 and prints what ` + "`coreclaw wait`" + ` prints; --sync has the server hold the
 request up to 5 minutes (--limit and --page choose the window of results);
---dry-run prints the request and sends nothing.`,
+--dry-run prints the request and sends nothing. A start is never sent
+twice: a reply that does not say which run started exits 1 and names the
+command that shows whether it did.`,
 		Example: `  coreclaw task run 01KX4ZM5DE8Y8GAZQ7R0KYZ3FD
   coreclaw task run 01KX4ZM5DE8Y8GAZQ7R0KYZ3FD --wait -o csv > places.csv
   coreclaw task run 01KX4ZM5DE8Y8GAZQ7R0KYZ3FD --sync --limit 10`,

@@ -43,8 +43,10 @@ elapsed time and result count; elsewhere each status change is one line.
 The exit status follows the run: 0 succeeded, 3 failed, 6 aborted, 5 when
 --timeout passes first (the run goes on), 130 on Ctrl-C (the run goes on
 unless --on-interrupt abort). --timeout bounds the whole wait, a check the
-server has not answered yet included. RUN may be "last" for the account's newest
-run, or "last --worker WORKER" for one Worker's.`,
+server has not answered yet included. A failed run's reason is on the
+summary line and the error line: from the run's detail, else its entry in
+the run list, else the last error line of its log. RUN may be "last" for
+the account's newest run, or "last --worker WORKER" for one Worker's.`,
 		Example: `  coreclaw wait 01KKDXV2G26BT7NH4ZQR2R4NPZ
   coreclaw wait 01KKDXV2G26BT7NH4ZQR2R4NPZ --timeout 10m -o jsonl > rows.jsonl
   coreclaw wait last --worker coreclaw/google-maps-scraper --no-results`,

@@ -72,8 +72,9 @@ func NewCmdList(f *cmdutil.Factory, runF func(context.Context, *ListOptions) err
 		Long: `List the Workers of the account (not the Store's: see ` + "`workers search`" + `).
 
 On a terminal a table (worker, title, description); elsewhere JSON: the
-Workers as the API sent them. Pages of 100 are fetched until a short one;
---limit N stops after N Workers.`,
+Workers as the API sent them. Pages of 100 are fetched until a short one,
+each Worker printed once; a server that ignores the page offset is an
+error. --limit N stops after N Workers.`,
 		Example: `  coreclaw workers list
   coreclaw workers list --keyword scraper -o csv`,
 		Args: cmdutil.NoArgs,

@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/url"
 	"time"
@@ -19,6 +20,9 @@ func (c *Client) Account(ctx context.Context) (*Account, error) {
 	var out Account
 	if err := c.do(ctx, call{method: "GET", path: "/api/v2/users/account"}, &out); err != nil {
 		return nil, err
+	}
+	if out.Balance == "" {
+		return nil, &ReplyError{Op: "GET /api/v2/users/account", Err: errors.New("no balance in the reply")}
 	}
 	return &out, nil
 }

@@ -8,12 +8,16 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"html"
 	"io"
 	"net"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"time"
+
+	"github.com/coreclaw/coreclaw/internal/iostreams"
 )
 
 // DefaultBaseURL is the production API.
@@ -120,8 +124,11 @@ type Client struct {
 	retry     RetryPolicy
 	timeouts  Timeouts
 	maxReply  int64 // replies larger than this are refused
-	paging    *pagingMode
-	debug     *debugLog
+	// netNow times waits on the network (a download's minimum rate); like
+	// the per-phase timers it is real time, not the injected Now.
+	netNow func() time.Time
+	paging *pagingMode
+	debug  *debugLog
 }
 
 // New builds a client. The base URL must be https, or http on a loopback
@@ -161,14 +168,17 @@ func New(opts Options) (*Client, error) {
 		retry:     opts.Retry,
 		timeouts:  opts.Timeouts,
 		maxReply:  maxReplyBytes,
+		netNow:    time.Now,
 		paging:    &pagingMode{},
 	}
+	apiTransport, downloadTransport := transport, transport
 	if opts.Debug != nil {
-		c.debug = newDebugLog(opts.Debug, opts.APIKey, opts.Now)
-		transport = &debugTransport{next: transport, log: c.debug}
+		c.debug = newDebugLog(opts.Debug, opts.Now)
+		apiTransport = &debugTransport{next: transport, log: c.debug, showURL: redactURL}
+		downloadTransport = &debugTransport{next: transport, log: c.debug, showURL: hideQuery}
 	}
-	c.http = &http.Client{Transport: transport, CheckRedirect: sameHostRedirects}
-	c.download = &http.Client{Transport: transport, CheckRedirect: limitRedirects}
+	c.http = &http.Client{Transport: apiTransport, CheckRedirect: sameHostRedirects}
+	c.download = &http.Client{Transport: downloadTransport, CheckRedirect: limitRedirects}
 	return c, nil
 }
 
@@ -271,11 +281,13 @@ const (
 	retryNever
 )
 
-// envelope is the API's reply wrapper (REFERENCE §4).
+// envelope is the API's reply wrapper (REFERENCE §4). Only code must be
+// readable: a message or request_id of an odd type must not make a reply
+// (a started run, say) unreadable.
 type envelope struct {
 	Code      *Int64          `json:"code"`
-	Message   string          `json:"message"`
-	RequestID string          `json:"request_id"`
+	Message   Text            `json:"message"`
+	RequestID Text            `json:"request_id"`
 	Data      json.RawMessage `json:"data"`
 	Details   detailList      `json:"details"`
 }
@@ -438,7 +450,8 @@ func decodeEnvelope(resp *http.Response, raw []byte) (json.RawMessage, error) {
 	var env envelope
 	jsonErr := json.Unmarshal(raw, &env)
 	ok2xx := resp.StatusCode >= 200 && resp.StatusCode < 300
-	if jsonErr != nil || env.Code == nil {
+	redirect := resp.StatusCode >= 300 && resp.StatusCode < 400
+	if jsonErr != nil || env.Code == nil || redirect {
 		return nil, &Error{
 			HTTPStatus:  resp.StatusCode,
 			NotJSON:     true,
@@ -450,25 +463,64 @@ func decodeEnvelope(resp *http.Response, raw []byte) (json.RawMessage, error) {
 	if ok2xx && *env.Code == CodeOK {
 		return env.Data, nil
 	}
-	reqID := env.RequestID
+	reqID := string(env.RequestID)
 	if reqID == "" {
 		reqID = resp.Header.Get("X-Request-Id")
 	}
 	return nil, &Error{
 		HTTPStatus: resp.StatusCode,
 		Code:       int64(*env.Code),
-		Message:    env.Message,
+		Message:    string(env.Message),
 		Details:    env.Details,
 		RequestID:  reqID,
 		RetryAfter: resp.Header.Get("Retry-After"),
 	}
 }
 
-// excerpt returns the start of a body, on one line, safe to print.
+// excerpt says what a body that is not the API's JSON is, on one line,
+// safe to print: an HTML page by its title (or, without one, its first
+// line of visible text), never its markup; anything else by its first
+// line of text.
 func excerpt(raw []byte) string {
-	s := strings.TrimSpace(string(bytes.ToValidUTF8(raw, []byte("?"))))
-	s = oneLine(strings.Join(strings.Fields(s), " "))
-	return truncate(s, 120)
+	s := string(bytes.ToValidUTF8(raw, []byte("?")))
+	if looksLikeHTML(s) {
+		s = htmlSummary(s)
+	}
+	return truncate(strings.Join(strings.Fields(oneLine(firstLine(s))), " "), 120)
+}
+
+// firstLine is the first line with something on it besides spaces and
+// controls.
+func firstLine(s string) string {
+	for _, line := range strings.FieldsFunc(s, func(r rune) bool { return r == '\n' || r == '\r' }) {
+		if l := oneLine(line); l != "" {
+			return l
+		}
+	}
+	return ""
+}
+
+var (
+	htmlStart = regexp.MustCompile(`(?i)^\s*(?:<!doctype\s+html|<html|<head|<body|<title|<!--|<h[1-6]|<p>|<div|<center)`)
+	htmlTitle = regexp.MustCompile(`(?is)<title[^>]*>(.*?)</title`)
+	// Elements whose content is not visible text, comments, and tags.
+	htmlHidden = regexp.MustCompile(`(?is)<(script|style|head|template)\b.*?</(?:script|style|head|template)\s*>|<!--.*?-->`)
+	htmlTag    = regexp.MustCompile(`(?s)<[^>]*>`)
+)
+
+func looksLikeHTML(s string) bool { return htmlStart.MatchString(s) }
+
+// htmlSummary is a page's title, else its visible text with one line per
+// block of markup.
+func htmlSummary(s string) string {
+	if m := htmlTitle.FindStringSubmatch(s); m != nil {
+		if title := oneLine(html.UnescapeString(htmlTag.ReplaceAllString(m[1], " "))); title != "" {
+			return title
+		}
+	}
+	s = htmlHidden.ReplaceAllString(s, "\n")
+	s = htmlTag.ReplaceAllString(s, "\n")
+	return html.UnescapeString(s)
 }
 
 // ReplyError is a 2xx reply whose data does not have the documented shape.
@@ -594,6 +646,13 @@ func readIdle(ctx context.Context, r io.Reader, limit int64, idle time.Duration,
 // sameHostRedirects follows redirects only within the API host: the key
 // must never be sent anywhere else.
 func sameHostRedirects(req *http.Request, via []*http.Request) error {
+	// A redirect is never followed for a request that changes something:
+	// net/http would send a POST again (307, 308) or turn it into a GET
+	// (301-303), and a start sent twice pays twice. The 3xx itself is the
+	// reply (decodeEnvelope).
+	if via[0].Method != http.MethodGet && via[0].Method != http.MethodHead {
+		return http.ErrUseLastResponse
+	}
 	if len(via) >= 5 {
 		return errors.New("too many redirects")
 	}
@@ -609,21 +668,38 @@ func limitRedirects(req *http.Request, via []*http.Request) error {
 	}
 	// Download requests never carry the key; make sure nothing added one.
 	req.Header.Del("Authorization")
+	// Nor the previous link's signed query, which net/http would pass on
+	// as the Referer (and --debug would print).
+	req.Header.Del("Referer")
 	return nil
 }
 
-// redactURL prints a URL without user info or a token query parameter.
+// redactURL prints a URL without user info, and with the value of any
+// credential-like query parameter replaced by [REDACTED].
 func redactURL(u *url.URL) string {
 	cp := *u
 	cp.User = nil
+	if cp.RawQuery == "" {
+		return cp.String()
+	}
 	q := cp.Query()
+	cp.RawQuery = q.Encode()
 	for _, k := range []string{"token", "api-key", "api_key", "apikey"} {
-		if q.Has(k) {
-			q.Set(k, "REDACTED")
+		for _, v := range q[k] {
+			cp.RawQuery = strings.Replace(cp.RawQuery, url.QueryEscape(k)+"="+url.QueryEscape(v), k+"="+iostreams.Redacted, 1)
 		}
 	}
-	cp.RawQuery = q.Encode()
 	return cp.String()
+}
+
+// hideQuery prints a download link without its query, which often carries
+// a signature: https://files.example.com/export.csv?[REDACTED].
+func hideQuery(u *url.URL) string {
+	shown := downloadDisplayURL(u)
+	if u.RawQuery != "" || u.ForceQuery {
+		shown += "?" + iostreams.Redacted
+	}
+	return shown
 }
 
 // SleepContext sleeps for d or until ctx is done.

@@ -16,6 +16,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/coreclaw/coreclaw/internal/iostreams"
 )
 
 const testKey = "cc_test_key_123456"
@@ -213,7 +215,8 @@ func TestHeadersAndBodies(t *testing.T) {
 	want := []struct{ method, uri, body, contentType string }{
 		{"GET", "/api/v2/worker-runs/01KRUN", "", ""},
 		{"POST", "/api/v2/workers/owner~%E5%90%8D%E5%89%8D/runs", `{"input":{"parameters":{"custom":{"q":"<x>"}}},"is_async":true,"version":"v1.2.8"}`, "application/json"},
-		{"POST", "/api/v2/worker-runs/01KRUN/abort", `{}`, "application/json"},
+		// The spec defines no body for abort: none, and no Content-Type.
+		{"POST", "/api/v2/worker-runs/01KRUN/abort", "", ""},
 	}
 	for i, r := range reqs {
 		w := want[i]
@@ -629,8 +632,9 @@ func TestRedirectPolicies(t *testing.T) {
 	}
 	// Downloads follow redirects anywhere, never with a key.
 	r := req("https://cdn.example.com/file")
-	if err := limitRedirects(r, via); err != nil || r.Header.Get("Authorization") != "" {
-		t.Errorf("download redirect: %v, Authorization %q", err, r.Header.Get("Authorization"))
+	r.Header.Set("Referer", "https://files.example.com/export.csv?sig=secret")
+	if err := limitRedirects(r, via); err != nil || r.Header.Get("Authorization") != "" || r.Header.Get("Referer") != "" {
+		t.Errorf("download redirect: %v, Authorization %q, Referer %q", err, r.Header.Get("Authorization"), r.Header.Get("Referer"))
 	}
 	ten := make([]*http.Request, 10)
 	if err := limitRedirects(r, ten); err == nil || err.Error() != "too many redirects" {
@@ -640,8 +644,10 @@ func TestRedirectPolicies(t *testing.T) {
 
 func TestDebugTrace(t *testing.T) {
 	ts := newTestServer(t, ok(`{"run_slug":"01KNEW"}`), fail(404, 70001, "run record does not exist", "X-Request-Id", "req-404"))
-	var trace bytes.Buffer
-	h := newHarness(t, ts.URL, func(o *Options) { o.Debug = &trace; o.Retry = NoRetries() })
+	// The trace goes to coreclaw's stderr, which redacts the key.
+	ios, _, _, trace := iostreams.Test()
+	ios.AddSecret(testKey)
+	h := newHarness(t, ts.URL, func(o *Options) { o.Debug = ios.ErrOut; o.Retry = NoRetries() })
 	h.clock.step = 7 * time.Millisecond
 	ctx := context.Background()
 	// The key shows up in a body and in a path: both are redacted too.
@@ -677,6 +683,43 @@ func TestDebugTrace(t *testing.T) {
 	}
 }
 
+// --debug shows a download link, and where it redirects, without its
+// signed query (REFERENCE: such links carry a signature).
+func TestDebugTraceHidesDownloadQueries(t *testing.T) {
+	ts := newTestServer(t,
+		func(w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, "/real/export.csv?X-Amz-Signature=SIG2secret&X-Amz-Expires=60", http.StatusFound)
+		},
+		func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, "a,b\n") })
+	var trace bytes.Buffer
+	h := newHarness(t, ts.URL, func(o *Options) { o.Debug = &trace; o.Retry = NoRetries() })
+	h.clock.step = 2 * time.Millisecond
+	d, err := h.client.Download(context.Background(), ts.URL+"/export.csv?sig=SIG1secret&exp=1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.Copy(io.Discard, d.Body)
+	d.Body.Close()
+	got := trace.String()
+	for _, want := range []string{
+		"> GET " + ts.URL + "/export.csv?[REDACTED]\n",
+		"> GET " + ts.URL + "/real/export.csv?[REDACTED]\n",
+		"< 302 Found (2ms, ",
+		"< 200 OK (2ms, 4 bytes)\n",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("trace lacks %q:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "SIG1secret") || strings.Contains(got, "SIG2secret") || strings.Contains(got, "Authorization") {
+		t.Errorf("trace shows a signature or a credential:\n%s", got)
+	}
+	// The server got the signed links as they were.
+	if r := ts.requests(); len(r) != 2 || r[0].URI != "/export.csv?sig=SIG1secret&exp=1" || !strings.Contains(r[1].URI, "SIG2secret") {
+		t.Errorf("requests %+v", r)
+	}
+}
+
 func TestDebugTraceOfAFailedConnection(t *testing.T) {
 	addr := closedPort(t)
 	var trace bytes.Buffer
@@ -709,8 +752,19 @@ func TestDebugRedaction(t *testing.T) {
 		t.Error("Accept is sensitive")
 	}
 	u, _ := url.Parse("https://u:p@x.example.com/p?token=t&api-key=a&apikey=b&api_key=c&q=1#f")
-	if got := redactURL(u); got != "https://x.example.com/p?api-key=REDACTED&api_key=REDACTED&apikey=REDACTED&q=1&token=REDACTED#f" {
+	if got := redactURL(u); got != "https://x.example.com/p?api-key=[REDACTED]&api_key=[REDACTED]&apikey=[REDACTED]&q=1&token=[REDACTED]#f" {
 		t.Errorf("redactURL = %s", got)
+	}
+	for in, want := range map[string]string{
+		"https://files.example.com/a/export.csv?X-Amz-Signature=abc&exp=1": "https://files.example.com/a/export.csv?[REDACTED]",
+		"https://files.example.com/log.txt":                                "https://files.example.com/log.txt",
+		"https://files.example.com/log.txt?":                               "https://files.example.com/log.txt?[REDACTED]",
+		"https://u:p@files.example.com/x?sig=1#frag":                       "https://files.example.com/x?[REDACTED]",
+	} {
+		u, _ := url.Parse(in)
+		if got := hideQuery(u); got != want {
+			t.Errorf("hideQuery(%s) = %s, want %s", in, got, want)
+		}
 	}
 }
 

@@ -4,30 +4,32 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"sort"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/coreclaw/coreclaw/internal/iostreams"
 )
 
-// debugLog writes the --debug trace. Every line goes through redact, so the
-// key cannot appear even if some header or URL carried it.
+// debugLog writes the --debug trace. The key is kept out of it where
+// everything is printed: the writer is coreclaw's redacting stderr
+// (iostreams), which replaces the key wherever a header, a URL or a body
+// would carry it. Credential headers are hidden here as well, whatever
+// credential they hold.
 type debugLog struct {
-	mu     sync.Mutex
-	w      io.Writer
-	secret string
-	now    func() time.Time
+	mu  sync.Mutex
+	w   io.Writer
+	now func() time.Time
 }
 
-func newDebugLog(w io.Writer, secret string, now func() time.Time) *debugLog {
-	return &debugLog{w: w, secret: secret, now: now}
+func newDebugLog(w io.Writer, now func() time.Time) *debugLog {
+	return &debugLog{w: w, now: now}
 }
 
 func (d *debugLog) printf(format string, args ...any) {
 	line := fmt.Sprintf(format, args...)
-	if d.secret != "" {
-		line = strings.ReplaceAll(line, d.secret, "[REDACTED]")
-	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	fmt.Fprintln(d.w, line)
@@ -38,6 +40,9 @@ func (d *debugLog) printf(format string, args ...any) {
 type debugTransport struct {
 	next http.RoundTripper
 	log  *debugLog
+	// showURL is how a URL appears: API URLs as sent (they are built
+	// here), download links without their signed query.
+	showURL func(*url.URL) string
 }
 
 func isSensitiveHeader(k string) bool {
@@ -49,7 +54,7 @@ func isSensitiveHeader(k string) bool {
 }
 
 func (t *debugTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	t.log.printf("> %s %s", req.Method, redactURL(req.URL))
+	t.log.printf("> %s %s", req.Method, t.showURL(req.URL))
 	for _, k := range sortedKeys(req.Header) {
 		v := strings.Join(req.Header[k], ", ")
 		if isSensitiveHeader(k) {
@@ -81,11 +86,13 @@ func (t *debugTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	return resp, nil
 }
 
+// redactCredential hides the value of a credential header (the key in
+// Authorization, but also a proxy's or a cookie's), keeping its scheme.
 func redactCredential(v string) string {
 	if scheme, _, ok := strings.Cut(v, " "); ok {
-		return scheme + " [REDACTED]"
+		return scheme + " " + iostreams.Redacted
 	}
-	return "[REDACTED]"
+	return iostreams.Redacted
 }
 
 func sortedKeys(h http.Header) []string {

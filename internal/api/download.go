@@ -155,7 +155,7 @@ func (c *Client) downloadOnce(ctx context.Context, u *url.URL, shown string) (*D
 	body := &downloadBody{
 		ctx: reqCtx, cancel: cancel, body: resp.Body, idle: c.timeouts.Idle,
 		size: resp.ContentLength, url: shown,
-		now: c.now, minRate: c.timeouts.MinRate, window: c.timeouts.RateWindow,
+		now: c.netNow, minRate: c.timeouts.MinRate, window: c.timeouts.RateWindow,
 	}
 	// Armed only while a Read waits for the network: a consumer that
 	// reads slowly (a pager) does not make the download look stalled.

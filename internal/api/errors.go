@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+
+	"github.com/coreclaw/coreclaw/internal/iostreams"
 )
 
 // Application codes of API v2 (REFERENCE §4).
@@ -41,7 +43,9 @@ type Error struct {
 	Details    []string
 	RequestID  string
 	// NotJSON is set when the body was not a JSON envelope (a gateway page,
-	// say); BodyExcerpt then holds the start of it, made safe to print.
+	// say), or the reply was a redirect (the API never answers with one);
+	// BodyExcerpt then says what it was (an HTML page's title, or the
+	// first line of text), made safe to print.
 	NotJSON     bool
 	BodyExcerpt string
 	// RetryAfter is the raw Retry-After header, if any.
@@ -140,16 +144,8 @@ func (e *Error) Hint() string {
 	return ""
 }
 
-// oneLine keeps an error on one line and free of terminal controls.
+// oneLine keeps server text in an error on one line and free of terminal
+// controls and escape sequences.
 func oneLine(s string) string {
-	s = strings.Map(func(r rune) rune {
-		switch {
-		case r == '\n' || r == '\r' || r == '\t':
-			return ' '
-		case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0):
-			return -1
-		}
-		return r
-	}, s)
-	return strings.TrimSpace(s)
+	return strings.TrimSpace(iostreams.SanitizeLine(s))
 }

@@ -23,5 +23,5 @@ func (c *Client) EachRun(ctx context.Context, f RunFilter, max int, fn func(json
 	if f.Status != "" {
 		q.Set("status", string(f.Status))
 	}
-	return c.eachItem(ctx, call{method: "GET", path: "/api/v2/worker-runs"}, q, max, fn)
+	return c.eachItem(ctx, call{method: "GET", path: "/api/v2/worker-runs"}, q, "slug", max, fn)
 }

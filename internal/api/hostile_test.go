@@ -236,6 +236,7 @@ func TestDownloadMinimumRate(t *testing.T) {
 		o.Timeouts = Timeouts{MinRate: 1024, RateWindow: time.Minute}
 	})
 	clock = h.clock
+	h.client.netNow = clock.Now
 	d, err := h.client.Download(context.Background(), "https://files.example.com/x.csv")
 	if err != nil {
 		t.Fatal(err)
@@ -287,7 +288,6 @@ func TestDownloadIdleCountsOnlyNetworkWaits(t *testing.T) {
 func TestDownloadTrickleFailsForReal(t *testing.T) {
 	srv := hostile.Start(t, hostile.Trickle("text/csv", []byte("a,b\n"), 5*time.Millisecond, true))
 	h := newHarness(t, "http://127.0.0.1:1", func(o *Options) {
-		o.Now = time.Now
 		o.Timeouts = Timeouts{Idle: time.Minute, MinRate: 1 << 20, RateWindow: 100 * time.Millisecond}
 	})
 	// Without the minimum rate the copy would never end; this bound only

@@ -42,6 +42,11 @@ func ParseWorkerID(s string) (WorkerID, error) {
 	if seps == 0 && isDigits(s) {
 		return "", fmt.Errorf("worker id %q looks like a numeric internal id, which the API does not accept: use owner/name or the Worker slug", s)
 	}
+	// Without an owner only a Worker slug names a Worker: a bare name
+	// would be sent as a slug and fail after the schema read, or worse.
+	if seps == 0 && !isULID(strings.ToUpper(s)) {
+		return "", fmt.Errorf("worker id %q has no owner: write owner/name (`coreclaw workers search %s` shows it) or the Worker's slug", s, s)
+	}
 	return WorkerID(strings.Replace(s, "/", "~", 1)), nil
 }
 
@@ -113,6 +118,26 @@ func ValidateSlug(kind, s string) error {
 		return fmt.Errorf("%s id %q is not valid", kind, s)
 	}
 	return nil
+}
+
+// IsRunSlug reports a run slug as the API writes them: a ULID, that is 26
+// characters of Crockford base32 in upper case (01KKDXV2G26BT7NH4ZQR2R4NPZ).
+// A file that is to hold a slug must hold exactly that (--slug-file).
+func IsRunSlug(s string) bool { return isULID(s) }
+
+// isULID: 26 characters of Crockford's base32 (digits and upper-case
+// letters without I, L, O and U), the first at most 7 (48 bits of time).
+func isULID(s string) bool {
+	if len(s) != 26 || s[0] > '7' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('0' <= c && c <= '9' || 'A' <= c && c <= 'Z' && c != 'I' && c != 'L' && c != 'O' && c != 'U') {
+			return false
+		}
+	}
+	return true
 }
 
 // String is how the run is named in messages.

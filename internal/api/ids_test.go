@@ -12,15 +12,13 @@ func TestParseWorkerID(t *testing.T) {
 		{"coreclaw/google-maps-scraper", "coreclaw~google-maps-scraper"},
 		{"coreclaw~google-maps-scraper", "coreclaw~google-maps-scraper"},
 		{"01KPD6M5YQADCQKGVKPDZVYC63", "01KPD6M5YQADCQKGVKPDZVYC63"},
-		{"demo-worker", "demo-worker"},
+		{"01kpd6m5yqadcqkgvkpdzvyc63", "01kpd6m5yqadcqkgvkpdzvyc63"}, // a slug typed in lower case is still a slug
 		{"a.b_c-d/e.f_g-h", "a.b_c-d~e.f_g-h"},
 		{"owner/123", "owner~123"}, // a numeric name is fine; only a bare number is refused
 		{"123/name", "123~name"},
 		{"Owner/Name", "Owner~Name"},
 		{"owner/名前", "owner~名前"},
 		{"ünï/cødé", "ünï~cødé"},
-		{"x", "x"},
-		{"1a", "1a"},
 	}
 	for _, tt := range tests {
 		got, err := ParseWorkerID(tt.in)
@@ -76,6 +74,13 @@ func TestParseWorkerIDRejections(t *testing.T) {
 		{"12345", `worker id "12345" looks like a numeric internal id, which the API does not accept: use owner/name or the Worker slug`},
 		{"32708435341606912", `worker id "32708435341606912" looks like a numeric internal id, which the API does not accept: use owner/name or the Worker slug`},
 		{"0", `worker id "0" looks like a numeric internal id, which the API does not accept: use owner/name or the Worker slug`},
+		// Without an owner, only a Worker slug (a ULID) names a Worker.
+		{"google-maps-scraper", "worker id \"google-maps-scraper\" has no owner: write owner/name (`coreclaw workers search google-maps-scraper` shows it) or the Worker's slug"},
+		{"demo-worker", "worker id \"demo-worker\" has no owner: write owner/name (`coreclaw workers search demo-worker` shows it) or the Worker's slug"},
+		{"x", "worker id \"x\" has no owner: write owner/name (`coreclaw workers search x` shows it) or the Worker's slug"},
+		{"01KPD6M5YQADCQKGVKPDZVYC6", "worker id \"01KPD6M5YQADCQKGVKPDZVYC6\" has no owner: write owner/name (`coreclaw workers search 01KPD6M5YQADCQKGVKPDZVYC6` shows it) or the Worker's slug"},
+		{"81KPD6M5YQADCQKGVKPDZVYC63", "worker id \"81KPD6M5YQADCQKGVKPDZVYC63\" has no owner: write owner/name (`coreclaw workers search 81KPD6M5YQADCQKGVKPDZVYC63` shows it) or the Worker's slug"},
+		{"01KPD6M5YQADCQKGVKPDZVYCU3", "worker id \"01KPD6M5YQADCQKGVKPDZVYCU3\" has no owner: write owner/name (`coreclaw workers search 01KPD6M5YQADCQKGVKPDZVYCU3` shows it) or the Worker's slug"},
 	}
 	for _, tt := range tests {
 		got, err := ParseWorkerID(tt.in)
@@ -128,6 +133,26 @@ func TestValidateSlug(t *testing.T) {
 	for _, tt := range tests {
 		if err := ValidateSlug(tt.kind, tt.in); err == nil || err.Error() != tt.want {
 			t.Errorf("ValidateSlug(%q, %q) = %v, want %q", tt.kind, tt.in, err, tt.want)
+		}
+	}
+}
+
+func TestIsRunSlug(t *testing.T) {
+	for _, s := range []string{"01KKDXV2G26BT7NH4ZQR2R4NPZ", "01KFAKER000000000000000001", "7ZZZZZZZZZZZZZZZZZZZZZZZZZ", "00000000000000000000000000"} {
+		if !IsRunSlug(s) {
+			t.Errorf("IsRunSlug(%q) = false", s)
+		}
+	}
+	for _, s := range []string{
+		"", "01KNOSUCHRUN", "01KKDXV2G26BT7NH4ZQR2R4NP", "01KKDXV2G26BT7NH4ZQR2R4NPZZ",
+		"01kkdxv2g26bt7nh4zqr2r4npz", // the API writes upper case
+		"01KKDXV2G26BT7NH4ZQR2R4NPU", // U is not Crockford base32
+		"01KKDXV2G26BT7NH4ZQR2R4NPI", "01KKDXV2G26BT7NH4ZQR2R4NPL", "01KKDXV2G26BT7NH4ZQR2R4NPO",
+		"81KKDXV2G26BT7NH4ZQR2R4NPZ", // beyond 48 bits of time
+		" 1KKDXV2G26BT7NH4ZQR2R4NPZ", `{"keywords":["tea"]}`, "01KKDXV2G26BT7NH4ZQR2R4NP/",
+	} {
+		if IsRunSlug(s) {
+			t.Errorf("IsRunSlug(%q) = true", s)
 		}
 	}
 }
@@ -239,8 +264,8 @@ func TestParseBaseURLRejections(t *testing.T) {
 		{"https://exa mple.com", `base URL "https://exa mple.com" is not an http(s) URL`},
 		{"https://user:secret@api.example.com", `base URL "https://api.example.com" must not carry user info, a query or a fragment`},
 		{"https://user@api.example.com", `base URL "https://api.example.com" must not carry user info, a query or a fragment`},
-		{"https://api.example.com/?token=cc_secret", `base URL "https://api.example.com/?token=REDACTED" must not carry user info, a query or a fragment`},
-		{"https://api.example.com/?api_key=s&x=1", `base URL "https://api.example.com/?api_key=REDACTED&x=1" must not carry user info, a query or a fragment`},
+		{"https://api.example.com/?token=cc_secret", `base URL "https://api.example.com/?token=[REDACTED]" must not carry user info, a query or a fragment`},
+		{"https://api.example.com/?api_key=s&x=1", `base URL "https://api.example.com/?api_key=[REDACTED]&x=1" must not carry user info, a query or a fragment`},
 		{"https://api.example.com/#frag", `base URL "https://api.example.com/#frag" must not carry user info, a query or a fragment`},
 		{"https://api.example.com/?", `base URL "https://api.example.com/?" must not carry user info, a query or a fragment`},
 	}

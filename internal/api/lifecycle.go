@@ -59,15 +59,7 @@ type RerunRequest struct {
 // every run-creating request it is never repeated unless the reply proves
 // that no run was created.
 func (c *Client) Rerun(ctx context.Context, ref RunRef, req RerunRequest) (*StartedRun, error) {
-	var out StartedRun
-	cl := rerunCall(ref, req)
-	if err := c.do(ctx, cl, &out); err != nil {
-		return nil, err
-	}
-	if out.RunSlug == "" {
-		return nil, &ReplyError{Op: "POST " + cl.path, Err: errors.New("no run_slug in the reply")}
-	}
-	return &out, nil
+	return c.start(ctx, rerunCall(ref, req))
 }
 
 // PrepareRerun renders a rerun request without sending it (--dry-run).

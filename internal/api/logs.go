@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"strconv"
 	"strings"
 	"time"
@@ -15,6 +16,17 @@ type RunLog struct {
 	AllLogsURL  string     `json:"all_logs_url"`
 	List        []LogEntry `json:"list"`
 	ResultCount Int64      `json:"result_count"`
+
+	op string // the request that brought it, for errors
+}
+
+// FullLogURL is the link to the whole log; a reply without one is an
+// unexpected reply.
+func (l *RunLog) FullLogURL() (string, error) {
+	if l.AllLogsURL == "" {
+		return "", &ReplyError{Op: l.op, Err: errors.New("no all_logs_url in the reply")}
+	}
+	return l.AllLogsURL, nil
 }
 
 // LogEntry is one element of a log list. The spec shows plain strings,
@@ -127,10 +139,22 @@ func (e LogEntry) Key() string {
 
 // GetLog reads a run's log: the recent entries and the link to the full
 // log. The API has no server-side filtering.
+// A reply without its list is an unexpected reply, not an empty log.
 func (c *Client) GetLog(ctx context.Context, ref RunRef) (*RunLog, error) {
-	var out RunLog
-	if err := c.do(ctx, call{method: "GET", path: ref.base() + "/log"}, &out); err != nil {
+	var raw json.RawMessage
+	if err := c.do(ctx, call{method: "GET", path: ref.base() + "/log"}, &raw); err != nil {
 		return nil, err
+	}
+	op := "GET " + ref.base() + "/log"
+	var has struct {
+		List json.RawMessage `json:"list"`
+	}
+	if json.Unmarshal(raw, &has) != nil || len(has.List) == 0 {
+		return nil, &ReplyError{Op: op, Err: errors.New("no list in the reply")}
+	}
+	out := RunLog{op: op}
+	if err := json.Unmarshal(raw, &out); err != nil {
+		return nil, &ReplyError{Op: op, Err: err}
 	}
 	return &out, nil
 }

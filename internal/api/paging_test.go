@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/coreclaw/coreclaw/internal/fakeapi"
 )
@@ -297,4 +298,256 @@ func TestEachResultPageErrors(t *testing.T) {
 			t.Errorf("rows %v, err %v, %d requests", w.ns, err, ts.count())
 		}
 	})
+}
+
+// walkBounded walks a run's results with a deadline, so that a walk that
+// would loop fails the test instead of hanging it.
+func walkBounded(t *testing.T, c *Client, ref RunRef, max int) (walk, error) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	var w walk
+	n, err := c.EachResultPage(ctx, ref, max, func(p *ResultPage) error {
+		w.pages = append(w.pages, len(p.List))
+		for _, raw := range p.List {
+			var row struct{ N int }
+			if err := json.Unmarshal(raw, &row); err != nil {
+				return err
+			}
+			w.ns = append(w.ns, row.N)
+		}
+		return nil
+	})
+	w.total = n
+	if ctx.Err() != nil {
+		t.Fatalf("the walk did not end: %d rows, %v", n, err)
+	}
+	return w, err
+}
+
+// Servers that page badly: every row once and in order, or an error; never
+// a loop, never a row twice (item: "Paging: never a row twice, never
+// forever").
+func TestEachResultPageHostileServers(t *testing.T) {
+	q := func(offsets ...int) []string {
+		var out []string
+		for _, o := range offsets {
+			out = append(out, fmt.Sprintf("limit=100&offset=%d", o))
+		}
+		return out
+	}
+	tests := []struct {
+		name    string
+		variant fakeapi.Variants
+		rows    int
+		want    int // rows 1..want, in order
+		queries []string
+		err     string
+		notice  string
+	}{
+		{"row offsets without page_index: page 2 repeats page 1, read by row offsets",
+			fakeapi.Variants{RowOffsetPaging: true, NoPageIndex: true}, 250, 250, q(1, 2, 100, 200), "", ""},
+		{"row offsets without page_index or count: ends at the empty row page",
+			fakeapi.Variants{RowOffsetPaging: true, NoPageIndex: true, Count: "off"}, 100, 100, q(1, 2, 100), "", ""},
+		{"row offsets without page_index, count too large: ends at the short page",
+			fakeapi.Variants{RowOffsetPaging: true, NoPageIndex: true, Count: "over"}, 150, 150, q(1, 2, 100), "", ""},
+		{"offset ignored, with page_index: an error after both readings",
+			fakeapi.Variants{IgnoreOffset: true}, 250, 100, q(1, 2, 100),
+			"unexpected reply to GET /api/v2/worker-runs/01KFAKER000000000000000001/result: asked for page 2, the API answered page_index 1 to offset=2 and 1 to offset=100: it does not honour the page offset", ""},
+		{"offset ignored, without page_index: an error after both readings",
+			fakeapi.Variants{IgnoreOffset: true, NoPageIndex: true}, 250, 100, q(1, 2, 100),
+			"unexpected reply to GET /api/v2/worker-runs/01KFAKER000000000000000001/result: page 2 repeats page 1 whether offset is read as a page number or as a row offset: the API ignores the page offset", ""},
+		{"offset ignored, no page_index, no count: an error, not a loop",
+			fakeapi.Variants{IgnoreOffset: true, NoPageIndex: true, Count: "off"}, 250, 100, q(1, 2, 100),
+			"page 2 repeats page 1 whether offset is read as a page number or as a row offset", ""},
+		{"offset ignored, count too large: an error, not 350 rows",
+			fakeapi.Variants{IgnoreOffset: true, NoPageIndex: true, Count: "over"}, 250, 100, q(1, 2, 100),
+			"the API ignores the page offset", ""},
+		{"count 0 with full pages: one page, nothing past the count",
+			fakeapi.Variants{Count: "zero"}, 250, 0, q(1), "",
+			"the reply to GET /api/v2/worker-runs/01KFAKER000000000000000001/result holds more rows than its count (0); the rows past the count are left out"},
+		{"count 0, offset ignored, no page_index: one page, no loop",
+			fakeapi.Variants{Count: "zero", IgnoreOffset: true, NoPageIndex: true}, 250, 0, q(1), "",
+			"the reply to GET /api/v2/worker-runs/01KFAKER000000000000000001/result holds more rows than its count (0); the rows past the count are left out"},
+		{"count larger than the rows: the short page ends it",
+			fakeapi.Variants{Count: "over"}, 250, 250, q(1, 2, 3), "", ""},
+		{"no count: the short page ends it",
+			fakeapi.Variants{Count: "off"}, 250, 250, q(1, 2, 3), "", ""},
+		{"no count, a full last page: the empty page ends it",
+			fakeapi.Variants{Count: "off"}, 200, 200, q(1, 2, 3), "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv, slug := startFake(t, tt.variant, tt.rows)
+			var notices []string
+			c, err := New(Options{BaseURL: srv.URL, APIKey: srv.APIKey(), Retry: NoRetries(), Sleep: newClock().Sleep,
+				Notify: func(s string) { notices = append(notices, s) }})
+			if err != nil {
+				t.Fatal(err)
+			}
+			w, err := walkBounded(t, c, RunRef{Slug: slug}, 0)
+			if tt.err == "" && err != nil {
+				t.Fatalf("error %v", err)
+			}
+			if tt.err != "" {
+				var re *ReplyError
+				if !errors.As(err, &re) || !strings.Contains(err.Error(), tt.err) {
+					t.Fatalf("error %v, want a ReplyError with %q", err, tt.err)
+				}
+			}
+			if w.total != tt.want || !reflect.DeepEqual(w.ns, seq(1, tt.want)) {
+				t.Errorf("got %d rows %v, want rows 1..%d in order", w.total, w.ns, tt.want)
+			}
+			if got := queries(srv); !reflect.DeepEqual(got, tt.queries) {
+				t.Errorf("queries %q, want %q", got, tt.queries)
+			}
+			var wantNotices []string
+			if tt.notice != "" {
+				wantNotices = []string{tt.notice}
+			}
+			if !reflect.DeepEqual(notices, wantNotices) {
+				t.Errorf("notices %q, want %q", notices, wantNotices)
+			}
+		})
+	}
+}
+
+// rowsHandler serves rows[offset-1 page] with count, reading offset as a
+// page number; rows are given as JSON.
+func rowsHandler(rows []string, count string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		page, _ := strconv.Atoi(r.URL.Query().Get("offset"))
+		limit, _ := strconv.Atoi(r.URL.Query().Get("limit"))
+		page = max(page, 1)
+		from, to := min((page-1)*limit, len(rows)), min(page*limit, len(rows))
+		ok(fmt.Sprintf(`{%s"headers":[{"key":"v"}],"list":[%s]}`, count, strings.Join(rows[from:to], ",")))(w, r)
+	}
+}
+
+// A page-number server whose rows are all alike (no data id): page 2
+// looks like page 1, the row reading finds nothing while count says more,
+// so the page reading stands and every row is printed.
+func TestEachResultPageRowsAlike(t *testing.T) {
+	rows := make([]string, 250)
+	for i := range rows {
+		rows[i] = `{"v":1}`
+	}
+	ts := newTestServer(t, rowsHandler(rows, `"count":250,`))
+	h := newHarness(t, ts.URL)
+	n, err := h.client.EachResultPage(context.Background(), RunRef{Slug: "r"}, 0, func(*ResultPage) error { return nil })
+	if err != nil || n != 250 {
+		t.Fatalf("n %d, err %v", n, err)
+	}
+	var got []string
+	for _, r := range ts.requests() {
+		got = append(got, r.URI)
+	}
+	want := []string{
+		"/api/v2/worker-runs/r/result?limit=100&offset=1",
+		"/api/v2/worker-runs/r/result?limit=100&offset=2",
+		"/api/v2/worker-runs/r/result?limit=100&offset=100",
+		"/api/v2/worker-runs/r/result?limit=100&offset=3",
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("requests %q", got)
+	}
+	if h.client.paging.useRows() {
+		t.Error("switched to row offsets")
+	}
+}
+
+// Rows added at the head of a list between two requests push page 1's
+// last rows onto page 2: a row with an id is never delivered twice.
+func TestEachItemSkipsRowsAlreadyListed(t *testing.T) {
+	slugs := func(from, to int) []string {
+		var out []string
+		for i := from; i <= to; i++ {
+			out = append(out, fmt.Sprintf(`{"slug":"r%03d"}`, i))
+		}
+		return out
+	}
+	// Page 1: r001..r100; then two runs are added at the head, so page
+	// 2 is r099..r150 (the list is 152 long now).
+	ts := newTestServer(t,
+		ok(`{"count":150,"list":[`+strings.Join(slugs(1, 100), ",")+`]}`),
+		ok(`{"count":152,"list":[`+strings.Join(slugs(99, 150), ",")+`]}`))
+	h := newHarness(t, ts.URL)
+	var got []string
+	n, err := h.client.eachItem(context.Background(), call{method: "GET", path: "/api/v2/worker-runs"}, nil, "slug", 0, func(raw json.RawMessage) error {
+		var r struct{ Slug string }
+		json.Unmarshal(raw, &r)
+		got = append(got, r.Slug)
+		return nil
+	})
+	if err != nil || n != 150 || ts.count() != 2 {
+		t.Fatalf("n %d, err %v, %d requests", n, err, ts.count())
+	}
+	seen := map[string]bool{}
+	for i, s := range got {
+		if seen[s] || s != fmt.Sprintf("r%03d", i+1) {
+			t.Fatalf("row %d is %s (rows %v)", i, s, got)
+		}
+		seen[s] = true
+	}
+}
+
+// A server whose pages overlap by half (each page brings 50 new rows) is
+// read for count/limit + 1 pages at most: 3 here, never a fourth.
+func TestEachResultPageBoundedByCount(t *testing.T) {
+	var mu sync.Mutex
+	page := 0
+	overlapping := func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		page++
+		var rows []string
+		for i := 50*(page-1) + 1; i <= 50*(page-1)+100; i++ {
+			rows = append(rows, fmt.Sprintf(`{"__coreclaw_data_id__":"d%d","n":%d}`, i, i))
+		}
+		mu.Unlock()
+		ok(`{"count":250,"headers":[{"key":"n"}],"list":[`+strings.Join(rows, ",")+`]}`)(w, r)
+	}
+	ts := newTestServer(t, overlapping)
+	h := newHarness(t, ts.URL)
+	w, err := walkBounded(t, h.client, RunRef{Slug: "r"}, 0)
+	if err != nil || !reflect.DeepEqual(w.ns, seq(1, 200)) || ts.count() != 3 {
+		t.Fatalf("rows %v, err %v, %d requests", w.ns, err, ts.count())
+	}
+}
+
+// A page that holds only rows already listed (a server cycling through
+// its pages) ends the walk with an error.
+func TestEachItemStopsWhenNoPageAdvances(t *testing.T) {
+	page := func(from int) http.HandlerFunc {
+		var rows []string
+		for i := from; i < from+100; i++ {
+			rows = append(rows, fmt.Sprintf(`{"slug":"w%03d"}`, i))
+		}
+		return ok(`{"scraper":[` + strings.Join(rows, ",") + `]}`)
+	}
+	// Pages 1, 2, then page 1 again for ever.
+	ts := newTestServer(t, page(0), page(100), page(0))
+	h := newHarness(t, ts.URL)
+	n, err := h.client.EachStoreWorker(context.Background(), "", 0, func(json.RawMessage) error { return nil })
+	if n != 200 || err == nil || err.Error() != "unexpected reply to GET /api/v2/store: page 3 holds only rows already listed: the API does not seem to honour the page offset" || ts.count() != 3 {
+		t.Fatalf("n %d, err %v, %d requests", n, err, ts.count())
+	}
+}
+
+// A page without its list is an unexpected reply, not an empty page.
+func TestPageWithoutList(t *testing.T) {
+	for _, data := range []string{`{"count":3}`, `{}`, `null`} {
+		ts := newTestServer(t, ok(data))
+		h := newHarness(t, ts.URL)
+		_, err := h.client.EachResultPage(context.Background(), RunRef{Slug: "r"}, 0, func(*ResultPage) error { return nil })
+		var re *ReplyError
+		if !errors.As(err, &re) || err.Error() != "unexpected reply to GET /api/v2/worker-runs/r/result: no list in the reply" {
+			t.Errorf("%s: %v", data, err)
+		}
+	}
+	// An empty list may be left out when count says it is empty.
+	ts := newTestServer(t, ok(`{"count":0}`))
+	h := newHarness(t, ts.URL)
+	if n, err := h.client.EachRun(context.Background(), RunFilter{}, 0, func(json.RawMessage) error { return nil }); n != 0 || err != nil {
+		t.Errorf("count 0 without list: %d, %v", n, err)
+	}
 }

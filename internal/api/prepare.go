@@ -28,8 +28,9 @@ type HeaderField struct {
 	Value string
 }
 
-// prepare renders a call without sending it. Credentials are redacted the
-// way --debug redacts them.
+// prepare renders a call without sending it. Credential headers are
+// hidden the way --debug hides them; the key anywhere else (in the input,
+// say) is redacted by the stream it is printed on.
 func (c *Client) prepare(cl call) (*PreparedRequest, error) {
 	body, err := encodeBody(cl)
 	if err != nil {
@@ -44,9 +45,6 @@ func (c *Client) prepare(cl call) (*PreparedRequest, error) {
 		value := strings.Join(req.Header[name], ", ")
 		if isSensitiveHeader(name) {
 			value = redactCredential(value)
-		}
-		if c.apiKey != "" {
-			value = strings.ReplaceAll(value, c.apiKey, "[REDACTED]")
 		}
 		p.Headers = append(p.Headers, HeaderField{Name: http.CanonicalHeaderKey(name), Value: value})
 	}

@@ -56,7 +56,7 @@ func (c *Client) EachQueueItem(ctx context.Context, status string, max int, fn f
 	if status != "" {
 		q.Set("status", status)
 	}
-	return c.eachItem(ctx, call{method: "GET", path: "/api/v2/run-queue/items"}, q, max, fn)
+	return c.eachItem(ctx, call{method: "GET", path: "/api/v2/run-queue/items"}, q, "queue_ref", max, fn)
 }
 
 // QueueResult is the outcome for one queue ref.

@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"encoding/json"
+	"errors"
 )
 
 // InputSchema reads a Worker's input schema (public: no key needed). The
@@ -13,15 +14,20 @@ func (c *Client) InputSchema(ctx context.Context, worker WorkerID) (json.RawMess
 	var out struct {
 		InputSchema json.RawMessage `json:"input_schema"`
 	}
-	err := c.do(ctx, call{
+	cl := call{
 		method: "GET",
 		path:   "/api/v2/workers/" + worker.PathSegment() + "/input-schema",
 		public: true,
-	}, &out)
-	if err != nil {
+	}
+	if err := c.do(ctx, cl, &out); err != nil {
 		return nil, err
 	}
-	if string(out.InputSchema) == "null" {
+	switch string(out.InputSchema) {
+	case "":
+		// null says the Worker has no schema; no member at all says
+		// nothing.
+		return nil, &ReplyError{Op: "GET " + cl.path, Err: errors.New("no input_schema in the reply")}
+	case "null":
 		return nil, nil
 	}
 	return out.InputSchema, nil

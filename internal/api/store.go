@@ -15,12 +15,12 @@ import (
 // filtered by a keyword, calling fn with each Worker summary as sent; max
 // > 0 stops after that many.
 func (c *Client) EachStoreWorker(ctx context.Context, keyword string, max int, fn func(json.RawMessage) error) (int, error) {
-	return c.eachItem(ctx, call{method: "GET", path: "/api/v2/store", public: true}, keywordQuery(keyword), max, fn)
+	return c.eachItem(ctx, call{method: "GET", path: "/api/v2/store", public: true}, keywordQuery(keyword), "slug", max, fn)
 }
 
 // EachOwnWorker walks the caller's own Workers, like EachStoreWorker.
 func (c *Client) EachOwnWorker(ctx context.Context, keyword string, max int, fn func(json.RawMessage) error) (int, error) {
-	return c.eachItem(ctx, call{method: "GET", path: "/api/v2/workers"}, keywordQuery(keyword), max, fn)
+	return c.eachItem(ctx, call{method: "GET", path: "/api/v2/workers"}, keywordQuery(keyword), "slug", max, fn)
 }
 
 func keywordQuery(keyword string) url.Values {

@@ -29,7 +29,7 @@ func (c *Client) EachTask(ctx context.Context, f TaskFilter, max int, fn func(js
 	if f.Keyword != "" {
 		q.Set("keyword", f.Keyword)
 	}
-	return c.eachItem(ctx, call{method: "GET", path: "/api/v2/worker-tasks"}, q, max, fn)
+	return c.eachItem(ctx, call{method: "GET", path: "/api/v2/worker-tasks"}, q, "slug", max, fn)
 }
 
 // GetTask reads a task, as the API sent it.
@@ -113,11 +113,15 @@ type TaskInput struct {
 	Version Text            `json:"version"`
 }
 
-// GetTaskInput reads a task's saved input.
+// GetTaskInput reads a task's saved input. A reply without an input
+// object is an unexpected reply: saving it back would wipe the input.
 func (c *Client) GetTaskInput(ctx context.Context, id string) (*TaskInput, error) {
 	var out TaskInput
 	if err := c.do(ctx, call{method: "GET", path: taskPath(id) + "/input"}, &out); err != nil {
 		return nil, err
+	}
+	if !isJSONObject(out.Input) {
+		return nil, &ReplyError{Op: "GET " + taskPath(id) + "/input", Err: errors.New("no input object in the reply")}
 	}
 	return &out, nil
 }
@@ -146,15 +150,7 @@ type RunTaskRequest struct {
 // RunTask starts a run of a saved task. Like StartRun it is never repeated
 // unless the reply proves that no run was created.
 func (c *Client) RunTask(ctx context.Context, id string, req RunTaskRequest) (*StartedRun, error) {
-	var out StartedRun
-	cl := runTaskCall(id, req)
-	if err := c.do(ctx, cl, &out); err != nil {
-		return nil, err
-	}
-	if out.RunSlug == "" {
-		return nil, &ReplyError{Op: "POST " + cl.path, Err: errors.New("no run_slug in the reply")}
-	}
-	return &out, nil
+	return c.start(ctx, runTaskCall(id, req))
 }
 
 // PrepareRunTask is the request RunTask would send, for --dry-run.

@@ -165,6 +165,8 @@ type ResultPage struct {
 	List      []json.RawMessage `json:"list"`
 	PageIndex *Int64            `json:"page_index,omitempty"`
 	PageSize  *Int64            `json:"page_size,omitempty"`
+
+	countSent bool // count was in the reply (see UnmarshalJSON)
 }
 
 // StartedRun is the reply to a run-creating request. An asynchronous start
@@ -179,6 +181,9 @@ type StartedRun struct {
 	ResultMessage   string      `json:"result_message,omitempty"`
 	IsFinished      *bool       `json:"is_finished,omitempty"`
 	Results         *ResultPage `json:"results,omitempty"`
+	// Unread lists the fields of the reply that could not be read, as
+	// name=value; they were left at their zero value (decodeStarted).
+	Unread []string `json:"-"`
 }
 
 // Finished reports whether a synchronous reply says the run has ended. An

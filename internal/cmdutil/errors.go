@@ -118,10 +118,6 @@ func Describe(err error) (string, string) {
 	var netErr *api.NetworkError
 	var hostErr *api.DownloadHostError
 	switch {
-	case errors.Is(err, api.ErrInvalidAPIKey):
-		if hint == "" {
-			hint = "store the key again with `coreclaw config set api_key -`, or set CORECLAW_API_KEY without the line break"
-		}
 	case errors.Is(err, api.ErrNoAPIKey):
 		msg = "no API key: set CORECLAW_API_KEY or store one with `coreclaw config set api_key -`"
 		if hint == "" {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strings"
 	"sync"
 	"time"
 
@@ -62,14 +63,41 @@ func New(info build.Info, ios *iostreams.IOStreams) *Factory {
 }
 
 func (f *Factory) loadConfig() (*config.Config, error) {
+	f.ProtectEnvKey()
 	cfg, err := config.Load(config.Options{Lookup: f.LookupEnv, Flags: f.Global.Set})
 	if err != nil {
 		return nil, err
 	}
+	// The file's key is a secret too, even when the environment's wins.
+	if v, ok := cfg.FileValue(config.KeyAPIKey); ok {
+		f.IOStreams.AddSecret(strings.TrimSpace(v))
+	}
 	for _, w := range cfg.Warnings() {
-		fmt.Fprintf(f.IOStreams.ErrOut, "warning: %s\n", w)
+		fmt.Fprintf(f.IOStreams.ErrOut, "warning: %s\n", iostreams.SanitizeLine(w))
 	}
 	return cfg, nil
+}
+
+// ProtectEnvKey tells the streams the key in the environment, so that no
+// output shows it, whatever carries it (a server's echo, a panic).
+func (f *Factory) ProtectEnvKey() {
+	if v, ok := f.LookupEnv(config.EnvAPIKey); ok {
+		f.IOStreams.AddSecret(strings.TrimSpace(v))
+	}
+}
+
+// badKeyError refuses a key that would fail every request, before any is
+// sent: it is an authentication error (exit 4).
+func badKeyError(cfg *config.Config, source config.Source, problem string) error {
+	where, fix := "in "+config.EnvAPIKey, "set "+config.EnvAPIKey+" again"
+	if source == config.SourceFile {
+		where, fix = "in the config file "+cfg.Path(), "run `coreclaw config set api_key -`"
+	}
+	return &ExitError{
+		Code: ExitAuth,
+		Err:  fmt.Errorf("the API key %s contains %s; nothing was sent", where, problem),
+		Hint: "copy the key again from Console → Settings → API & Integrations and " + fix,
+	}
 }
 
 func (f *Factory) newClient() (*api.Client, error) {
@@ -77,7 +105,10 @@ func (f *Factory) newClient() (*api.Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	key, _ := cfg.Get(config.KeyAPIKey)
+	key, keySource := cfg.Get(config.KeyAPIKey)
+	if problem := config.APIKeyProblem(key); problem != "" {
+		return nil, badKeyError(cfg, keySource, problem)
+	}
 	base, source := cfg.Get(config.KeyBaseURL)
 	if _, err := api.ParseBaseURL(base); err != nil {
 		return nil, UsageErrorf("%v (from %s)", err, source)
@@ -92,13 +123,18 @@ func (f *Factory) newClient() (*api.Client, error) {
 		Now:       f.Now,
 		Sleep:     f.Sleep,
 		Notify: func(msg string) {
-			fmt.Fprintf(f.IOStreams.ErrOut, "notice: %s\n", msg)
+			fmt.Fprintf(f.IOStreams.ErrOut, "notice: %s\n", iostreams.SanitizeLine(msg))
 		},
 	}
-	if f.Global.Debug || envTrue(f.LookupEnv, "CORECLAW_DEBUG") {
+	if f.Debug() {
 		opts.Debug = f.IOStreams.ErrOut
 	}
 	return api.New(opts)
+}
+
+// Debug reports --debug or CORECLAW_DEBUG.
+func (f *Factory) Debug() bool {
+	return f.Global.Debug || envTrue(f.LookupEnv, "CORECLAW_DEBUG")
 }
 
 func envTrue(lookup func(string) (string, bool), name string) bool {

@@ -49,8 +49,12 @@ func ExactArgs(n int, what string) cobra.PositionalArgs {
 	}
 }
 
-// NoArgs rejects positional arguments with a usage error.
+// NoArgs rejects positional arguments with a usage error; for a command
+// with subcommands, the argument is a mistyped subcommand.
 func NoArgs(cmd *cobra.Command, args []string) error {
+	if len(args) > 0 && cmd.HasAvailableSubCommands() {
+		return UnknownCommand(cmd, args[0])
+	}
 	if len(args) > 0 {
 		return UsageErrorf("%s takes no arguments (got %s)", cmd.CommandPath(), quoteArgs(args))
 	}

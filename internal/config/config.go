@@ -12,6 +12,7 @@ import (
 	"runtime"
 	"sort"
 	"strings"
+	"unicode"
 
 	"github.com/spf13/pflag"
 	"github.com/spf13/viper"
@@ -81,6 +82,24 @@ func KeyNames() []string {
 		names = append(names, k.Name)
 	}
 	return names
+}
+
+// APIKeyProblem says what makes a key from the environment or the config
+// file unusable once its surrounding whitespace is trimmed: "a control
+// character" or "whitespace" inside it; "" when there is none. Such a key
+// would fail every request, so it is refused before any is sent.
+func APIKeyProblem(v string) string {
+	for _, r := range v {
+		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+			return "a control character"
+		}
+	}
+	for _, r := range v {
+		if unicode.IsSpace(r) {
+			return "whitespace"
+		}
+	}
+	return ""
 }
 
 func validateAPIKey(v string) error {
@@ -156,6 +175,9 @@ func Load(opts Options) (*Config, error) {
 			c.v.SetDefault(k.Name, k.Default)
 		}
 	}
+	if w := dirWarning(dir); w != "" {
+		c.warnings = append(c.warnings, w)
+	}
 	info, err := os.Stat(c.path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
@@ -176,6 +198,25 @@ func Load(opts Options) (*Config, error) {
 	return c, nil
 }
 
+// DirOpen reports a config directory that exists and is open to other
+// users (any group or other permission bit): the contract is 0700. Never
+// on Windows, where modes mean little.
+func DirOpen(info fs.FileInfo, goos string) bool {
+	return goos != "windows" && info.Mode().IsDir() && info.Mode().Perm()&0o077 != 0
+}
+
+func dirWarning(dir string) string {
+	info, err := os.Stat(dir)
+	if err != nil || !DirOpen(info, runtime.GOOS) {
+		return ""
+	}
+	return fmt.Sprintf("config directory %s is open to other users (mode %04o): run `chmod 700 %s`",
+		dir, info.Mode().Perm(), dir)
+}
+
+// Dir is the config directory's path.
+func (c *Config) Dir() string { return c.dir }
+
 // Path is the config file's path.
 func (c *Config) Path() string { return c.path }
 
@@ -193,13 +234,22 @@ func (c *Config) Get(name string) (string, Source) {
 			return f.Value.String(), SourceFlag
 		}
 	}
+	// A secret pasted with its newline or a stray space still works: the
+	// whitespace around it is trimmed (inside it, it is refused; see
+	// APIKeyProblem).
+	clean := func(v string) string {
+		if k.Secret {
+			return strings.TrimSpace(v)
+		}
+		return v
+	}
 	if k.Env != "" {
-		if v, ok := c.lookup(k.Env); ok && v != "" {
-			return v, SourceEnv
+		if v, ok := c.lookup(k.Env); ok && clean(v) != "" {
+			return clean(v), SourceEnv
 		}
 	}
 	if c.v.InConfig(k.Name) {
-		return c.v.GetString(k.Name), SourceFile
+		return clean(c.v.GetString(k.Name)), SourceFile
 	}
 	if k.Default != "" {
 		return k.Default, SourceDefault

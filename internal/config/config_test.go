@@ -162,7 +162,7 @@ func TestLoadErrorsAndWarnings(t *testing.T) {
 		warn bool
 	}{{0o600, false}, {0o400, false}, {0o644, true}, {0o640, true}, {0o604, true}, {0o666, true}, {0o700, false}} {
 		t.Run("mode "+tt.mode.String(), func(t *testing.T) {
-			dir := t.TempDir()
+			dir := filepath.Join(t.TempDir(), "coreclaw")
 			p := writeConfig(t, dir, "api_key: k\n", tt.mode)
 			c := load(t, dir, nil, nil)
 			var want []string
@@ -511,5 +511,76 @@ func TestUnsetWithoutAFileCreatesNone(t *testing.T) {
 	}
 	if _, err := os.Stat(c.Path()); !os.IsNotExist(err) {
 		t.Fatalf("unset created %s (%v)", c.Path(), err)
+	}
+}
+
+// The contract says 0700: an existing config directory open to the group
+// or others gets a warning, whether or not it holds a file yet.
+func TestLoadWarnsAboutAnOpenDirectory(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("modes are not checked on Windows")
+	}
+	for _, tt := range []struct {
+		mode os.FileMode
+		warn bool
+	}{{0o700, false}, {0o500, false}, {0o750, true}, {0o755, true}, {0o701, true}, {0o777, true}} {
+		for _, withFile := range []bool{false, true} {
+			dir := filepath.Join(t.TempDir(), "coreclaw")
+			if withFile {
+				writeConfig(t, dir, "api_key: k\n", 0o600)
+			} else if err := os.Mkdir(dir, 0o700); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Chmod(dir, tt.mode); err != nil {
+				t.Fatal(err)
+			}
+			c := load(t, dir, nil, nil)
+			var want []string
+			if tt.warn {
+				want = []string{"config directory " + dir + " is open to other users (mode " + octal(tt.mode) + "): run `chmod 700 " + dir + "`"}
+			}
+			if strings.Join(c.Warnings(), "|") != strings.Join(want, "|") {
+				t.Errorf("mode %s, file %v: warnings = %q, want %q", tt.mode, withFile, c.Warnings(), want)
+			}
+			os.Chmod(dir, 0o700) // so that the test can clean up
+		}
+	}
+}
+
+// Whitespace around the key is trimmed, from the environment and from the
+// file; a key of whitespace alone is no key.
+func TestGetTrimsTheKey(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "coreclaw")
+	writeConfig(t, dir, "api_key: \"  file_key\\r\\n\"\nbase_url: \" https://x.example.com\"\n", 0o600)
+	c := load(t, dir, map[string]string{EnvAPIKey: "\tenv_key \n"}, nil)
+	if v, src := c.Get(KeyAPIKey); v != "env_key" || src != SourceEnv {
+		t.Errorf("env: %q, %s", v, src)
+	}
+	c = load(t, dir, map[string]string{EnvAPIKey: " \n"}, nil)
+	if v, src := c.Get(KeyAPIKey); v != "file_key" || src != SourceFile {
+		t.Errorf("file: %q, %s", v, src)
+	}
+	// Only secrets are trimmed: other values are checked as they are.
+	if v, _ := c.Get(KeyBaseURL); v != " https://x.example.com" {
+		t.Errorf("base_url: %q", v)
+	}
+}
+
+func TestAPIKeyProblem(t *testing.T) {
+	for key, want := range map[string]string{
+		"cc_live_0123": "",
+		"":             "",
+		"ключ_0123":    "",
+		"cc\x00x":      "a control character",
+		"cc\tx":        "a control character",
+		"cc\x7fx":      "a control character",
+		"cc\u009bx":    "a control character",
+		"cc x":         "whitespace",
+		"cc\u00a0x":    "whitespace",
+		"cc\u3000x":    "whitespace",
+	} {
+		if got := APIKeyProblem(key); got != want {
+			t.Errorf("APIKeyProblem(%q) = %q, want %q", key, got, want)
+		}
 	}
 }

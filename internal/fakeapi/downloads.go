@@ -66,7 +66,7 @@ func (s *Server) addDownload(name, ext string, body []byte, contentType string) 
 	s.files.next++
 	p := fmt.Sprintf("/_downloads/%s-%d.%s", name, s.files.next, ext)
 	s.downloads[p] = download{body: body, contentType: contentType}
-	return s.files.url + p
+	return s.files.url + p + s.signedQuery()
 }
 
 // serveDownloadHost answers a download: no key needed, and any credential

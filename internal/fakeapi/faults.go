@@ -31,6 +31,23 @@ type Fault struct {
 	// AfterHandling carries the request out (a run is created, say) and
 	// then spoils the reply: the "5xx after sending" case.
 	AfterHandling bool
+	// Data, when set, is sent as the data of a success reply (raw JSON),
+	// for replies that lack a field or have the wrong shape.
+	Data string
+	// Raw replies with Body exactly as given (Status, 200 by default): the
+	// odd replies the spec does not allow (data null, a string, a bad
+	// type, an empty or cut body).
+	Raw  bool
+	Body string
+	// Redirect replies with this Location and no body (Status, 302 by
+	// default).
+	Redirect string
+	// Echo makes the error reply repeat the request's Authorization header
+	// (see hostile.go): in the message, the request id, the details, an
+	// HTML page or a plain-text body. EchoAs encodes it first: raw,
+	// base64 (as a Basic credential) or url.
+	Echo   []string
+	EchoAs string
 	// Gzip (download host only) sends the file gzip-compressed with
 	// Content-Encoding: gzip, whatever the request's Accept-Encoding.
 	Gzip bool
@@ -44,7 +61,7 @@ type Fault struct {
 // delayOnly reports a fault that only slows the reply down: after the delay
 // the request is carried out as usual.
 func (f *Fault) delayOnly() bool {
-	return f.Delay > 0 && !f.Drop && !f.HTML && !f.Truncate && f.SlowBody == 0 && f.Status == 0 && f.Code == 0
+	return f.Delay > 0 && !f.Drop && !f.HTML && !f.Truncate && f.SlowBody == 0 && f.Status == 0 && f.Code == 0 && f.Data == "" && len(f.Echo) == 0
 }
 
 // AddFault installs a fault. Faults are tried in the order added.
@@ -103,6 +120,14 @@ func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, f *Fault, re
 		writeRaw(w, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nthis is not a header\r\nContent-Length: 2\r\n\r\n{}")
 		return
 	}
+	if f.Raw || f.Redirect != "" {
+		s.applyOddReply(w, f)
+		return
+	}
+	if len(f.Echo) > 0 {
+		s.writeEcho(w, r, f)
+		return
+	}
 	status := f.Status
 	var body []byte
 	contentType := "application/json"
@@ -122,6 +147,9 @@ func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, f *Fault, re
 			msg = defaultMessage(f.Code)
 		}
 		body, _ = json.Marshal(map[string]any{"code": f.Code, "message": msg, "request_id": s.requestID()})
+	case f.Data != "":
+		status = http.StatusOK
+		body, _ = json.Marshal(map[string]any{"code": 0, "message": "success", "request_id": s.requestID(), "data": json.RawMessage(f.Data)})
 	case rec != nil:
 		status = rec.status
 		body = rec.body.Bytes()
@@ -159,6 +187,25 @@ func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, f *Fault, re
 		return
 	}
 	w.Write(body)
+}
+
+// applyOddReply sends a raw body or a redirect.
+func (s *Server) applyOddReply(w http.ResponseWriter, f *Fault) {
+	status := f.Status
+	if f.Redirect != "" {
+		if status == 0 {
+			status = http.StatusFound
+		}
+		w.Header().Set("Location", f.Redirect)
+		w.WriteHeader(status)
+		return
+	}
+	if status == 0 {
+		status = http.StatusOK
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	w.Write([]byte(f.Body))
 }
 
 // drop closes the connection under the handler, so the client sees a

@@ -57,10 +57,8 @@ func (s *Server) handleRunList(w http.ResponseWriter, r *http.Request) {
 			s.step(run, false)
 			list = append(list, s.runRecord(run, true))
 		}
-		data := map[string]any{"count": len(matched), "list": list}
-		if !s.variants.NoPageIndex {
-			data["page_index"], data["page_size"] = pageIndex, limit
-		}
+		data := map[string]any{"list": list}
+		s.pageMeta(data, len(matched), pageIndex, limit)
 		return data, nil
 	})
 }

@@ -71,6 +71,10 @@ func (s *Server) logEntries(r *fakeRun) []fakeLogEntry {
 	switch {
 	case r.Aborted:
 		out = append(out, fakeLogEntry{3, "SYSTEM: Abort requested", end})
+	case r.Status == "failed" && s.variants.LeakKey:
+		out = append(out, fakeLogEntry{4, "Error: " + s.leakyErrMsg(r.Worker.Scenario.ErrMsg), end})
+	case r.Status == "failed" && s.variants.Hostile:
+		out = append(out, fakeLogEntry{4, "Error: " + HostileError + "\u202e", end})
 	case r.Status == "failed":
 		out = append(out, fakeLogEntry{4, "Error: " + r.Worker.Scenario.ErrMsg, end})
 	case r.Status == "succeeded":

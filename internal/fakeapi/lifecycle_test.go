@@ -51,22 +51,22 @@ func noViolations(t *testing.T, s *Server) {
 func TestAbort(t *testing.T) {
 	s := startTest(t)
 	slug, _ := s.AddRun("fake/slow", "running", 1)
-	data(t, s, "POST", "/api/v2/worker-runs/"+slug+"/abort", `{}`, nil)
+	data(t, s, "POST", "/api/v2/worker-runs/"+slug+"/abort", "", nil)
 	var run struct{ Status string }
 	data(t, s, "GET", "/api/v2/worker-runs/"+slug, "", &run)
 	if run.Status != "aborting" {
 		t.Errorf("status after abort %q", run.Status)
 	}
-	code, body := send(t, s, "POST", "/api/v2/worker-runs/last/abort", `{}`, true)
+	code, body := send(t, s, "POST", "/api/v2/worker-runs/last/abort", "", true)
 	if code != 400 || !strings.Contains(body, `"code":70002`) {
 		t.Errorf("second abort: %d %s", code, body)
 	}
 	done, _ := s.AddRun("fake/succeeds", "succeeded", 1)
-	code, _ = send(t, s, "POST", "/api/v2/workers/fake~succeeds/runs/last/abort", `{}`, true)
+	code, _ = send(t, s, "POST", "/api/v2/workers/fake~succeeds/runs/last/abort", "", true)
 	if code != 400 {
 		t.Errorf("abort of the ended run %s: %d", done, code)
 	}
-	code, body = send(t, s, "POST", "/api/v2/worker-runs/NOPE/abort", `{}`, true)
+	code, body = send(t, s, "POST", "/api/v2/worker-runs/NOPE/abort", "", true)
 	if code != 404 || !strings.Contains(body, `"code":70001`) {
 		t.Errorf("unknown run: %d %s", code, body)
 	}

@@ -98,7 +98,9 @@ func (s *Server) handleQueueList(w http.ResponseWriter, r *http.Request) {
 				"created_at":   unix(it.Created),
 			})
 		}
-		return map[string]any{"count": len(matched), "list": list, "page_index": pageIndex, "page_size": limit}, nil
+		data := map[string]any{"list": list}
+		s.pageMeta(data, len(matched), pageIndex, limit)
+		return data, nil
 	})
 }
 

@@ -175,6 +175,7 @@ func (s *Server) runRecord(r *fakeRun, forList bool) map[string]any {
 		}
 		rec["err_msg"] = msg
 	}
+	s.hostileRecord(r, rec)
 	return rec
 }
 
@@ -336,6 +337,9 @@ func rowsFor(w *Worker, input json.RawMessage) int {
 func (s *Server) syncReply(run *fakeRun, limit, offset int, rerun bool) map[string]any {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.variants.SyncSlugOnly {
+		return map[string]any{"run_slug": run.Slug}
+	}
 	max := s.variants.SyncPolls
 	for i := 0; (max == 0 && i < 1000) || i < max; i++ {
 		if final(s.step(run, true)) || run.Status == "aborting" {
@@ -446,9 +450,12 @@ func (s *Server) pageBounds(offset, limit, total int) (pageIndex, from, to int) 
 	if limit < 1 {
 		limit = 20
 	}
-	if s.variants.RowOffsetPaging {
+	switch {
+	case s.variants.IgnoreOffset:
+		pageIndex = 1
+	case s.variants.RowOffsetPaging:
 		pageIndex = offset/limit + 1
-	} else {
+	default:
 		pageIndex = offset
 		if pageIndex < 1 {
 			pageIndex = 1
@@ -474,15 +481,29 @@ func (s *Server) resultPage(run *fakeRun, offset, limit int) map[string]any {
 		list = append(list, json.RawMessage(row(run.Worker.Scenario.RowKind, i)))
 	}
 	page := map[string]any{
-		"count":   total,
 		"headers": json.RawMessage(headers(run.Worker.Scenario.RowKind)),
 		"list":    list,
+	}
+	s.pageMeta(page, total, pageIndex, limit)
+	return page
+}
+
+// pageMeta adds count, page_index and page_size to a page of a list of
+// total items, as the variants say. Callers hold s.mu.
+func (s *Server) pageMeta(page map[string]any, total, pageIndex, limit int) {
+	switch s.variants.Count {
+	case "zero":
+		page["count"] = 0
+	case "over":
+		page["count"] = total + 100
+	case "off":
+	default:
+		page["count"] = total
 	}
 	if !s.variants.NoPageIndex {
 		page["page_index"] = pageIndex
 		page["page_size"] = limit
 	}
-	return page
 }
 
 // AddRun creates a run of a Worker directly in a given status, for scripts

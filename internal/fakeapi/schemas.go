@@ -50,10 +50,15 @@ func (s *Server) schemaRoutes(m *http.ServeMux) {
 func (s *Server) handleInputSchema(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	worker := findWorker(s.workers, r.PathValue("workerId"))
+	hostile := s.variants.Hostile
 	s.mu.Unlock()
 	if worker == nil || worker.Schema == nil {
 		s.writeError(w, http.StatusNotFound, 11004, "not found", nil)
 		return
 	}
-	s.writeOK(w, map[string]any{"input_schema": worker.Schema})
+	schema := worker.Schema
+	if hostile {
+		schema = json.RawMessage(HostileSchema)
+	}
+	s.writeOK(w, map[string]any{"input_schema": schema})
 }

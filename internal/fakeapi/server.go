@@ -66,6 +66,27 @@ type Variants struct {
 	// QueueNoResults answers queue activate/release with data {}, as the
 	// spec's examples do, instead of results[].
 	QueueNoResults bool
+	// IgnoreOffset serves the first page whatever offset asks for: a
+	// broken server that a walk must report, never loop on.
+	IgnoreOffset bool
+	// Count is what paged lists (results, runs, tasks, queue items)
+	// report as count: "" the true total, "zero" 0 whatever the rows,
+	// "over" 100 more than there are, "off" no count at all.
+	Count string
+	// SyncSlugOnly answers a synchronous start with run_slug alone, as
+	// the spec's example does (REFERENCE §9).
+	SyncSlugOnly bool
+	// WorkerPathSlash writes tasks' worker_path as owner/name instead of
+	// owner~name (REFERENCE §16).
+	WorkerPathSlash bool
+	// LeakKey makes failed runs report the caller's key in err_msg (and
+	// their last log line); Hostile fills run records' free text with
+	// terminal controls, bidi overrides and line breaks (hostile.go).
+	LeakKey bool
+	Hostile bool
+	// SignedLinks gives download links a signed query, as object storage
+	// does; the CLI must not print it.
+	SignedLinks bool
 }
 
 // Request is one request as the fake received it.
@@ -236,9 +257,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	if verr != nil {
 		s.violation("request %s %s: %v", r.Method, r.URL.RequestURI(), verr)
-		if route == nil {
+		switch {
+		case route == nil:
 			s.writeError(w, http.StatusNotFound, 11004, "not found", nil)
-		} else {
+		case errors.Is(verr, ErrUnexpectedBody):
+			s.writeError(w, http.StatusUnprocessableEntity, 11000, "invalid argument", []string{verr.Error()})
+		default:
 			s.writeError(w, http.StatusBadRequest, 11000, "invalid argument", []string{verr.Error()})
 		}
 		return

@@ -121,3 +121,43 @@ func TestAuth(t *testing.T) {
 		t.Fatalf("wrong key: %d %s", resp.StatusCode, b)
 	}
 }
+
+// A body, or a Content-Type alone, sent to an operation whose spec defines
+// no requestBody (abort, in its three forms) is a violation, answered
+// 422/11000 as a spec-strict server does; kin-openapi alone lets it pass.
+func TestBodyWhereTheSpecDefinesNone(t *testing.T) {
+	s := startTest(t)
+	slug, err := s.AddRun("fake/slow", "running", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	paths := []string{"/api/v2/worker-runs/" + slug + "/abort", "/api/v2/worker-runs/last/abort", "/api/v2/workers/fake~slow/runs/last/abort"}
+	for _, p := range paths {
+		code, body := send(t, s, "POST", p, `{}`, true)
+		if code != 422 || !strings.Contains(body, `"code":11000`) {
+			t.Errorf("%s with {}: %d %s", p, code, body)
+		}
+	}
+	// Content-Type without a body.
+	req, _ := http.NewRequest("POST", s.URL+paths[0], nil)
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+s.APIKey())
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 422 {
+		t.Errorf("Content-Type alone: %d", resp.StatusCode)
+	}
+	v := s.Violations()
+	if len(v) != 4 || !strings.Contains(v[0], "the operation defines no request body, but the request has 2 body bytes and Content-Type \"application/json\"") ||
+		!strings.Contains(v[3], "has 0 body bytes and Content-Type \"application/json\"") {
+		t.Fatalf("violations: %q", v)
+	}
+	// No body, no Content-Type: accepted, and the run shows aborting.
+	code, body := send(t, s, "POST", paths[0], "", true)
+	if code != 200 || len(s.Violations()) != 4 {
+		t.Fatalf("bare abort: %d %s, violations %q", code, body, s.Violations())
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"strings"
@@ -91,7 +92,34 @@ func (s *Spec) ValidateRequest(ctx context.Context, r *http.Request) (*routers.R
 	if err := openapi3filter.ValidateRequest(ctx, in); err != nil {
 		return route, params, errors.New(firstLines(err.Error()))
 	}
+	if err := checkNoBody(route, r); err != nil {
+		return route, params, err
+	}
 	return route, params, nil
+}
+
+// ErrUnexpectedBody marks a request that carries a body (or a
+// Content-Type) to an operation whose spec defines none, such as abort.
+// kin-openapi lets it through; a spec-strict server answers 422/11000
+// (REFERENCE §8.5).
+var ErrUnexpectedBody = errors.New("the operation defines no request body")
+
+// checkNoBody reads the (buffered) body of a request to an operation
+// without a requestBody and refuses any content or Content-Type.
+func checkNoBody(route *routers.Route, r *http.Request) error {
+	if route.Operation == nil || route.Operation.RequestBody != nil {
+		return nil
+	}
+	var n int
+	if r.Body != nil {
+		b, _ := io.ReadAll(r.Body)
+		n = len(b)
+	}
+	ct := r.Header.Get("Content-Type")
+	if n == 0 && ct == "" {
+		return nil
+	}
+	return fmt.Errorf("%w, but the request has %d body bytes and Content-Type %q", ErrUnexpectedBody, n, ct)
 }
 
 // ValidateResponse checks one of the fake's own replies, so that the fake

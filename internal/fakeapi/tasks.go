@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 )
 
@@ -103,8 +104,13 @@ func (s *Server) findTask(slug string) *fakeTask {
 	return nil
 }
 
-// taskRecord is the audited task shape; the list leaves out id.
-func taskRecord(t *fakeTask, forList bool) map[string]any {
+// taskRecord is the audited task shape; the list leaves out id. Callers
+// hold s.mu.
+func (s *Server) taskRecord(t *fakeTask, forList bool) map[string]any {
+	path := t.Worker.Path()
+	if s.variants.WorkerPathSlash {
+		path = t.Worker.Owner + "/" + t.Worker.Name
+	}
 	rec := map[string]any{
 		"slug":               t.Slug,
 		"title":              t.Title,
@@ -112,7 +118,7 @@ func taskRecord(t *fakeTask, forList bool) map[string]any {
 		"worker_id":          workerNumber(t.Worker),
 		"worker_title":       t.Worker.Title,
 		"worker_slug":        t.Worker.Slug,
-		"worker_path":        t.Worker.Path(),
+		"worker_path":        path,
 		"version":            t.Version,
 		"platform_actors_id": workerNumber(t.Worker) + 7,
 		"input":              t.Input,
@@ -178,9 +184,11 @@ func (s *Server) handleTaskList(w http.ResponseWriter, r *http.Request) {
 		pageIndex, a, b := s.pageBounds(offset, limit, len(matched))
 		list := make([]map[string]any, 0, b-a)
 		for _, t := range matched[a:b] {
-			list = append(list, taskRecord(t, true))
+			list = append(list, s.taskRecord(t, true))
 		}
-		return map[string]any{"count": len(matched), "list": list, "page_index": pageIndex, "page_size": limit}, nil
+		data := map[string]any{"list": list}
+		s.pageMeta(data, len(matched), pageIndex, limit)
+		return data, nil
 	})
 }
 
@@ -236,7 +244,7 @@ func (s *Server) withTask(w http.ResponseWriter, r *http.Request, f func(t *fake
 }
 
 func (s *Server) handleTaskGet(w http.ResponseWriter, r *http.Request) {
-	s.withTask(w, r, func(t *fakeTask) (any, *fakeErr) { return taskRecord(t, false), nil })
+	s.withTask(w, r, func(t *fakeTask) (any, *fakeErr) { return s.taskRecord(t, false), nil })
 }
 
 func (s *Server) handleTaskUpdate(w http.ResponseWriter, r *http.Request) {
@@ -332,4 +340,33 @@ func (s *Server) handleTaskRun(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.writeOK(w, s.syncReply(run, body.Limit, body.Offset, false))
+}
+
+// AddTasks saves n tasks of a Worker directly (titled "Task 1", ...), for
+// scripts that page through long task lists. It returns their slugs.
+func (s *Server) AddTasks(workerID string, n int) ([]string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	w := findWorker(s.workers, strings.Replace(workerID, "/", "~", 1))
+	if w == nil {
+		return nil, fmt.Errorf("no fake Worker %q", workerID)
+	}
+	var slugs []string
+	for i := 0; i < n; i++ {
+		now := s.now()
+		t := &fakeTask{
+			ID:      1786001196232214890 + int64(s.nextTask),
+			Slug:    fmt.Sprintf("01KFAKETASK%015d", s.nextTask+1),
+			Title:   fmt.Sprintf("Task %d", s.nextTask+1),
+			Worker:  w,
+			Version: w.Version,
+			Input:   json.RawMessage(`{"parameters":{"custom":{}}}`),
+			Created: now,
+			Updated: now,
+		}
+		s.nextTask++
+		s.tasks = append(s.tasks, t)
+		slugs = append(slugs, t.Slug)
+	}
+	return slugs, nil
 }

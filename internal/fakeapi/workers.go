@@ -128,7 +128,8 @@ func row(kind string, i int) string {
 			`{"name":"Ünïcødé 咖啡","note":"\u001b[31mred\u001b[0m","count":-1.5,"tags":["x"],"meta":null,"empty":true,"__coreclaw_data_id__":"t3"}`,
 			`{"name":"","note":"","count":1e3,"tags":null,"meta":{"nested":{"deep":[1,2]}},"empty":false,"__coreclaw_data_id__":"t4"}`,
 		}
-		return tricky[i%len(tricky)]
+		// Every row has its own data id, as the platform's rows do.
+		return strings.Replace(tricky[i%len(tricky)], fmt.Sprintf(`"t%d"`, i%len(tricky)+1), fmt.Sprintf(`"t%d"`, n), 1)
 	default:
 		return fmt.Sprintf(`{"title":"Coffee Spot %d","address":"%d Main St, New York, USA","rating":4.%d,"reviews_count":%d,"phone":"+1 212 555 %04d","website":"https://example.com/places/%d","__coreclaw_data_id__":"p%06d"}`,
 			n, 100+n, n%10, 10*n, n, n, n)

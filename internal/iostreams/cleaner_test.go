@@ -9,14 +9,14 @@ import (
 	"testing"
 )
 
-// lineClean is what CopyClean did before it streamed: StripANSI then
-// Sanitize on each line. The Cleaner must give the same bytes.
+// lineClean is what CopyClean did before it streamed: Sanitize on each
+// line. The Cleaner must give the same bytes.
 func lineClean(in string) string {
 	var out strings.Builder
 	r := bufio.NewReader(strings.NewReader(in))
 	for {
 		line, err := r.ReadString('\n')
-		out.WriteString(Sanitize(StripANSI(line)))
+		out.WriteString(Sanitize(line))
 		if err != nil {
 			return out.String()
 		}
@@ -58,6 +58,17 @@ var cleanerCases = []string{
 	"c1 controls \xc2\x9b31m \xc2\x85 kept: \xef\xbf\xbd",
 	"del \x7f tab\tand cr\r\n",
 	"incomplete at end \xe2\x82",
+	"8-bit csi \xc2\x9b31mred\xc2\x9b0m and broken \xc2\x9b12\x80 \xe2\xc2\x9b1m\x82\xac",
+	"8-bit osc \xc2\x9d0;title\xc2\x9cafter \xc2\x9d0;t\x07x \xc2\x9dno end\nnext",
+	"dcs \x1bPq#0;2;0;0;0\x1b\\ sos \x1bXx\x1b\\ pm \x1b^x\x07 apc \x1b_x\xc2\x9c end",
+	"st inside \x1b]0;a\xc2\xa9b\xc2\x9c c \x1b]0;\xc2",
+	"nf \x1b(B \x1b#8 \x1b(\x1b[1m broken \x1b( x \x1b!!",
+	"two-byte \x1b7\x1b8\x1b=\x1b> \x1b~ \x1b\x7f",
+	"bidi \xe2\x80\xaeevil\xe2\x80\xac \xd8\x9c \xe2\x81\xa6x\xe2\x81\xa9",
+	"nel \xc2\x85 and stray st \xc2\x9c and \xc2",
+	"esc in 8-bit osc \xc2\x90x\x1bYz",
+	"nested \x1bX\xc2\x9da\x1bY and \x1bX\xc2\x9bA \x1b]0;\xc2\x1b",
+	"\x1b]\xc2\x9d\xc2\x9d\xc2\x9dx\n",
 	"\x1b[",
 	"\x1b]",
 	"\x1b]x\x1b",

@@ -16,6 +16,7 @@ func TestStripANSI(t *testing.T) {
 		"cursor\x1b[2Aup\x1b[?25l":           "cursorup",
 		"lone \x1b at the end \x1b":          "lone \x1b at the end \x1b",
 		"keep\ttabs\nand lines \x1b[0K done": "keep\ttabs\nand lines  done",
+		"8-bit \u009b31mCSI\u009b0m":         "8-bit CSI",
 	}
 	for in, want := range tests {
 		if got := StripANSI(in); got != want {

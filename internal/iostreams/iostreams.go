@@ -14,7 +14,9 @@ import (
 )
 
 // IOStreams carries the process's standard streams and what is known about
-// them. Commands never touch os.Stdin/os.Stdout/os.Stderr directly.
+// them. Commands never touch os.Stdin/os.Stdout/os.Stderr directly. Out and
+// ErrOut redact the secrets the streams are told about (AddSecret): the one
+// place where the API key is kept from the screen, whatever text carries it.
 type IOStreams struct {
 	In     io.Reader
 	Out    io.Writer
@@ -27,6 +29,10 @@ type IOStreams struct {
 	// colorMode is decided once from the environment and --no-color.
 	colorDisabled bool
 	colorForced   bool
+
+	// secrets are replaced by [REDACTED] in everything written to Out
+	// and ErrOut (see AddSecret).
+	secrets *secretSet
 }
 
 // Env is the part of the environment that affects terminal behaviour.
@@ -56,12 +62,11 @@ func EnvFrom(lookup func(string) (string, bool)) Env {
 func System(env Env) *IOStreams {
 	s := &IOStreams{
 		In:        os.Stdin,
-		Out:       os.Stdout,
-		ErrOut:    os.Stderr,
 		stdinTTY:  isTerminal(os.Stdin),
 		stdoutTTY: isTerminal(os.Stdout) || env.ForceTTY,
 		stderrTTY: isTerminal(os.Stderr) || env.ForceTTY,
 	}
+	s.Out, s.ErrOut = s.redacting(os.Stdout), s.redacting(os.Stderr)
 	s.colorDisabled = env.NoColor
 	s.colorForced = env.ClicolorForce
 	return s
@@ -73,10 +78,12 @@ func isTerminal(f *os.File) bool {
 }
 
 // Test returns in-memory streams, none of them a terminal, and the buffers
-// behind them.
+// behind them. Out and ErrOut redact as the real ones do.
 func Test() (*IOStreams, *bytes.Buffer, *bytes.Buffer, *bytes.Buffer) {
 	in, out, errOut := &bytes.Buffer{}, &bytes.Buffer{}, &bytes.Buffer{}
-	return &IOStreams{In: in, Out: out, ErrOut: errOut}, in, out, errOut
+	s := &IOStreams{In: in}
+	s.Out, s.ErrOut = s.redacting(out), s.redacting(errOut)
+	return s, in, out, errOut
 }
 
 // SetTTY marks the streams as terminals (or not); for tests.
@@ -116,34 +123,93 @@ func (s *IOStreams) colorFor(tty bool) bool {
 func (s *IOStreams) ShowProgress() bool { return s.stderrTTY }
 
 // ErrFile returns stderr as an *os.File when it is one; spinners need the
-// file to size and redraw the line.
+// file to size the line. They write through ProgressWriter, not the file.
 func (s *IOStreams) ErrFile() (*os.File, bool) {
-	f, ok := s.ErrOut.(*os.File)
+	f, ok := unwrap(s.ErrOut).(*os.File)
 	return f, ok
 }
 
-// Sanitize removes terminal control sequences from text that came from the
-// server before it is shown to a human on a terminal: a scraped page must
-// not be able to move the cursor, retitle the window or hide output.
-// Newlines and tabs are kept. Invalid UTF-8 becomes U+FFFD: a stray byte
-// such as 0x9b is an 8-bit CSI to some terminals.
+// Sanitize makes text that came from the server safe to show a human on a
+// terminal: a scraped page must not be able to move the cursor, retitle
+// the window, hide output or reorder it. Whole escape sequences (CSI, OSC
+// and the like, 7-bit or 8-bit) are removed, then the remaining C0 and C1
+// controls and the bidirectional format controls (U+061C, U+200E, U+200F,
+// U+202A-U+202E, U+2066-U+2069). Newlines and tabs are kept; SanitizeLine
+// is for text that goes into a line of ours. Invalid UTF-8 becomes U+FFFD:
+// a stray byte such as 0x9b is an 8-bit CSI to some terminals.
 func Sanitize(s string) string {
 	if !needsSanitizing(s) {
 		return s
 	}
+	s = stripEscapes(s)
 	var b strings.Builder
 	b.Grow(len(s))
 	for _, r := range s {
-		switch {
-		case r == '\n' || r == '\t':
-			b.WriteRune(r)
-		case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0):
-			// C0 and C1 controls, ESC included: drop them.
-		default:
+		if r == '\n' || r == '\t' || !isControl(r) {
 			b.WriteRune(r)
 		}
 	}
 	return b.String()
+}
+
+// SanitizeLine is Sanitize for text that goes into one line of ours (an
+// error, a notice, the summary, a table cell): line breaks and tabs
+// become a space, so a newline from the server can never start a line
+// that looks like coreclaw's own.
+func SanitizeLine(s string) string {
+	if !needsSanitizing(s) && !strings.ContainsAny(s, "\n\t\u2028\u2029") {
+		return s
+	}
+	s = strings.Map(func(r rune) rune {
+		if isLineBreak(r) {
+			return '\n'
+		}
+		return r
+	}, s)
+	s = Sanitize(s)
+	var b strings.Builder
+	b.Grow(len(s))
+	inBreak := false
+	for _, r := range s {
+		if r == '\n' || r == '\t' {
+			if !inBreak {
+				b.WriteByte(' ')
+			}
+			inBreak = true
+			continue
+		}
+		inBreak = false
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// isLineBreak reports what a terminal, an editor or a log viewer may
+// treat as the end of a line.
+func isLineBreak(r rune) bool {
+	switch r {
+	case '\n', '\r', '\v', '\f', '\t', 0x85, 0x2028, 0x2029:
+		return true
+	}
+	return false
+}
+
+// isControl reports what Sanitize removes: C0 and C1 controls, DEL, and
+// the bidirectional format controls.
+func isControl(r rune) bool {
+	return r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || IsBidiControl(r)
+}
+
+// IsBidiControl reports the format controls that reorder text on screen
+// (the "Trojan Source" characters) and the directional marks.
+func IsBidiControl(r rune) bool {
+	switch {
+	case r == 0x061c, r == 0x200e, r == 0x200f:
+		return true
+	case r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069:
+		return true
+	}
+	return false
 }
 
 func needsSanitizing(s string) bool {
@@ -151,7 +217,7 @@ func needsSanitizing(s string) bool {
 		return true
 	}
 	for _, r := range s {
-		if (r < 0x20 && r != '\n' && r != '\t') || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+		if r != '\n' && r != '\t' && isControl(r) {
 			return true
 		}
 	}

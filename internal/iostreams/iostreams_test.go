@@ -17,11 +17,21 @@ func TestSanitize(t *testing.T) {
 		{"NUL and BEL", "a\x00b\x07c", "abc"},
 		{"every C0 but \\n and \\t", "\x01\x02\x03\x04\x05\x06\x08\x0b\x0c\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1c\x1d\x1e\x1f|", "|"},
 		{"DEL", "a\x7fb", "ab"},
-		{"C1 controls", "a\u0080b\u0085c\u009bd\u009f", "abcd"},
+		{"C1 controls", "a\u0080b\u0085c\u009f", "abc"},
+		{"8-bit CSI takes its final byte along", "c\u009bd!", "c!"},
 		{"first printable after C1 kept", "\u00a0\u00a9", "\u00a0\u00a9"},
-		{"CSI colour: ESC dropped, the rest is text", "\x1b[31mred\x1b[0m", "[31mred[0m"},
-		{"OSC title", "\x1b]0;pwned\x07text", "]0;pwnedtext"},
-		{"8-bit CSI", "\u009b2J", "2J"},
+		{"CSI colour removed whole", "\x1b[31mred\x1b[0m", "red"},
+		{"OSC title removed whole", "\x1b]0;pwned\x07text", "text"},
+		{"OSC ended by ST", "\x1b]8;;https://x\x1b\\link\x1b]8;;\x1b\\", "link"},
+		{"8-bit CSI", "\u009b2Jok", "ok"},
+		{"8-bit OSC ended by 8-bit ST", "\u009d0;t\u009cok", "ok"},
+		{"DCS string", "\x1bPq#0;2;0\x1b\\ok", "ok"},
+		{"charset designation", "\x1b(Bok", "ok"},
+		{"save cursor", "\x1b7ok\x1b8", "ok"},
+		{"unfinished CSI: its introducer dropped", "a\x1b[31", "a31"},
+		{"bidi overrides", "user\u202e\u2066txt.exe\u2069\u202c", "usertxt.exe"},
+		{"every bidi control", "a\u061cb\u200ec\u200fd\u202ae\u202bf\u202cg\u202dh\u202ei\u2066j\u2067k\u2068l\u2069m", "abcdefghijklm"},
+		{"zero-width joiner kept (emoji)", "\U0001F469\u200d\U0001F4BB", "\U0001F469\u200d\U0001F4BB"},
 		{"unicode kept", "Ünïcødé 咖啡 😀 ✓", "Ünïcødé 咖啡 😀 ✓"},
 		{"line and paragraph separators kept", "a\u2028b\u2029c", "a\u2028b\u2029c"},
 		{"invalid UTF-8 becomes U+FFFD", "a\xffb", "a\ufffdb"},
@@ -147,8 +157,8 @@ func TestTestStreams(t *testing.T) {
 	if s.ColorEnabledStdout() || s.ColorEnabledStderr() {
 		t.Error("Test streams must have no colour")
 	}
-	if s.In != in || s.Out != out || s.ErrOut != errOut {
-		t.Error("Test returned buffers that are not the streams")
+	if s.In != in || unwrap(s.Out) != out || unwrap(s.ErrOut) != errOut {
+		t.Error("Test returned buffers that are not behind the streams")
 	}
 	if _, ok := s.ErrFile(); ok {
 		t.Error("ErrFile of a buffer should be false")
@@ -187,7 +197,7 @@ func TestSystemForceTTY(t *testing.T) {
 	if !s.IsStdoutTTY() || !s.IsStderrTTY() {
 		t.Errorf("ForceTTY: stdout tty %v, stderr tty %v; want both true", s.IsStdoutTTY(), s.IsStderrTTY())
 	}
-	if s.In != os.Stdin || s.Out != os.Stdout || s.ErrOut != os.Stderr {
+	if s.In != os.Stdin || unwrap(s.Out) != os.Stdout || unwrap(s.ErrOut) != os.Stderr {
 		t.Error("System streams are not the process streams")
 	}
 	if f, ok := s.ErrFile(); !ok || f != os.Stderr {

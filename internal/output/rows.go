@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/mattn/go-runewidth"
 
@@ -104,37 +103,13 @@ func (j *jsonlRows) Row(row *jsonobj.Object) error {
 	return err
 }
 
-// terminalJSON makes JSON safe for a terminal when sanitize is set. JSON
-// strings may hold DEL and C1 controls raw (U+009B is CSI to some
-// terminals), and rows keep their values as the server wrote them, invalid
-// UTF-8 included; those are written as \u escapes instead: the same JSON
-// value (invalid bytes read as U+FFFD anyway).
+// terminalJSON makes JSON safe for a terminal when sanitize is set (see
+// iostreams.TerminalJSON).
 func terminalJSON(b []byte, sanitize bool) []byte {
-	if !sanitize || !needsEscaping(b) {
+	if !sanitize {
 		return b
 	}
-	out := make([]byte, 0, len(b)+16)
-	for len(b) > 0 {
-		r, size := utf8.DecodeRune(b)
-		if r == 0x7f || (r >= 0x80 && r < 0xa0) || (r == utf8.RuneError && size == 1) {
-			out = fmt.Appendf(out, `\u%04x`, r)
-		} else {
-			out = append(out, b[:size]...)
-		}
-		b = b[size:]
-	}
-	return out
-}
-
-func needsEscaping(b []byte) bool {
-	for len(b) > 0 {
-		r, size := utf8.DecodeRune(b)
-		if r == 0x7f || (r >= 0x80 && r < 0xa0) || (r == utf8.RuneError && size == 1) {
-			return true
-		}
-		b = b[size:]
-	}
-	return false
+	return iostreams.TerminalJSON(b)
 }
 
 func (j *jsonlRows) Close() error { return nil }
@@ -315,8 +290,7 @@ func Cell(raw json.RawMessage) string {
 // tableCell makes a value fit one table cell: one line, no terminal
 // controls, at most max characters.
 func tableCell(s string, max int) string {
-	s = strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ", "\t", " ").Replace(s)
-	s = iostreams.Sanitize(s)
+	s = iostreams.SanitizeLine(s)
 	if runewidth.StringWidth(s) > max {
 		s = runewidth.Truncate(s, max, "…")
 	}

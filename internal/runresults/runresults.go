@@ -135,3 +135,39 @@ func Print(ctx context.Context, client *api.Client, ref api.RunRef, w output.Row
 	}
 	return p.Rows(), nil
 }
+
+// CutPage keeps at most limit rows of one window of results (page, from
+// 1, of limit rows), and none past the run's count when the page has one.
+// It reports whether any row is left: false for a page past the end.
+func CutPage(p *api.ResultPage, page, limit int) bool {
+	keep := int64(limit)
+	if p.CountSent() {
+		keep = min(keep, int64(p.Count)-int64(page-1)*int64(limit))
+	}
+	if keep <= 0 {
+		p.List = nil
+		return false
+	}
+	if int64(len(p.List)) > keep {
+		p.List = p.List[:keep]
+	}
+	return len(p.List) > 0
+}
+
+// Extent says how far a run's results go, for a page past the end:
+// "the run has 250 results: 3 pages of 100".
+func Extent(p *api.ResultPage, limit int) string {
+	if !p.CountSent() {
+		return "the API sent no rows for it"
+	}
+	n := int64(p.Count)
+	pages := (n + int64(limit) - 1) / int64(limit)
+	return fmt.Sprintf("the run has %s: %s of %d", plural(n, "result"), plural(pages, "page"), limit)
+}
+
+func plural(n int64, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}

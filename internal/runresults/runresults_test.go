@@ -174,7 +174,7 @@ func TestPrint(t *testing.T) {
 		{"fewer rows than count", 3, 5, 0, 3, "the run reports 5 results but 3 were returned"},
 		{"fewer rows than the limit", 3, 5, 4, 3, "expected 4 of the run's 5 results but 3 were returned"},
 		{"limit below what arrived", 3, 5, 2, 2, ""},
-		{"more rows than count: all that arrived", 5, 3, 0, 5, ""},
+		{"more rows than count: no row past the count", 5, 3, 0, 3, ""},
 		{"empty run", 0, 0, 0, 0, ""},
 	}
 	for _, tt := range tests {

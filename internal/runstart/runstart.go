@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -153,12 +154,18 @@ type Options struct {
 // fetching them again when they are the window asked for.
 func Finish(ctx context.Context, o Options, f *Flags, printer *output.Printer, started *api.StartedRun) error {
 	if !f.Wait && !f.Sync {
-		_, err := fmt.Fprintln(o.IO.Out, started.RunSlug)
-		return err
+		if err := printSlug(o.IO.Out, o.IO.ErrOut, started.RunSlug); err != nil {
+			return &cmdutil.ExitError{Code: cmdutil.ExitFailure,
+				Err:  fmt.Errorf("cannot write the run's slug to stdout: %w", err),
+				Hint: fmt.Sprintf("the run %s was started; `coreclaw wait %s` waits for it", started.RunSlug, started.RunSlug)}
+		}
+		warnUnread(o, started)
+		return nil
 	}
 	if !o.Reattached {
 		fmt.Fprintf(o.IO.ErrOut, "started run %s\n", started.RunSlug)
 	}
+	warnUnread(o, started)
 
 	wo := runwait.Options{
 		IO: o.IO, Client: o.Client, Now: o.Now, Sleep: o.Sleep,
@@ -170,6 +177,7 @@ func Finish(ctx context.Context, o Options, f *Flags, printer *output.Printer, s
 		if started.Finished() {
 			report.Prefetched = started.Results
 		}
+		report.Reason = started.ErrorMessage
 	}
 	run, err := runwait.Wait(ctx, wo, started.RunSlug)
 	if err != nil {
@@ -181,7 +189,9 @@ func Finish(ctx context.Context, o Options, f *Flags, printer *output.Printer, s
 // Error explains a failed start. A start that may have reached the server
 // is never repeated, so it says how to find out whether it did: check is
 // a command and what it shows, e.g. "`coreclaw status last` shows the
-// account's newest run".
+// account's newest run". Only a reply that proves no run was created (a
+// refused connection, an API error envelope with a 4xx or a 2xx) goes
+// without it.
 func Error(ctx context.Context, err error, check string) error {
 	if ctx.Err() != nil {
 		return &cmdutil.ExitError{Code: cmdutil.ExitInterrupted,
@@ -195,9 +205,33 @@ func Error(ctx context.Context, err error, check string) error {
 			Err:  fmt.Errorf("%s; the run may have started", msg),
 			Hint: check + " before you try again"}
 	}
-	var apiErr *api.Error
-	if errors.As(err, &apiErr) && (apiErr.IsServerFault() || apiErr.NotJSON) {
+	if mayHaveStarted(err) {
 		return cmdutil.WithHint(err, "the run may have started: "+check+" before you try again")
 	}
 	return err
+}
+
+// mayHaveStarted reports a reply that leaves it unknown whether a run
+// was created: a server fault (5xx, codes 10000 and 14000), a reply that
+// is not an API envelope (a gateway page, an empty body, a redirect), or
+// a 2xx that names no usable run.
+func mayHaveStarted(err error) bool {
+	var replyErr *api.ReplyError
+	if errors.As(err, &replyErr) {
+		return true
+	}
+	var apiErr *api.Error
+	if errors.As(err, &apiErr) {
+		return apiErr.IsServerFault() || apiErr.NotJSON || apiErr.HTTPStatus >= 500
+	}
+	return false
+}
+
+// warnUnread reports, after the slug, what the start reply held that could
+// not be read: the run is started all the same.
+func warnUnread(o Options, started *api.StartedRun) {
+	if len(started.Unread) > 0 {
+		fmt.Fprintf(o.IO.ErrOut, "warning: ignored what could not be read in the reply to the start: %s\n",
+			iostreams.Sanitize(strings.Join(started.Unread, ", ")))
+	}
 }

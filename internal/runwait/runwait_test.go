@@ -77,7 +77,9 @@ func TestSummary(t *testing.T) {
 		{"still running: finished_at 0", api.Run{Slug: "01KR", Status: api.StatusRunning, StartedAt: 200},
 			"! run 01KR running · 0 results"},
 		{"server text sanitized", api.Run{Slug: "01KR\x1b[2J", Status: "odd\x07", Usage: "1\x1b]0;x\x07"},
-			"! run 01KR[2J odd · 0 results · usage $1]0;x"},
+			"! run 01KR odd · 0 results · usage $1"},
+		{"a newline in a server field cannot start a line", api.Run{Slug: "01KR", Status: "succeeded", Usage: "0.0130\nnotice: forged\u202e"},
+			"✓ run 01KR succeeded · 0 results · usage $0.0130 notice: forged"},
 		{"many results", api.Run{Slug: "01KR", Status: api.StatusSucceeded, Results: 9007199254740993},
 			"✓ run 01KR succeeded · 9007199254740993 results"},
 	}
@@ -111,12 +113,13 @@ func TestOutcome(t *testing.T) {
 		{api.Run{Slug: "R", Status: api.StatusSucceeded}, 0, "", ""},
 		{api.Run{Slug: "R", Status: api.StatusFailed, ErrMsg: "navigation timeout on page 3"}, 3, "run R failed: navigation timeout on page 3", "see why with `coreclaw logs R`"},
 		{api.Run{Slug: "R", Status: api.StatusFailed}, 3, "run R failed", "see why with `coreclaw logs R`"},
-		{api.Run{Slug: "R", Status: api.StatusFailed, ErrMsg: "bad\x1b[31m red"}, 3, "run R failed: bad[31m red", "see why with `coreclaw logs R`"},
+		{api.Run{Slug: "R", Status: api.StatusFailed, ErrMsg: "bad\x1b[31m red"}, 3, "run R failed: bad red", "see why with `coreclaw logs R`"},
 		{api.Run{Slug: "R", Status: api.StatusAborting}, 6, "run R was aborted (status aborting)", ""},
 		{api.Run{Slug: "R", Status: api.StatusAborted}, 6, "run R was aborted (status aborted)", ""},
 		{api.Run{Slug: "R", Status: "paused"}, 1, `run R ended with the unexpected status "paused"`, ""},
 		{api.Run{Slug: "R", Status: api.StatusRunning}, 1, `run R ended with the unexpected status "running"`, ""},
-		{api.Run{Slug: "R", Status: "x\x1by"}, 1, `run R ended with the unexpected status "xy"`, ""},
+		{api.Run{Slug: "R", Status: "x\x1by"}, 1, `run R ended with the unexpected status "x"`, ""},
+		{api.Run{Slug: "R", Status: api.StatusFailed, ErrMsg: "timeout\nerror: forged"}, 3, "run R failed: timeout error: forged", "see why with `coreclaw logs R`"},
 	}
 	for _, tt := range tests {
 		err := Outcome(&tt.run)
@@ -447,7 +450,7 @@ func TestWaitRidesOutTransientErrors(t *testing.T) {
 	lines := strings.Split(strings.TrimSuffix(h.stderr.String(), "\n"), "\n")
 	want := []string{
 		"run " + slug + ": ready",
-		"notice: checking run " + slug + ` failed (unexpected reply from the API (HTTP 502 Bad Gateway): "<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>"); still waiting`,
+		"notice: checking run " + slug + ` failed (unexpected reply from the API (HTTP 502 Bad Gateway): "502 Bad Gateway"); still waiting`,
 		"notice: checking run " + slug + " failed (too many requests (HTTP 429, code 13000, request req-2)); still waiting",
 		"notice: checking run " + slug + " failed (internal server error (HTTP 500, code 10000, request req-3)); still waiting",
 		"notice: checking run " + slug + " failed (cannot reach the API: GET " + h.srv.URL + path + ": unexpected EOF); still waiting",
@@ -596,7 +599,7 @@ func TestWaitInterruptedAbort(t *testing.T) {
 		if msg != tt.msg || hint != tt.hint {
 			t.Errorf("%q / %q, want %q / %q", msg, hint, tt.msg, tt.hint)
 		}
-		if want := []string{"GET /api/v2/worker-runs/R1 ", "POST /api/v2/worker-runs/R1/abort {}"}; !reflect.DeepEqual(*seen, want) {
+		if want := []string{"GET /api/v2/worker-runs/R1 ", "POST /api/v2/worker-runs/R1/abort "}; !reflect.DeepEqual(*seen, want) {
 			t.Errorf("requests %q", *seen)
 		}
 	}
@@ -670,6 +673,23 @@ func TestFlagsCheck(t *testing.T) {
 		}
 		if err == nil || err.Error() != tt.want || cmdutil.ExitCode(err) != cmdutil.ExitUsage {
 			t.Errorf("%s: %v (exit %d), want %q", tt.name, err, cmdutil.ExitCode(err), tt.want)
+		}
+	}
+}
+
+func TestReasonText(t *testing.T) {
+	long := strings.Repeat("é", 400)
+	for _, c := range []struct{ in, want string }{
+		{"", ""},
+		{"  \n ", ""},
+		{"navigation timeout on page 3", "navigation timeout on page 3"},
+		{"Error: navigation timeout", "navigation timeout"},
+		{"ERROR:boom", "boom"},
+		{"\x1b[31mred\x1b[0m\nline two\r\n\tthree\u2028four", "red line two three four"},
+		{long, strings.Repeat("é", 300) + "…"},
+	} {
+		if got := reasonText(c.in); got != c.want {
+			t.Errorf("reasonText(%q) = %q, want %q", c.in, got, c.want)
 		}
 	}
 }

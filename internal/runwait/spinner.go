@@ -31,10 +31,13 @@ func newProgress(ios *iostreams.IOStreams, now func() time.Time, slug string) *p
 	p := &progress{io: ios, cs: ios.Stderr(), now: now, slug: slug, start: now()}
 	if f, ok := ios.ErrFile(); ok && ios.ShowProgress() {
 		s := spinner.New(spinner.CharSets[14], 120*time.Millisecond, spinner.WithWriterFile(f))
+		// The file only tells the spinner it is on a terminal; frames go
+		// through the redacting stderr.
+		s.Writer = ios.ProgressWriter()
 		if !p.cs.Enabled() {
 			// The spinner paints its frames itself; keep the erase codes
 			// but drop the colours.
-			s.Writer = sgrStripper{w: f}
+			s.Writer = sgrStripper{w: s.Writer}
 		}
 		s.PreUpdate = func(s *spinner.Spinner) { s.Suffix = " " + p.line() }
 		p.spin = s
@@ -55,7 +58,7 @@ func (p *progress) update(status string, results int64) {
 	p.status, p.results = status, results
 	p.mu.Unlock()
 	if p.spin == nil && changed && !api.Status(status).Terminal() {
-		io.WriteString(p.io.ErrOut, "run "+p.slug+": "+iostreams.Sanitize(status)+"\n")
+		io.WriteString(p.io.ErrOut, "run "+p.slug+": "+iostreams.SanitizeLine(status)+"\n")
 	}
 }
 
@@ -74,7 +77,7 @@ func (p *progress) line() string {
 		status = "starting"
 	}
 	elapsed := p.now().Sub(p.start).Truncate(time.Second)
-	return p.slug + "  " + p.cs.Cyan(iostreams.Sanitize(status)) + "  " + elapsed.String() + "  " + plural(p.results, "result")
+	return p.slug + "  " + p.cs.Cyan(iostreams.SanitizeLine(status)) + "  " + elapsed.String() + "  " + plural(p.results, "result")
 }
 
 // sgrStripper drops colour (SGR) escape sequences from what passes through.

@@ -57,6 +57,9 @@ type Report struct {
 	// Prefetched is a result page that came with a synchronous start; it
 	// is printed instead of fetching when it is the page asked for.
 	Prefetched *api.ResultPage
+	// Reason is why the run failed as a synchronous reply said it
+	// (error_message); used when the run's detail has no err_msg.
+	Reason string
 }
 
 // Wait polls the run until it ends (or shows aborting for a while), the
@@ -106,7 +109,7 @@ func Wait(ctx context.Context, o Options, slug string) (*api.Run, error) {
 			if !run.Status.Known() && !warnedStatus[run.Status] {
 				warnedStatus[run.Status] = true
 				prog.end()
-				fmt.Fprintf(o.IO.ErrOut, "warning: run %s shows the unknown status %q; still waiting\n", slug, iostreams.Sanitize(string(run.Status)))
+				fmt.Fprintf(o.IO.ErrOut, "warning: run %s shows the unknown status %q; still waiting\n", slug, iostreams.SanitizeLine(string(run.Status)))
 				prog.begin()
 			}
 		case ctx.Err() != nil:
@@ -245,6 +248,14 @@ func interrupted(ctx context.Context, o Options, slug string) error {
 func Finish(ctx context.Context, o Options, run *api.Run, r Report) error {
 	ios := o.IO
 	cs := ios.Stderr()
+	if run.Status == api.StatusFailed && reasonText(run.ErrMsg) == "" {
+		cp := *run
+		cp.ErrMsg = reasonText(r.Reason)
+		if cp.ErrMsg == "" {
+			cp.ErrMsg = failureReason(ctx, o, run)
+		}
+		run = &cp
+	}
 	fmt.Fprintln(ios.ErrOut, Summary(cs, run))
 
 	if r.NoResults {
@@ -271,8 +282,8 @@ func Outcome(run *api.Run) error {
 		return nil
 	case run.Status == api.StatusFailed:
 		msg := fmt.Sprintf("run %s failed", run.Slug)
-		if run.ErrMsg != "" {
-			msg += ": " + iostreams.Sanitize(run.ErrMsg)
+		if reason := reasonText(run.ErrMsg); reason != "" {
+			msg += ": " + reason
 		}
 		return &cmdutil.ExitError{Code: cmdutil.ExitRunFailed, Err: errors.New(msg),
 			Hint: fmt.Sprintf("see why with `coreclaw logs %s`", run.Slug)}
@@ -281,7 +292,7 @@ func Outcome(run *api.Run) error {
 			Err: fmt.Errorf("run %s was aborted (status %s)", run.Slug, run.Status)}
 	}
 	return &cmdutil.ExitError{Code: cmdutil.ExitFailure,
-		Err: fmt.Errorf("run %s ended with the unexpected status %q", run.Slug, iostreams.Sanitize(string(run.Status)))}
+		Err: fmt.Errorf("run %s ended with the unexpected status %q", run.Slug, iostreams.SanitizeLine(string(run.Status)))}
 }
 
 // printDetail prints the run's detail: JSON, whatever stdout is, unless
@@ -336,9 +347,9 @@ func printPage(w output.RowWriter, opts runresults.Options, p *api.ResultPage) e
 }
 
 // Summary is the one-line report of a finished run: status, results,
-// duration, usage.
+// duration, usage, and for a failed run the reason, when known.
 func Summary(cs *iostreams.ColorScheme, run *api.Run) string {
-	plain := iostreams.Sanitize(string(run.Status))
+	plain := iostreams.SanitizeLine(string(run.Status))
 	icon, status := cs.WarningIcon(), cs.Yellow(plain)
 	switch {
 	case run.Status == api.StatusSucceeded:
@@ -346,12 +357,15 @@ func Summary(cs *iostreams.ColorScheme, run *api.Run) string {
 	case run.Status == api.StatusFailed:
 		icon, status = cs.FailureIcon(), cs.Red(plain)
 	}
-	s := fmt.Sprintf("%s run %s %s · %s", icon, iostreams.Sanitize(run.Slug), status, plural(int64(run.Results), "result"))
+	s := fmt.Sprintf("%s run %s %s · %s", icon, iostreams.SanitizeLine(run.Slug), status, plural(int64(run.Results), "result"))
 	if d := run.Elapsed(); d > 0 {
 		s += " · " + d.String()
 	}
 	if run.Usage != "" {
-		s += " · usage $" + iostreams.Sanitize(string(run.Usage))
+		s += " · usage $" + iostreams.SanitizeLine(string(run.Usage))
+	}
+	if reason := reasonText(run.ErrMsg); run.Status == api.StatusFailed && reason != "" {
+		s += " · " + reason
 	}
 	return s
 }

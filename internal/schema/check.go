@@ -186,3 +186,16 @@ func ReadError(worker api.WorkerID, err error) error {
 	}
 	return err
 }
+
+// CheckInput is the schema check of every command that sends an input
+// (`run`, `task create`, `task update`, `task input --set`): Check
+// through the API with cache, a mismatch turned into a usage error (exit
+// 2, nothing sent) with a hint.
+func CheckInput(ctx context.Context, client *api.Client, cache *Cache, worker api.WorkerID, in *input.Input, warn func(string)) error {
+	err := Check(ctx, NewSource(client, cache), worker, in, warn)
+	var mismatch *MismatchError
+	if errors.As(err, &mismatch) {
+		return cmdutil.WithHint(cmdutil.UsageError(err), mismatch.Hint())
+	}
+	return err
+}

@@ -8,6 +8,7 @@ package scripttest
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -48,17 +49,29 @@ func Commands() map[string]func(ts *testscript.TestScript, neg bool, args []stri
 const usage = `usage:
   fake set NAME=VALUE...          variants: statuses=int|string logs=string|object paging=page|row
                                   pageindex=on|off errmsg=on|off concurrency=N syncpolls=N abort=settles|stays
-                                  skew=D date=on|off queueresults=on|off
+                                  skew=D date=on|off queueresults=on|off paging=ignore
+                                  count=true|zero|over|off syncreply=full|slugonly
+                                  workerpath=tilde|slash
+                                  leakkey=on|off (failed runs' err_msg holds the key)
+                                  hostile=on|off (run records carry controls, bidi, newlines)
+                                  signed=on|off (download links carry a signed query)
   fake fault METHOD PATH [status=N] [code=N] [times=N] [skip=N] [retry-after=V] [delay=D]
                                   [message=TEXT] [drop] [html] [truncate] [after] [slow=D]
+                                  [data=JSON]   (data: a success reply with this data)
+                                  [body=RAW] [redirect=URL]   (a raw reply body; a redirect)
+                                  [qmessage=GO-QUOTED-TEXT] [echo=message,request-id,details,html,text]
+                                  [echo-as=raw|base64|url]   (echo: repeat the request's Authorization)
                                   [gzip] (download host: the file gzip-compressed whatever was asked)
                                   [malformed] (a reply with a header line that is not a header)
   fake addrun WORKER STATUS [ROWS] [at=RFC3339] [n=N]   create N runs (created at a given
                                   moment); prints their slugs
-  fake addqueued WORKER [waiting|inactive]   put an item in the Run Queue; prints its ref
+  fake addqueued WORKER [waiting|inactive] [n=N]   put N items (default 1) in the Run Queue;
+                                  prints their refs
+  fake addtasks WORKER N           save N tasks of WORKER; prints their slugs
   fake addworkers N [store|own]    add N generated Workers to the catalogue
-  fake requests [-body] [-auth] [-ua] [-host] [PATH-PREFIX]   print the requests received
-                                  (-host: host=api or host=download, the fake's file host)
+  fake requests [-body] [-auth] [-ua] [-host] [-ctype] [PATH-PREFIX]   print the requests
+                                  received (-host: host=api or host=download, the fake's file
+                                  host; -ctype: ctype=the Content-Type sent, or none)
   fake count [METHOD] PATH-PREFIX    print how many requests matched
   fake waitfor N [METHOD] PATH-PREFIX   block until N matching requests arrived (10s)
   fake reset                       forget the requests received
@@ -94,16 +107,30 @@ func cmdFake(ts *testscript.TestScript, neg bool, args []string) {
 	case "addrun":
 		cmdAddRun(ts, srv, args[1:])
 	case "addqueued":
-		if len(args) < 2 || len(args) > 3 {
-			ts.Fatalf("usage: fake addqueued WORKER [waiting|inactive]")
+		rest, n := countOption(ts, args[1:])
+		if len(rest) < 1 || len(rest) > 2 {
+			ts.Fatalf("usage: fake addqueued WORKER [waiting|inactive] [n=N]")
 		}
 		status := "waiting"
-		if len(args) == 3 {
-			status = args[2]
+		if len(rest) == 2 {
+			status = rest[1]
 		}
-		ref, err := srv.AddQueued(args[1], status)
+		for i := 0; i < n; i++ {
+			ref, err := srv.AddQueued(rest[0], status)
+			ts.Check(err)
+			fmt.Fprintln(ts.Stdout(), ref)
+		}
+	case "addtasks":
+		if len(args) != 3 {
+			ts.Fatalf("usage: fake addtasks WORKER N")
+		}
+		n, err := strconv.Atoi(args[2])
 		ts.Check(err)
-		fmt.Fprintln(ts.Stdout(), ref)
+		slugs, err := srv.AddTasks(args[1], n)
+		ts.Check(err)
+		for _, s := range slugs {
+			fmt.Fprintln(ts.Stdout(), s)
+		}
 	case "addworkers":
 		if len(args) < 2 || len(args) > 3 || (len(args) == 3 && args[2] != "store" && args[2] != "own") {
 			ts.Fatalf("usage: fake addworkers N [store|own]")
@@ -115,7 +142,7 @@ func cmdFake(ts *testscript.TestScript, neg bool, args []string) {
 		// Take stdout even when nothing matches, so that `! stdout .`
 		// checks this command's output, not the previous one's.
 		out := ts.Stdout()
-		withBody, withAuth, withUA, withHost := false, false, false, false
+		withBody, withAuth, withUA, withHost, withCType := false, false, false, false, false
 		prefix := ""
 		for _, a := range args[1:] {
 			switch a {
@@ -127,6 +154,8 @@ func cmdFake(ts *testscript.TestScript, neg bool, args []string) {
 				withUA = true
 			case "-host":
 				withHost = true
+			case "-ctype":
+				withCType = true
 			default:
 				prefix = a
 			}
@@ -148,6 +177,13 @@ func cmdFake(ts *testscript.TestScript, neg bool, args []string) {
 					host = "download"
 				}
 				line += " host=" + host
+			}
+			if withCType {
+				ct := r.ContentType
+				if ct == "" {
+					ct = "none"
+				}
+				line += " ctype=" + ct
 			}
 			fmt.Fprintln(out, line)
 		}
@@ -174,6 +210,22 @@ func cmdFake(ts *testscript.TestScript, neg bool, args []string) {
 	default:
 		ts.Fatalf("unknown fake command %q\n%s", args[0], usage)
 	}
+}
+
+// countOption takes an n=N option out of args (default 1).
+func countOption(ts *testscript.TestScript, args []string) ([]string, int) {
+	n := 1
+	var rest []string
+	for _, a := range args {
+		if v, ok := strings.CutPrefix(a, "n="); ok {
+			var err error
+			n, err = strconv.Atoi(v)
+			ts.Check(err)
+			continue
+		}
+		rest = append(rest, a)
+	}
+	return rest, n
 }
 
 // cmdAddRun is `fake addrun WORKER STATUS [ROWS] [at=RFC3339] [n=N]`.
@@ -268,6 +320,7 @@ func setVariant(v *fakeapi.Variants, a string) error {
 		v.StringLogs = value == "string"
 	case "paging":
 		v.RowOffsetPaging = value == "row"
+		v.IgnoreOffset = value == "ignore"
 	case "pageindex":
 		v.NoPageIndex = value == "off"
 	case "errmsg":
@@ -284,6 +337,25 @@ func setVariant(v *fakeapi.Variants, a string) error {
 		v.NoDateHeader = value == "off"
 	case "queueresults":
 		v.QueueNoResults = value == "off"
+	case "count":
+		switch value {
+		case "true":
+			v.Count = ""
+		case "zero", "over", "off":
+			v.Count = value
+		default:
+			return fmt.Errorf("fake set count: want true, zero, over or off, not %q", value)
+		}
+	case "syncreply":
+		v.SyncSlugOnly = value == "slugonly"
+	case "workerpath":
+		v.WorkerPathSlash = value == "slash"
+	case "leakkey":
+		v.LeakKey = value == "on"
+	case "hostile":
+		v.Hostile = value == "on"
+	case "signed":
+		v.SignedLinks = value == "on"
 	case "concurrency", "syncpolls":
 		n, err := strconv.Atoi(value)
 		if err != nil {
@@ -336,6 +408,21 @@ func parseFault(args []string) (fakeapi.Fault, error) {
 			f.Truncate = true
 		case "after":
 			f.AfterHandling = true
+		case "data":
+			if !json.Valid([]byte(value)) {
+				err = fmt.Errorf("not JSON: %s", value)
+			}
+			f.Data = value
+		case "body":
+			f.Raw, f.Body = true, value
+		case "redirect":
+			f.Redirect = value
+		case "echo":
+			f.Echo = strings.Split(value, ",")
+		case "echo-as":
+			f.EchoAs = value
+		case "qmessage":
+			f.Message, err = strconv.Unquote(value)
 		case "gzip":
 			f.Gzip = true
 		case "malformed":
