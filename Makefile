@@ -8,10 +8,15 @@ COMMIT  ?= $(shell git rev-parse HEAD 2>/dev/null || echo unknown)
 DATE    ?= $(shell date -u +%Y-%m-%dT%H:%M:%SZ)
 LDFLAGS := -s -w -X main.version=$(VERSION) -X main.commit=$(COMMIT) -X main.date=$(DATE)
 
-.PHONY: build test demo lint fuzz completions check-completions clean
+.PHONY: build install test demo lint fuzz completions check-completions man check-man clean
 
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN) .
+
+# Installs coreclaw into $(GOBIN) (default: $(GOPATH)/bin, usually
+# ~/go/bin), with the same version stamp as `make build`.
+install:
+	CGO_ENABLED=0 $(GO) install -trimpath -ldflags "$(LDFLAGS)" .
 
 $(FAKE): $(shell find internal -name '*.go' -not -name '*_test.go')
 	$(GO) build -o $(FAKE) ./internal/fakeapi/fakeclaw
@@ -26,7 +31,7 @@ demo: build $(FAKE)
 # scripts run without it: each starts the CLI as a child process, and a
 # race-instrumented child makes them ten times slower while the code they
 # drive is already raced in process.
-test: lint check-completions
+test: lint check-completions check-man
 	$(GO) test -race -count=1 -skip '^TestScripts$$' ./...
 	$(GO) test -count=1 -run '^TestScripts$$' .
 	$(MAKE) --no-print-directory fuzz
@@ -76,6 +81,20 @@ check-completions:
 	if ! diff -r -q completions $$tmp >/dev/null; then \
 		diff -r completions $$tmp | head -20; rm -rf $$tmp; \
 		echo "completions/ is stale: run 'make completions'"; exit 1; fi; \
+	rm -rf $$tmp
+
+# Man pages, one per command, generated from the command tree into man/.
+man:
+	$(GO) run ./internal/build/genman man
+
+# The committed man pages must match what the commands generate (the
+# genman package's test checks the same under plain `go test ./...`).
+check-man:
+	@tmp=$$(mktemp -d); \
+	$(GO) run ./internal/build/genman $$tmp && \
+	if ! diff -r -q man $$tmp >/dev/null; then \
+		diff -r man $$tmp | head -20; rm -rf $$tmp; \
+		echo "man/ is stale: run 'make man'"; exit 1; fi; \
 	rm -rf $$tmp
 
 clean:
