@@ -8,7 +8,7 @@ COMMIT  ?= $(shell git rev-parse HEAD 2>/dev/null || echo unknown)
 DATE    ?= $(shell date -u +%Y-%m-%dT%H:%M:%SZ)
 LDFLAGS := -s -w -X main.version=$(VERSION) -X main.commit=$(COMMIT) -X main.date=$(DATE)
 
-.PHONY: build install test demo lint fuzz completions check-completions man check-man clean
+.PHONY: build install test demo lint fuzz completions check-completions man check-man release-check clean
 
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN) .
@@ -96,6 +96,31 @@ check-man:
 		diff -r man $$tmp | head -20; rm -rf $$tmp; \
 		echo "man/ is stale: run 'make man'"; exit 1; fi; \
 	rm -rf $$tmp
+
+# goreleaser, pinned: v2.15.1 is the newest v2 that builds with Go 1.26
+# from the module proxy. It is built once (several minutes) into a cache
+# outside the repository and reused by every later run.
+GORELEASER_VERSION := v2.15.1
+TOOLS_DIR  ?= $(HOME)/.cache/coreclaw-tools
+GORELEASER := $(abspath $(TOOLS_DIR))/goreleaser-$(GORELEASER_VERSION)/goreleaser
+
+$(GORELEASER):
+	GOBIN=$(dir $(GORELEASER)) CGO_ENABLED=0 $(GO) install github.com/goreleaser/goreleaser/v2@$(GORELEASER_VERSION)
+
+# goreleaser asks git for the remote's URL and, in a repository without
+# a remote (a local clone's worktree, a fresh git init), drops every git
+# fact, the commit included; such a repository names itself, for goreleaser's
+# git calls alone.
+RELEASE_GIT_ENV := $(if $(shell git remote 2>/dev/null),,GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=remote.origin.url GIT_CONFIG_VALUE_0=file://$(CURDIR))
+
+# The release as far as it can go without publishing: the configuration
+# checked, every archive built as a snapshot into dist/, then each archive
+# opened and checked (binary for its platform with the version stamped,
+# README.md, LICENSE, completions/, man/) against checksums.txt.
+release-check: $(GORELEASER)
+	$(GORELEASER) check
+	$(RELEASE_GIT_ENV) $(GORELEASER) release --snapshot --clean
+	$(GO) run ./internal/build/checkrelease dist
 
 clean:
 	rm -rf bin dist
