@@ -8,10 +8,15 @@ COMMIT  ?= $(shell git rev-parse HEAD 2>/dev/null || echo unknown)
 DATE    ?= $(shell date -u +%Y-%m-%dT%H:%M:%SZ)
 LDFLAGS := -s -w -X main.version=$(VERSION) -X main.commit=$(COMMIT) -X main.date=$(DATE)
 
-.PHONY: build test demo lint fuzz completions check-completions clean
+.PHONY: build install test demo lint fuzz completions check-completions man check-man release-check clean
 
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN) .
+
+# Installs coreclaw into $(GOBIN) (default: $(GOPATH)/bin, usually
+# ~/go/bin), with the same version stamp as `make build`.
+install:
+	CGO_ENABLED=0 $(GO) install -trimpath -ldflags "$(LDFLAGS)" .
 
 $(FAKE): $(shell find internal -name '*.go' -not -name '*_test.go')
 	$(GO) build -o $(FAKE) ./internal/fakeapi/fakeclaw
@@ -26,7 +31,7 @@ demo: build $(FAKE)
 # scripts run without it: each starts the CLI as a child process, and a
 # race-instrumented child makes them ten times slower while the code they
 # drive is already raced in process.
-test: lint check-completions
+test: lint check-completions check-man
 	$(GO) test -race -count=1 -skip '^TestScripts$$' ./...
 	$(GO) test -count=1 -run '^TestScripts$$' .
 	$(MAKE) --no-print-directory fuzz
@@ -78,6 +83,45 @@ check-completions:
 		diff -r completions $$tmp | head -20; rm -rf $$tmp; \
 		echo "completions/ is stale: run 'make completions'"; exit 1; fi; \
 	rm -rf $$tmp
+
+# Man pages, one per command, generated from the command tree into man/.
+man:
+	$(GO) run ./internal/build/genman man
+
+# The committed man pages must match what the commands generate (the
+# genman package's test checks the same under plain `go test ./...`).
+check-man:
+	@tmp=$$(mktemp -d); \
+	$(GO) run ./internal/build/genman $$tmp && \
+	if ! diff -r -q man $$tmp >/dev/null; then \
+		diff -r man $$tmp | head -20; rm -rf $$tmp; \
+		echo "man/ is stale: run 'make man'"; exit 1; fi; \
+	rm -rf $$tmp
+
+# goreleaser, pinned: v2.15.1 is the newest v2 that builds with Go 1.26
+# from the module proxy. It is built once (several minutes) into a cache
+# outside the repository and reused by every later run.
+GORELEASER_VERSION := v2.15.1
+TOOLS_DIR  ?= $(HOME)/.cache/coreclaw-tools
+GORELEASER := $(abspath $(TOOLS_DIR))/goreleaser-$(GORELEASER_VERSION)/goreleaser
+
+$(GORELEASER):
+	GOBIN=$(dir $(GORELEASER)) CGO_ENABLED=0 $(GO) install github.com/goreleaser/goreleaser/v2@$(GORELEASER_VERSION)
+
+# goreleaser asks git for the remote's URL and, in a repository without
+# a remote (a local clone's worktree, a fresh git init), drops every git
+# fact, the commit included; such a repository names itself, for goreleaser's
+# git calls alone.
+RELEASE_GIT_ENV := $(if $(shell git remote 2>/dev/null),,GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=remote.origin.url GIT_CONFIG_VALUE_0=file://$(CURDIR))
+
+# The release as far as it can go without publishing: the configuration
+# checked, every archive built as a snapshot into dist/, then each archive
+# opened and checked (binary for its platform with the version stamped,
+# README.md, LICENSE, completions/, man/) against checksums.txt.
+release-check: $(GORELEASER)
+	$(GORELEASER) check
+	$(RELEASE_GIT_ENV) $(GORELEASER) release --snapshot --clean
+	$(GO) run ./internal/build/checkrelease dist
 
 clean:
 	rm -rf bin dist

@@ -1,11 +1,13 @@
 // Package build describes the binary: version, commit and build date, set
-// by the release build through -ldflags and read from the module's build
-// information for `go install` builds.
+// by the release build through -ldflags and otherwise read from the
+// build information the Go toolchain stamps into every binary.
 package build
 
 import (
+	"regexp"
 	"runtime/debug"
 	"strings"
+	"time"
 )
 
 // Info is what `coreclaw version` prints.
@@ -13,14 +15,36 @@ type Info struct {
 	Version string
 	Commit  string
 	Date    string
+	// Dirty: the commit had uncommitted changes when it was built (from
+	// the toolchain's vcs.modified; ldflags builds put it in Version).
+	Dirty bool
 }
 
 // Resolve fills what the linker did not set from debug.ReadBuildInfo.
 func Resolve(i Info) Info {
 	bi, ok := debug.ReadBuildInfo()
 	if !ok {
+		bi = nil
+	}
+	return resolve(i, bi)
+}
+
+// resolve fills the fields of i that are empty from bi (nil: no build
+// information), then the defaults. What the linker set always wins.
+//
+//   - `go build` in a git checkout: Main.Version is a pseudo-version
+//     (v0.0.0-20261201003600-0b77ee0a1b2c, "+dirty" when modified) or
+//     "(devel)" with -buildvcs=false; vcs.revision, vcs.time and
+//     vcs.modified say which commit it was.
+//   - `go install module@v1.2.3`: Main.Version is v1.2.3 and there are no
+//     vcs settings (the module zip has no history). A pseudo-version
+//     (module@latest before any tag, or @COMMIT) names its commit's
+//     time and revision prefix, which is taken when nothing better is.
+func resolve(i Info, bi *debug.BuildInfo) Info {
+	if bi == nil {
 		return withDefaults(i)
 	}
+	fromLinker := i.Commit != ""
 	if i.Version == "" && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
 		i.Version = bi.Main.Version
 	}
@@ -34,9 +58,40 @@ func Resolve(i Info) Info {
 			if i.Date == "" {
 				i.Date = s.Value
 			}
+		case "vcs.modified":
+			if !fromLinker && s.Value == "true" {
+				i.Dirty = true
+			}
+		}
+	}
+	if when, rev, ok := pseudoVersion(bi.Main.Version); ok {
+		if i.Commit == "" {
+			i.Commit = rev
+		}
+		if i.Date == "" {
+			i.Date = when
 		}
 	}
 	return withDefaults(i)
+}
+
+// pseudoRE matches the three pseudo-version forms (vX.0.0-TIME-REV,
+// vX.Y.Z-pre.0.TIME-REV, vX.Y.Z-0.TIME-REV) after build metadata is cut.
+var pseudoRE = regexp.MustCompile(`^v[0-9]+\.[0-9]+\.[0-9]+-(?:.*[.-])?([0-9]{14})-([0-9a-f]{12})$`)
+
+// pseudoVersion returns the commit time (RFC 3339, UTC) and revision
+// prefix that a pseudo-version names.
+func pseudoVersion(v string) (when, rev string, ok bool) {
+	v, _, _ = strings.Cut(v, "+")
+	m := pseudoRE.FindStringSubmatch(v)
+	if m == nil {
+		return "", "", false
+	}
+	t, err := time.Parse("20060102150405", m[1])
+	if err != nil {
+		return "", "", false
+	}
+	return t.UTC().Format(time.RFC3339), m[2], true
 }
 
 func withDefaults(i Info) Info {
@@ -58,6 +113,9 @@ func (i Info) String() string {
 	commit := i.Commit
 	if len(commit) > 12 {
 		commit = commit[:12]
+	}
+	if i.Dirty {
+		commit += "-dirty"
 	}
 	return "coreclaw " + i.Version + " (commit " + commit + ", built " + i.Date + ")"
 }

@@ -109,5 +109,13 @@ func (s *Server) serveDownloadHost(w http.ResponseWriter, r *http.Request) {
 		s.applyFault(w, r, fault, rec)
 		return
 	}
+	if s.downloadRate > 0 && r.Method == http.MethodGet {
+		for k, v := range rec.header {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(rec.status)
+		writeThrottled(r.Context(), w, rec.body.Bytes(), s.downloadRate, s.sleep)
+		return
+	}
 	rec.copyTo(w)
 }

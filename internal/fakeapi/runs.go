@@ -58,10 +58,11 @@ func (s *Server) step(r *fakeRun, read bool) string {
 	var next string
 	if s.variants.TimeProgress {
 		age := now.Sub(r.Created)
+		readyFor, runningFor := s.timing(r)
 		switch {
-		case age < s.variants.ReadyFor:
+		case age < readyFor:
 			next = "ready"
-		case age < s.variants.ReadyFor+s.variants.RunningFor:
+		case age < readyFor+runningFor:
 			next = "running"
 		default:
 			next = r.Worker.Scenario.Outcome
@@ -81,20 +82,30 @@ func (s *Server) step(r *fakeRun, read bool) string {
 	return r.Status
 }
 
+// timing is how long run r stays ready and running under time-based
+// progress: its Worker's own Timing, else the server's. Callers hold s.mu.
+func (s *Server) timing(r *fakeRun) (readyFor, runningFor time.Duration) {
+	if t := r.Worker.Scenario.Timing; t != nil {
+		return t.ReadyFor, t.RunningFor
+	}
+	return s.variants.ReadyFor, s.variants.RunningFor
+}
+
 func (s *Server) setStatus(r *fakeRun, status string, now time.Time) {
 	if status == r.Status {
 		return
 	}
 	if s.variants.TimeProgress && !r.Aborted {
 		// The moments the run changed, not the moments someone looked.
+		readyFor, runningFor := s.timing(r)
 		switch {
 		case status == "running":
-			now = r.Created.Add(s.variants.ReadyFor)
+			now = r.Created.Add(readyFor)
 		case final(status):
 			if r.Started.IsZero() {
-				r.Started = r.Created.Add(s.variants.ReadyFor)
+				r.Started = r.Created.Add(readyFor)
 			}
-			now = r.Created.Add(s.variants.ReadyFor + s.variants.RunningFor)
+			now = r.Created.Add(readyFor + runningFor)
 		}
 	}
 	if status != "ready" && r.Started.IsZero() {

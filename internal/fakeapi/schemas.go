@@ -29,15 +29,18 @@ const formSchema = `{
 // schema check: the console form's editors, a schema no client can
 // interpret, one whose schema endpoint answers 404 (Schema nil).
 func schemaWorkers() []*Worker {
-	w := func(slug, name, title string, schema json.RawMessage) *Worker {
+	w := func(slug, name, title string, schema json.RawMessage, behaviour string) *Worker {
 		return &Worker{Slug: slug, Owner: "fake", Name: name, Title: title, Version: "v1.0.0",
-			Description: title + " (fake)", Own: true, Schema: schema,
+			Description: title + " (fake)", Own: true, Schema: schema, Behaviour: behaviour,
 			Scenario: Scenario{Outcome: "succeeded", ReadyPolls: 1, RunningPolls: 1, Rows: 1, RowKind: "plain"}}
 	}
 	return []*Worker{
-		w("01KFAKE0000000000000000013", "form", "Form editors", json.RawMessage(formSchema)),
-		w("01KFAKE0000000000000000011", "odd-schema", "Odd schema", json.RawMessage(oddSchema)),
-		w("01KFAKE0000000000000000012", "no-schema", "No schema", nil),
+		w("01KFAKE0000000000000000013", "form", "Form editors", json.RawMessage(formSchema),
+			"succeeds with 1 row; its input schema uses the console form's editors (select, radio, checkbox, requestList)"),
+		w("01KFAKE0000000000000000011", "odd-schema", "Odd schema", json.RawMessage(oddSchema),
+			"succeeds with 1 row; its input schema has a shape no client can read, so the check warns and the run goes ahead"),
+		w("01KFAKE0000000000000000012", "no-schema", "No schema", nil,
+			"succeeds with 1 row; it has no input schema (404), so nothing is checked"),
 	}
 }
 

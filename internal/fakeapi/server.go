@@ -37,6 +37,11 @@ type Options struct {
 	Workers []*Worker
 	// Addr to listen on; 127.0.0.1:0 when empty. Must be loopback.
 	Addr string
+	// DownloadRate caps what the download host sends, in bytes a second
+	// (fakeclaw --download-rate); 0 sends at full speed.
+	DownloadRate int64
+	// Sleep makes the download throttle's pauses; a timer when nil.
+	Sleep func(ctx context.Context, d time.Duration) error
 }
 
 // Variants are the documented behaviours the real API has shown, selectable
@@ -141,6 +146,9 @@ type Server struct {
 	nextQueue  int
 	downloads  map[string]download
 	files      *downloadHost
+
+	downloadRate int64
+	sleep        func(ctx context.Context, d time.Duration) error
 }
 
 // Start starts a fake server on loopback.
@@ -159,6 +167,12 @@ func Start(opts Options) (*Server, error) {
 	}
 	if opts.Addr == "" {
 		opts.Addr = "127.0.0.1:0"
+	}
+	if opts.Sleep == nil {
+		opts.Sleep = sleepContext
+	}
+	if opts.DownloadRate < 0 {
+		return nil, fmt.Errorf("fakeapi: negative download rate %d", opts.DownloadRate)
 	}
 	host, _, err := net.SplitHostPort(opts.Addr)
 	if err != nil {
@@ -179,6 +193,9 @@ func Start(opts Options) (*Server, error) {
 		listener:  ln,
 		workers:   opts.Workers,
 		downloads: map[string]download{},
+
+		downloadRate: opts.DownloadRate,
+		sleep:        opts.Sleep,
 	}
 	if err := s.startDownloadHost(ln.Addr().String()); err != nil {
 		ln.Close()

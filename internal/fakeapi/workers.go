@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"time"
 )
 
 // Scenario is how runs of a Worker behave.
@@ -20,6 +21,16 @@ type Scenario struct {
 	Rows int
 	// RowKind picks the row generator: places (default), tricky, plain.
 	RowKind string
+	// Timing is how long a run stays ready, then running, when runs
+	// progress with the clock (Variants.TimeProgress: fakeclaw); nil
+	// takes the server's ReadyFor and RunningFor. Runs that progress by
+	// reads (the scripts) count ReadyPolls and RunningPolls instead.
+	Timing *Timing
+}
+
+// Timing is a Worker's own run durations under time-based progress.
+type Timing struct {
+	ReadyFor, RunningFor time.Duration
 }
 
 // Worker is one Worker of the fake catalogue.
@@ -35,6 +46,10 @@ type Worker struct {
 	Schema json.RawMessage
 	// Store: listed by the public Store search. Own: listed by /workers.
 	Store, Own bool
+	// Behaviour says in one line what runs of this Worker do in the fake,
+	// for people trying coreclaw by hand: `fakeclaw serve` lists it, and
+	// the README's table of the fake's Workers repeats it.
+	Behaviour string
 }
 
 // Path is owner~name.
@@ -66,38 +81,53 @@ const jsonSchemaLike = `{
 }`
 
 // DefaultWorkers is the catalogue every fake server starts with. The
-// fake~ Workers each exercise one scenario; see the README of testdata.
+// fake/ Workers each exercise one scenario, which Behaviour describes.
 func DefaultWorkers() []*Worker {
-	w := func(slug, owner, name, title string, sc Scenario) *Worker {
+	w := func(slug, owner, name, title string, sc Scenario, behaviour string) *Worker {
 		if sc.ReadyPolls == 0 && sc.RunningPolls == 0 {
 			sc.ReadyPolls, sc.RunningPolls = 1, 1
 		}
 		return &Worker{Slug: slug, Owner: owner, Name: name, Title: title, Version: "v1.2.8",
-			Description: title + " (fake)", Scenario: sc, Schema: json.RawMessage(`{"properties": []}`)}
+			Description: title + " (fake)", Scenario: sc, Schema: json.RawMessage(`{"properties": []}`),
+			Behaviour: behaviour}
 	}
 	maps := w("01KPD6M5YQADCQKGVKPDZVYC63", "coreclaw", "google-maps-scraper", "Google Maps Scraper",
-		Scenario{Outcome: "succeeded", ReadyPolls: 1, RunningPolls: 2, Rows: 3})
+		Scenario{Outcome: "succeeded", ReadyPolls: 1, RunningPolls: 2, Rows: 3},
+		"succeeds with 3 places, or max_results of them; its input schema requires keywords and base_location and is checked before the run starts")
 	maps.Schema = json.RawMessage(googleMapsSchema)
 	maps.Store = true
 	maps.Description = "Extract places, ratings and contacts from Google Maps."
 
 	web := w("01KQWEB0000000000000000001", "coreclaw", "web-page-fetcher", "Web Page Fetcher",
-		Scenario{Outcome: "succeeded", Rows: 1, RowKind: "plain"})
+		Scenario{Outcome: "succeeded", Rows: 1, RowKind: "plain"},
+		"succeeds with 1 row; its input schema is JSON-Schema-shaped and requires url")
 	web.Schema = json.RawMessage(jsonSchemaLike)
 	web.Store = true
 
 	list := []*Worker{
 		maps, web,
-		w("01KFAKE0000000000000000001", "fake", "succeeds", "Succeeds", Scenario{Outcome: "succeeded", Rows: 3}),
-		w("01KFAKE0000000000000000002", "fake", "instant", "Instant", Scenario{Outcome: "succeeded", ReadyPolls: 0, RunningPolls: -1, Rows: 2}),
-		w("01KFAKE0000000000000000003", "fake", "fails", "Fails", Scenario{Outcome: "failed", ErrMsg: "navigation timeout on page 3", Rows: 1}),
-		w("01KFAKE0000000000000000004", "fake", "aborts", "Aborts", Scenario{Outcome: "aborting"}),
-		w("01KFAKE0000000000000000005", "fake", "aborted", "Aborted", Scenario{Outcome: "aborted"}),
-		w("01KFAKE0000000000000000006", "fake", "slow", "Slow", Scenario{Outcome: "succeeded", RunningPolls: 1 << 30, Rows: 1}),
-		w("01KFAKE0000000000000000007", "fake", "big", "Big", Scenario{Outcome: "succeeded", Rows: 2500, RowKind: "plain"}),
-		w("01KFAKE0000000000000000008", "fake", "empty", "Empty", Scenario{Outcome: "succeeded", Rows: 0}),
-		w("01KFAKE0000000000000000009", "fake", "tricky", "Tricky rows", Scenario{Outcome: "succeeded", Rows: 4, RowKind: "tricky"}),
-		w("01KFAKE0000000000000000010", "fake", "odd-status", "Odd status", Scenario{Outcome: "paused"}),
+		w("01KFAKE0000000000000000001", "fake", "succeeds", "Succeeds", Scenario{Outcome: "succeeded", Rows: 3},
+			"succeeds with 3 places"),
+		w("01KFAKE0000000000000000002", "fake", "instant", "Instant",
+			Scenario{Outcome: "succeeded", ReadyPolls: 0, RunningPolls: -1, Rows: 2, Timing: &Timing{}},
+			"succeeds with 2 rows the first time anyone looks"),
+		w("01KFAKE0000000000000000003", "fake", "fails", "Fails", Scenario{Outcome: "failed", ErrMsg: "navigation timeout on page 3", Rows: 1},
+			"fails after 1 row with the message \"navigation timeout on page 3\" (exit 3)"),
+		w("01KFAKE0000000000000000004", "fake", "aborts", "Aborts", Scenario{Outcome: "aborting"},
+			"ends up aborting and stays there (exit 6)"),
+		w("01KFAKE0000000000000000005", "fake", "aborted", "Aborted", Scenario{Outcome: "aborted"},
+			"ends up aborted (exit 6)"),
+		w("01KFAKE0000000000000000006", "fake", "slow", "Slow",
+			Scenario{Outcome: "succeeded", RunningPolls: 1 << 30, Rows: 1, Timing: &Timing{ReadyFor: time.Second, RunningFor: 45 * time.Second}},
+			"runs for 45 s before it succeeds: try --timeout, Ctrl-C, logs --follow and abort"),
+		w("01KFAKE0000000000000000007", "fake", "big", "Big", Scenario{Outcome: "succeeded", Rows: 2500, RowKind: "plain"},
+			"succeeds with 2500 rows: paged results, and exports big enough for a progress bar"),
+		w("01KFAKE0000000000000000008", "fake", "empty", "Empty", Scenario{Outcome: "succeeded", Rows: 0},
+			"succeeds with no rows"),
+		w("01KFAKE0000000000000000009", "fake", "tricky", "Tricky rows", Scenario{Outcome: "succeeded", Rows: 4, RowKind: "tricky"},
+			"succeeds with 4 rows full of commas, quotes, line breaks, Unicode, terminal escapes and big integers"),
+		w("01KFAKE0000000000000000010", "fake", "odd-status", "Odd status", Scenario{Outcome: "paused"},
+			"stays in a status the API does not document (paused): coreclaw warns and keeps waiting"),
 	}
 	for _, x := range list[2:] {
 		x.Own = true

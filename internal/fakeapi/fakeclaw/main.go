@@ -6,7 +6,8 @@
 //
 // In the first form COMMAND gets CORECLAW_BASE_URL, CORECLAW_API_KEY and a
 // throw-away CORECLAW_CONFIG_DIR in its environment, and fakeclaw exits
-// with COMMAND's exit status.
+// with COMMAND's exit status. The second prints the Workers it has and
+// the export line that points coreclaw at it.
 package main
 
 import (
@@ -14,9 +15,12 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"os/signal"
+	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -24,17 +28,27 @@ import (
 )
 
 func main() {
-	os.Exit(run())
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
 }
 
-func run() int {
+func run(ctx context.Context, argv []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("fakeclaw", flag.ContinueOnError)
+	fs.SetOutput(stderr)
 	specPath := fs.String("spec", "", "path to another openapi.json to check against (default: $"+fakeapi.SpecEnv+", else the copy built in)")
 	addr := fs.String("addr", "127.0.0.1:0", "loopback address to listen on")
-	readyFor := fs.Duration("ready-for", time.Second, "how long a run stays ready")
-	runningFor := fs.Duration("running-for", 2500*time.Millisecond, "how long a run stays running")
+	readyFor := fs.Duration("ready-for", time.Second, "how long a run stays ready (Workers with their own times, such as fake/slow, keep theirs)")
+	runningFor := fs.Duration("running-for", 2500*time.Millisecond, "how long a run stays running (Workers with their own times, such as fake/slow, keep theirs)")
 	byPolls := fs.Bool("by-polls", false, "progress runs by status reads instead of by time")
-	if err := fs.Parse(os.Args[1:]); err != nil {
+	downloadRate := fs.String("download-rate", "0", "send downloads (exports, full logs) at most this fast, e.g. 256KiB/s; 0 is full speed")
+	if err := fs.Parse(argv); err != nil {
+		return 2
+	}
+	rate, err := parseRate(*downloadRate)
+	if err != nil {
+		fmt.Fprintln(stderr, "fakeclaw: --download-rate:", err)
 		return 2
 	}
 	lookup := os.LookupEnv
@@ -48,48 +62,112 @@ func run() int {
 	}
 	spec, err := fakeapi.DefaultSpec(lookup)
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "fakeclaw:", err)
+		fmt.Fprintln(stderr, "fakeclaw:", err)
 		return 1
 	}
-	srv, err := fakeapi.Start(fakeapi.Options{Spec: spec, Addr: *addr})
+	srv, err := fakeapi.Start(fakeapi.Options{Spec: spec, Addr: *addr, DownloadRate: rate})
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "fakeclaw:", err)
+		fmt.Fprintln(stderr, "fakeclaw:", err)
 		return 1
 	}
 	defer srv.Close()
 	if !*byPolls {
 		srv.SetVariants(fakeapi.Variants{TimeProgress: true, ReadyFor: *readyFor, RunningFor: *runningFor})
 	}
-	defer reportViolations(srv)
+	defer reportViolations(srv, stderr)
 
 	args := fs.Args()
 	if len(args) == 1 && args[0] == "serve" {
-		fmt.Fprintf(os.Stderr, "fake CoreClaw API on %s (key %s); Ctrl-C stops it\n", srv.URL, srv.APIKey())
-		fmt.Printf("export CORECLAW_BASE_URL=%s CORECLAW_API_KEY=%s\n", srv.URL, srv.APIKey())
-		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-		defer stop()
-		<-ctx.Done()
+		serve(ctx, srv, rate, stdout, stderr)
 		return 0
 	}
 	if len(args) > 0 && args[0] == "--" {
 		args = args[1:]
 	}
 	if len(args) == 0 {
-		fmt.Fprintln(os.Stderr, "usage: fakeclaw [flags] -- COMMAND [ARG...]  |  fakeclaw [flags] serve")
+		fmt.Fprintln(stderr, "usage: fakeclaw [flags] -- COMMAND [ARG...]  |  fakeclaw [flags] serve")
 		return 2
 	}
-	return runCommand(srv, args)
+	return runCommand(srv, args, stdout, stderr)
 }
 
-func runCommand(srv *fakeapi.Server, args []string) int {
+// serve tells a person what the fake offers and how to reach it, then
+// waits for Ctrl-C. The export line alone goes to stdout, last.
+func serve(ctx context.Context, srv *fakeapi.Server, rate int64, stdout, stderr io.Writer) {
+	fmt.Fprintf(stderr, "fake CoreClaw API on %s (key %s); Ctrl-C stops it\n", srv.URL, srv.APIKey())
+	if rate > 0 {
+		fmt.Fprintf(stderr, "downloads are sent at %s\n", formatRate(rate))
+	}
+	fmt.Fprint(stderr, "\nWorkers:\n")
+	writeCatalogue(stderr, fakeapi.DefaultWorkers())
+	fmt.Fprint(stderr, "\nIn another terminal, point coreclaw at it:\n")
+	fmt.Fprintf(stdout, "export CORECLAW_BASE_URL=%s CORECLAW_API_KEY=%s\n", srv.URL, srv.APIKey())
+	<-ctx.Done()
+}
+
+// writeCatalogue lists the Workers, one a line: owner/name and what runs
+// of it do (the README's table of the fake's Workers says the same).
+func writeCatalogue(w io.Writer, workers []*fakeapi.Worker) {
+	width := 0
+	for _, wk := range workers {
+		width = max(width, len(wk.Owner)+1+len(wk.Name))
+	}
+	for _, wk := range workers {
+		fmt.Fprintf(w, "  %-*s  %s\n", width, wk.Owner+"/"+wk.Name, wk.Behaviour)
+	}
+}
+
+// rateUnits are the units --download-rate takes, longest first.
+var rateUnits = []struct {
+	suffix string
+	bytes  int64
+}{
+	{"mib", 1 << 20}, {"kib", 1 << 10}, {"mb", 1000 * 1000}, {"kb", 1000}, {"b", 1},
+}
+
+// parseRate reads a rate such as 256KiB/s, 1MiB/s, 500kB/s or 4096 (bytes
+// a second); 0 means no limit.
+func parseRate(s string) (int64, error) {
+	text := strings.ToLower(strings.TrimSpace(s))
+	text = strings.TrimSuffix(text, "/s")
+	unit := int64(1)
+	for _, u := range rateUnits {
+		if strings.HasSuffix(text, u.suffix) {
+			text, unit = strings.TrimSpace(strings.TrimSuffix(text, u.suffix)), u.bytes
+			break
+		}
+	}
+	n, err := strconv.ParseFloat(text, 64)
+	if err != nil || n < 0 || n*float64(unit) > 1<<40 {
+		return 0, fmt.Errorf("%q is not a rate such as 256KiB/s, 1MiB/s or 0", s)
+	}
+	rate := int64(n * float64(unit))
+	if rate == 0 && n > 0 {
+		return 0, fmt.Errorf("%q is under a byte a second", s)
+	}
+	return rate, nil
+}
+
+// formatRate writes a rate the way --download-rate takes it.
+func formatRate(rate int64) string {
+	switch {
+	case rate%(1<<20) == 0:
+		return fmt.Sprintf("%dMiB/s", rate>>20)
+	case rate%(1<<10) == 0:
+		return fmt.Sprintf("%dKiB/s", rate>>10)
+	}
+	return fmt.Sprintf("%dB/s", rate)
+}
+
+func runCommand(srv *fakeapi.Server, args []string, stdout, stderr io.Writer) int {
 	dir, err := os.MkdirTemp("", "fakeclaw-config-")
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "fakeclaw:", err)
+		fmt.Fprintln(stderr, "fakeclaw:", err)
 		return 1
 	}
 	defer os.RemoveAll(dir)
 	cmd := exec.Command(args[0], args[1:]...)
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, stdout, stderr
 	cmd.Env = append(os.Environ(),
 		"CORECLAW_BASE_URL="+srv.URL,
 		"CORECLAW_API_KEY="+srv.APIKey(),
@@ -109,13 +187,13 @@ func runCommand(srv *fakeapi.Server, args []string) int {
 		}
 		return exitErr.ExitCode()
 	default:
-		fmt.Fprintln(os.Stderr, "fakeclaw:", err)
+		fmt.Fprintln(stderr, "fakeclaw:", err)
 		return 1
 	}
 }
 
-func reportViolations(srv *fakeapi.Server) {
+func reportViolations(srv *fakeapi.Server, stderr io.Writer) {
 	for _, v := range srv.Violations() {
-		fmt.Fprintln(os.Stderr, "fakeclaw: spec violation:", v)
+		fmt.Fprintln(stderr, "fakeclaw: spec violation:", v)
 	}
 }
