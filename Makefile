@@ -51,7 +51,8 @@ FUZZ_TARGETS := \
 	./internal/jsonobj:FuzzParse \
 	./internal/iostreams:FuzzRedactWriter \
 	./internal/schema:FuzzCheck \
-	./cmd/logs:FuzzLogEntry
+	./cmd/logs:FuzzLogEntry \
+	./internal/iostreams:FuzzCleaner
 
 fuzz:
 	@set -e; log=$$(mktemp); trap 'rm -f $$log' EXIT; for t in $(FUZZ_TARGETS); do \

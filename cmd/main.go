@@ -24,7 +24,7 @@ func Main(info build.Info) int { return MainWith(info, nil) }
 // MainWith is Main with a chance to adjust the factory before the command
 // runs (the end-to-end tests pin the clock).
 func MainWith(info build.Info, adjust func(*cmdutil.Factory)) int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := notifyInterrupts()
 	defer stop()
 	ios := iostreams.System(iostreams.EnvFrom(os.LookupEnv))
 	f := cmdutil.New(build.Resolve(info), ios)
@@ -32,6 +32,36 @@ func MainWith(info build.Info, adjust func(*cmdutil.Factory)) int {
 		adjust(f)
 	}
 	return Run(ctx, f, os.Args[1:])
+}
+
+// notifyInterrupts returns a context that the first Ctrl-C or SIGTERM
+// cancels; a second one closes the channel that cmdutil.SecondInterrupt
+// finds in it, for the steps that go on after the first (an abort).
+func notifyInterrupts() (context.Context, func()) {
+	signals := make(chan os.Signal, 2)
+	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
+	ctx, cancel := context.WithCancel(context.Background())
+	again := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		select {
+		case <-signals:
+			cancel()
+		case <-done:
+			return
+		}
+		select {
+		case <-signals:
+			close(again)
+		case <-done:
+		}
+	}()
+	stop := func() {
+		signal.Stop(signals)
+		close(done)
+		cancel()
+	}
+	return cmdutil.WithSecondInterrupt(ctx, again), stop
 }
 
 // Run executes one command line with the given factory and returns the exit

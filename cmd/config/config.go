@@ -3,6 +3,7 @@ package config
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/coreclaw/coreclaw/internal/cmdutil"
 	cfg "github.com/coreclaw/coreclaw/internal/config"
+	"github.com/coreclaw/coreclaw/internal/ctxread"
 	"github.com/coreclaw/coreclaw/internal/iostreams"
 )
 
@@ -80,7 +82,7 @@ func newCmdSet(opts *Options) *cobra.Command {
 
 A VALUE of - reads the value from stdin (the first line), which keeps an API
 key out of the shell history and the process list. On a terminal the key is
-read without echo.`,
+read without echo; Ctrl-C there exits 130 at once and stores nothing.`,
 		Example: `  coreclaw config set api_key -
   printf '%s\n' "$KEY" | coreclaw config set api_key -
   coreclaw config set base_url https://openapi.coreclaw.com`,
@@ -88,19 +90,19 @@ read without echo.`,
 		ValidArgsFunction: completeKeys,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Key, opts.Value = args[0], args[1]
-			return setRun(opts)
+			return setRun(cmd.Context(), opts)
 		},
 	}
 }
 
-func setRun(opts *Options) error {
+func setRun(ctx context.Context, opts *Options) error {
 	k, err := checkKey(opts.Key)
 	if err != nil {
 		return err
 	}
 	value := opts.Value
 	if value == "-" {
-		if value, err = readValue(opts.IO, k); err != nil {
+		if value, err = readValue(ctx, opts.IO, k); err != nil {
 			return err
 		}
 	} else if k.Secret {
@@ -129,18 +131,36 @@ func setRun(opts *Options) error {
 	return nil
 }
 
-// readValue reads one line from stdin, without echo on a terminal.
-func readValue(ios *iostreams.IOStreams, k cfg.Key) (string, error) {
+// readValue reads one line from stdin, without echo on a terminal. Ctrl-C
+// or SIGTERM ends it at once (exit 130), with nothing stored.
+func readValue(ctx context.Context, ios *iostreams.IOStreams, k cfg.Key) (string, error) {
+	interrupted := &cmdutil.ExitError{Code: cmdutil.ExitInterrupted,
+		Err: fmt.Errorf("interrupted while reading the %s; nothing was stored", k.Name)}
 	if f, ok := ios.In.(*os.File); ok && ios.IsStdinTTY() && k.Secret {
+		fd := int(f.Fd())
 		fmt.Fprintf(ios.ErrOut, "Paste the %s and press Enter: ", k.Name)
-		b, err := term.ReadPassword(int(f.Fd()))
+		// ReadPassword turns echo off; an interrupt leaves it blocked, so
+		// the terminal is put back here.
+		state, stateErr := term.GetState(fd)
+		b, err := ctxread.Do(ctx, func() ([]byte, error) { return term.ReadPassword(fd) })
 		fmt.Fprintln(ios.ErrOut)
+		if ctx.Err() != nil {
+			if stateErr == nil {
+				_ = term.Restore(fd, state)
+			}
+			return "", interrupted
+		}
 		if err != nil {
 			return "", fmt.Errorf("reading %s: %w", k.Name, err)
 		}
 		return strings.TrimSpace(string(b)), nil
 	}
-	line, err := bufio.NewReader(io.LimitReader(ios.In, 64<<10)).ReadString('\n')
+	line, err := ctxread.Do(ctx, func() (string, error) {
+		return bufio.NewReader(io.LimitReader(ios.In, 64<<10)).ReadString('\n')
+	})
+	if ctx.Err() != nil {
+		return "", interrupted
+	}
 	if err != nil && !errors.Is(err, io.EOF) {
 		return "", fmt.Errorf("reading %s from stdin: %w", k.Name, err)
 	}

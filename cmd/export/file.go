@@ -4,20 +4,15 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/coreclaw/coreclaw/internal/atomicfile"
 )
 
-// writeFile streams src into path so that path only ever holds a complete
-// file: it is renamed into place once every byte announced (size, when not
-// -1) has arrived and been flushed. On any failure path is untouched.
-func writeFile(ctx context.Context, path string, force bool, src io.Reader, size int64) (int64, error) {
-	tmp, err := atomicfile.Create(path, 0o666)
-	if err != nil {
-		return 0, err
-	}
-	defer tmp.Abort()
+// writeFile streams src into tmp and renames it to path, so that path only
+// ever holds a complete file: only once every byte announced (size, when
+// not -1) has arrived and been flushed. On any failure path is untouched
+// (the caller removes tmp).
+func writeFile(ctx context.Context, tmp *atomicfile.File, path string, force bool, src io.Reader, size int64) (int64, error) {
 	n, err := io.Copy(tmp, src)
 	if err != nil {
 		return n, err
@@ -28,12 +23,17 @@ func writeFile(ctx context.Context, path string, force bool, src io.Reader, size
 	if err := ctx.Err(); err != nil {
 		return n, err
 	}
-	if !force {
-		// Checked before the download too; this catches a file that
-		// appeared meanwhile.
-		if _, serr := os.Lstat(path); serr == nil {
-			return n, fmt.Errorf("%s appeared while downloading; not replacing it (pass --force to)", path)
-		}
+	// Checked before the download too; this catches what appeared
+	// meanwhile.
+	kind, err := inspectTarget(path)
+	if err != nil {
+		return n, fmt.Errorf("cannot write %s: %v", path, err)
+	}
+	if err := refuseKind(path, kind); err != nil {
+		return n, err
+	}
+	if kind == targetRegular && !force {
+		return n, fmt.Errorf("%s appeared while downloading; not replacing it (pass --force to)", path)
 	}
 	return n, tmp.Commit()
 }

@@ -4,10 +4,14 @@ import (
 	"context"
 	"errors"
 	"io"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/coreclaw/coreclaw/internal/atomicfile"
+	"github.com/coreclaw/coreclaw/internal/cmdutil"
 )
 
 // failingReader gives some bytes, then an error, as a dropped download does.
@@ -38,6 +42,16 @@ func entries(t *testing.T, dir string) []string {
 	return names
 }
 
+// writeTo is writeFile with its temporary file, as Run creates it.
+func writeTo(ctx context.Context, path string, force bool, src io.Reader, size int64) (int64, error) {
+	tmp, err := atomicfile.Create(path, 0o666)
+	if err != nil {
+		return 0, err
+	}
+	defer tmp.Abort()
+	return writeFile(ctx, tmp, path, force, src, size)
+}
+
 func TestWriteFile(t *testing.T) {
 	ctx := context.Background()
 	tests := []struct {
@@ -64,7 +78,7 @@ func TestWriteFile(t *testing.T) {
 			if tt.before != "" {
 				os.WriteFile(path, []byte(tt.before), 0o644)
 			}
-			_, err := writeFile(ctx, path, tt.force, tt.src, tt.size)
+			_, err := writeTo(ctx, path, tt.force, tt.src, tt.size)
 			if tt.wantErr == "" && err != nil || tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)) {
 				t.Fatalf("err %v, want %q", err, tt.wantErr)
 			}
@@ -88,8 +102,38 @@ func TestWriteFileInterrupted(t *testing.T) {
 	dir := t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	_, err := writeFile(ctx, filepath.Join(dir, "out.csv"), false, strings.NewReader("abc"), 3)
+	_, err := writeTo(ctx, filepath.Join(dir, "out.csv"), false, strings.NewReader("abc"), 3)
 	if !errors.Is(err, context.Canceled) || len(entries(t, dir)) != 0 {
 		t.Errorf("err %v, left %v", err, entries(t, dir))
+	}
+}
+
+// TestCheckTargetRefusesSpecialFiles: what is not a regular file is never
+// replaced, --force or not; a link to nothing is refused too.
+func TestCheckTargetRefusesSpecialFiles(t *testing.T) {
+	dir := t.TempDir()
+	sock := filepath.Join(dir, "s.sock")
+	ln, err := net.Listen("unix", sock)
+	if err != nil {
+		t.Skipf("no unix sockets: %v", err)
+	}
+	defer ln.Close()
+	dangling := filepath.Join(dir, "dangling.csv")
+	if err := os.Symlink(filepath.Join(dir, "missing.csv"), dangling); err != nil {
+		t.Skipf("no symbolic links: %v", err)
+	}
+	for _, tt := range []struct {
+		path, want string
+	}{
+		{sock, sock + " is a socket, not a regular file: -O only writes regular files"},
+		{dangling, dangling + " is a symbolic link to " + filepath.Join(dir, "missing.csv") + ", which does not exist"},
+		{dir, dir + " is a directory: give a file name with -O"},
+	} {
+		for _, force := range []bool{false, true} {
+			err := checkTarget(tt.path, force)
+			if cmdutil.ExitCode(err) != cmdutil.ExitUsage || err.Error() != tt.want {
+				t.Errorf("checkTarget(%s, force %v) = %v (exit %d), want %q", tt.path, force, err, cmdutil.ExitCode(err), tt.want)
+			}
+		}
 	}
 }

@@ -4,7 +4,9 @@ package logs
 
 import (
 	"bufio"
+	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"regexp"
@@ -64,8 +66,9 @@ The API returns only the most recent entries. --follow keeps reading
 until the run ends, printing each new line once, then a summary line on
 stderr; it exits 0 whatever the run's outcome (use ` + "`coreclaw wait`" + ` for that).
 --all downloads the full log file instead and prints it as it is (cleaned
-of control characters on a terminal). --grep keeps the lines that match a
-regular expression (Go syntax; (?i) for any case).
+of control characters on a terminal), streaming it in flat memory. --grep
+keeps the lines that match a regular expression (Go syntax; (?i) for any
+case); with --all, a line longer than 1 MiB is matched on its first MiB.
 
 ` + cmdutil.RunArgHelp,
 		Example: `  coreclaw logs 01KKDXV2G26BT7NH4ZQR2R4NPZ
@@ -224,7 +227,8 @@ func follow(ctx context.Context, opts *Options, client *api.Client, ref api.RunR
 
 // printAll downloads the full log (without the API key) and prints it:
 // byte for byte into a pipe or file, cleaned on a terminal, and only the
-// matching lines with --grep.
+// matching lines with --grep. It streams: memory stays flat whatever the
+// log's size, one enormous line included.
 func printAll(ctx context.Context, opts *Options, client *api.Client, ref api.RunRef, m matcher) error {
 	log, err := client.GetLog(ctx, ref)
 	if err != nil {
@@ -239,6 +243,10 @@ func printAll(ctx context.Context, opts *Options, client *api.Client, ref api.Ru
 		return err
 	}
 	defer d.Body.Close()
+	if d.Encoding != "" {
+		fmt.Fprintf(opts.IO.ErrOut, "warning: the download host sent the log with Content-Encoding %q although asked not to; it is printed as received, not decompressed\n",
+			iostreams.Sanitize(d.Encoding))
+	}
 	tty := opts.IO.IsStdoutTTY()
 	if m.re == nil {
 		if tty {
@@ -248,25 +256,64 @@ func printAll(ctx context.Context, opts *Options, client *api.Client, ref api.Ru
 		}
 		return err
 	}
-	r := bufio.NewReaderSize(d.Body, 64<<10)
+	return grepLines(opts.IO.Out, d.Body, m, tty)
+}
+
+// maxGrepLine is how much of a line --grep looks at: a longer line is
+// matched on its first maxGrepLine bytes (and printed whole if they
+// match), so that a log of one enormous line does not have to be held.
+const maxGrepLine = 1 << 20
+
+// grepLines prints the lines of src that m matches, cleaned on a terminal,
+// each ending in a newline.
+func grepLines(dst io.Writer, src io.Reader, m matcher, tty bool) error {
+	if !tty {
+		return grepStream(dst, src, m)
+	}
+	cleaner := iostreams.NewCleaner(dst)
+	err := grepStream(cleaner, src, m)
+	if cerr := cleaner.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+func grepStream(w io.Writer, src io.Reader, m matcher) error {
+	r := bufio.NewReaderSize(src, maxGrepLine)
 	for {
-		line, err := r.ReadString('\n')
-		if line != "" && m.matchLine(strings.TrimRight(line, "\r\n")) {
-			if tty {
-				line = iostreams.Sanitize(iostreams.StripANSI(line))
+		head, err := r.ReadSlice('\n')
+		long := errors.Is(err, bufio.ErrBufferFull)
+		if len(head) > 0 {
+			keep := m.matchLine(strings.TrimRight(string(head), "\r\n"))
+			if keep {
+				if _, werr := w.Write(head); werr != nil {
+					return werr
+				}
 			}
-			if !strings.HasSuffix(line, "\n") {
-				line += "\n"
+			// The rest of a long line: printed or skipped as it comes.
+			for long {
+				var more []byte
+				more, err = r.ReadSlice('\n')
+				long = errors.Is(err, bufio.ErrBufferFull)
+				if keep && len(more) > 0 {
+					if _, werr := w.Write(more); werr != nil {
+						return werr
+					}
+				}
+				head = more
 			}
-			if _, werr := io.WriteString(opts.IO.Out, line); werr != nil {
-				return werr
+			if keep && !bytes.HasSuffix(head, []byte("\n")) {
+				if _, werr := io.WriteString(w, "\n"); werr != nil {
+					return werr
+				}
 			}
 		}
 		if err == io.EOF {
-			return nil
+			break
 		}
-		if err != nil {
+		if err != nil && !errors.Is(err, bufio.ErrBufferFull) {
 			return err
 		}
 	}
+	return nil
 }

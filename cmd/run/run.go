@@ -164,7 +164,7 @@ func Run(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
-	in, err := input.Build(opts.Input, input.Env{Stdin: opts.IO.In, Warn: opts.warn})
+	in, err := input.Build(opts.Input, input.Env{Context: ctx, Stdin: opts.IO.In, Warn: opts.warn})
 	if err != nil {
 		return cmdutil.UsageError(err)
 	}

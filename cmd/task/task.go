@@ -281,7 +281,7 @@ func runCreate(ctx context.Context, opts *CreateOptions) error {
 		return err
 	}
 	warn := warner(opts.IO)
-	in, err := input.Build(opts.Input, input.Env{Stdin: opts.IO.In, Warn: warn})
+	in, err := input.Build(opts.Input, input.Env{Context: ctx, Stdin: opts.IO.In, Warn: warn})
 	if err != nil {
 		return cmdutil.UsageError(err)
 	}
@@ -411,7 +411,7 @@ func runUpdate(ctx context.Context, opts *UpdateOptions) error {
 		return cmdutil.UsageErrorf("--version must not be empty")
 	}
 	warn := warner(opts.IO)
-	in, err := input.Build(opts.Input, input.Env{Stdin: opts.IO.In, Warn: warn})
+	in, err := input.Build(opts.Input, input.Env{Context: ctx, Stdin: opts.IO.In, Warn: warn})
 	if err != nil {
 		return cmdutil.UsageError(err)
 	}
@@ -541,7 +541,7 @@ func runInput(ctx context.Context, opts *InputOptions) error {
 		return err
 	}
 	warn := warner(opts.IO)
-	in, err := input.Build(opts.Input, input.Env{Stdin: opts.IO.In, Warn: warn})
+	in, err := input.Build(opts.Input, input.Env{Context: ctx, Stdin: opts.IO.In, Warn: warn})
 	if err != nil {
 		return cmdutil.UsageError(err)
 	}

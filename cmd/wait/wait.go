@@ -4,6 +4,7 @@ package wait
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -41,10 +42,11 @@ elapsed time and result count; elsewhere each status change is one line.
 
 The exit status follows the run: 0 succeeded, 3 failed, 6 aborted, 5 when
 --timeout passes first (the run goes on), 130 on Ctrl-C (the run goes on
-unless --on-interrupt abort). A failed run's reason is on the summary line
-and the error line: from the run's detail, else its entry in the run list,
-else the last error line of its log. RUN may be "last" for the account's
-newest run, or "last --worker WORKER" for one Worker's.`,
+unless --on-interrupt abort). --timeout bounds the whole wait, a check the
+server has not answered yet included. A failed run's reason is on the
+summary line and the error line: from the run's detail, else its entry in
+the run list, else the last error line of its log. RUN may be "last" for
+the account's newest run, or "last --worker WORKER" for one Worker's.`,
 		Example: `  coreclaw wait 01KKDXV2G26BT7NH4ZQR2R4NPZ
   coreclaw wait 01KKDXV2G26BT7NH4ZQR2R4NPZ --timeout 10m -o jsonl > rows.jsonl
   coreclaw wait last --worker coreclaw/google-maps-scraper --no-results`,
@@ -87,8 +89,18 @@ func Run(ctx context.Context, opts *Options) error {
 	slug := ref.Slug
 	if ref.Last {
 		// Pin "last" to one run: another run started meanwhile must not
-		// take its place halfway through the wait.
-		run, err := client.GetRun(ctx, ref)
+		// take its place halfway through the wait. --timeout bounds this
+		// look-up too.
+		pinCtx, cancel := ctx, context.CancelFunc(func() {})
+		if t := opts.WaitFlags.Timeout; t > 0 {
+			pinCtx, cancel = context.WithTimeout(ctx, t)
+		}
+		run, err := client.GetRun(pinCtx, ref)
+		cancel()
+		if err != nil && ctx.Err() == nil && pinCtx.Err() != nil {
+			return &cmdutil.ExitError{Code: cmdutil.ExitTimeout,
+				Err: fmt.Errorf("timed out after %s looking up the newest run", opts.WaitFlags.Timeout)}
+		}
 		if err != nil {
 			return err
 		}

@@ -27,14 +27,25 @@ const DefaultBaseURL = "https://openapi.coreclaw.com"
 // rows is far below it). Downloads stream and are not bounded by it.
 const maxReplyBytes = 64 << 20
 
-// Timeouts are per phase, so that a slow download or a 5-minute synchronous
-// run is not cut by a total limit, while a dead connection still is.
+// Timeouts bound each phase of a request, and each API call as a whole.
+// A download has no total limit, so that a large file on a slow link is
+// not cut; it must keep moving instead (Idle, MinRate).
 type Timeouts struct {
 	Connect    time.Duration // TCP connect
 	TLS        time.Duration // TLS handshake
 	Header     time.Duration // request sent → response headers, normal calls
 	SyncHeader time.Duration // the same for synchronous runs (server holds ≤ 5 min)
 	Idle       time.Duration // no body bytes for this long
+	// Total bounds one attempt of an API call from sending to the last
+	// byte of the reply: a reply that trickles in a byte at a time cannot
+	// hold a command for hours.
+	Total     time.Duration
+	SyncTotal time.Duration // the same for synchronous runs
+	// MinRate is the slowest a download may be, in bytes per second of
+	// waiting for the network, measured over each RateWindow: a download
+	// that trickles slower than that fails (and can be started again).
+	MinRate    int64
+	RateWindow time.Duration
 }
 
 // DefaultTimeouts returns the timeouts used unless told otherwise.
@@ -45,7 +56,33 @@ func DefaultTimeouts() Timeouts {
 		Header:     60 * time.Second,
 		SyncHeader: 6*time.Minute + 30*time.Second,
 		Idle:       60 * time.Second,
+		Total:      2 * time.Minute,
+		SyncTotal:  7 * time.Minute,
+		MinRate:    1 << 10,
+		RateWindow: 60 * time.Second,
 	}
+}
+
+// withDefaults fills every zero field with its default.
+func (t Timeouts) withDefaults() Timeouts {
+	d := DefaultTimeouts()
+	fill := func(v *time.Duration, def time.Duration) {
+		if *v <= 0 {
+			*v = def
+		}
+	}
+	fill(&t.Connect, d.Connect)
+	fill(&t.TLS, d.TLS)
+	fill(&t.Header, d.Header)
+	fill(&t.SyncHeader, d.SyncHeader)
+	fill(&t.Idle, d.Idle)
+	fill(&t.Total, d.Total)
+	fill(&t.SyncTotal, d.SyncTotal)
+	fill(&t.RateWindow, d.RateWindow)
+	if t.MinRate <= 0 {
+		t.MinRate = d.MinRate
+	}
+	return t
 }
 
 // Options configure a Client. Everything with side effects is injected.
@@ -86,8 +123,12 @@ type Client struct {
 	now       func() time.Time
 	retry     RetryPolicy
 	timeouts  Timeouts
-	paging    *pagingMode
-	debug     *debugLog
+	maxReply  int64 // replies larger than this are refused
+	// netNow times waits on the network (a download's minimum rate); like
+	// the per-phase timers it is real time, not the injected Now.
+	netNow func() time.Time
+	paging *pagingMode
+	debug  *debugLog
 }
 
 // New builds a client. The base URL must be https, or http on a loopback
@@ -97,9 +138,7 @@ func New(opts Options) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	if opts.Timeouts == (Timeouts{}) {
-		opts.Timeouts = DefaultTimeouts()
-	}
+	opts.Timeouts = opts.Timeouts.withDefaults()
 	if opts.Retry.MaxAttempts == 0 {
 		opts.Retry = DefaultRetryPolicy()
 	}
@@ -128,6 +167,8 @@ func New(opts Options) (*Client, error) {
 		now:       opts.Now,
 		retry:     opts.Retry,
 		timeouts:  opts.Timeouts,
+		maxReply:  maxReplyBytes,
+		netNow:    time.Now,
 		paging:    &pagingMode{},
 	}
 	apiTransport, downloadTransport := transport, transport
@@ -283,6 +324,9 @@ func (c *Client) do(ctx context.Context, cl call, out any) error {
 	if !cl.public && c.apiKey == "" {
 		return ErrNoAPIKey
 	}
+	if !validHeaderValue(c.apiKey) {
+		return ErrInvalidAPIKey
+	}
 	body, err := encodeBody(cl)
 	if err != nil {
 		return err
@@ -314,14 +358,14 @@ func (c *Client) do(ctx context.Context, cl call, out any) error {
 	}
 }
 
-// once sends the request one time and returns the envelope's data.
+// once sends the request one time and returns the envelope's data. The
+// attempt is bounded per phase (headers, gaps in the body) and as a whole.
 func (c *Client) once(ctx context.Context, cl call, body []byte) (json.RawMessage, error) {
-	headerTimeout := c.timeouts.Header
-	if cl.sync {
-		headerTimeout = c.timeouts.SyncHeader
-	}
+	headerTimeout, total := c.limits(cl)
 	reqCtx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
+	totalTimer := time.AfterFunc(total, func() { cancel(errTotalTimeout) })
+	defer totalTimer.Stop()
 
 	req, err := c.newRequest(reqCtx, cl, body)
 	if err != nil {
@@ -332,18 +376,29 @@ func (c *Client) once(ctx context.Context, cl call, body []byte) (json.RawMessag
 	resp, err := c.http.Do(req)
 	timer.Stop()
 	if err != nil {
-		return nil, c.transportError(reqCtx, cl, err, headerTimeout)
+		return nil, c.transportError(reqCtx, cl, err)
 	}
 	defer resp.Body.Close()
 	if cl.header != nil {
 		*cl.header = resp.Header
 	}
 
-	raw, err := readIdle(reqCtx, resp.Body, maxReplyBytes, c.timeouts.Idle, cancel)
+	raw, err := readIdle(reqCtx, resp.Body, c.maxReply, c.timeouts.Idle, cancel)
+	if errors.Is(err, errReplyTooLarge) {
+		return nil, &ReplyError{Op: cl.method + " " + cl.path, Err: err}
+	}
 	if err != nil {
-		return nil, c.transportError(reqCtx, cl, err, c.timeouts.Idle)
+		return nil, c.transportError(reqCtx, cl, err)
 	}
 	return decodeEnvelope(resp, raw)
+}
+
+// limits are the header timeout and the total limit of a call.
+func (c *Client) limits(cl call) (header, total time.Duration) {
+	if cl.sync {
+		return c.timeouts.SyncHeader, c.timeouts.SyncTotal
+	}
+	return c.timeouts.Header, c.timeouts.Total
 }
 
 // encodeBody encodes a call's body as JSON; nil when it has none.
@@ -500,19 +555,43 @@ func (e *NetworkError) Unwrap() error { return e.Err }
 var (
 	errHeaderTimeout = errors.New("no reply")
 	errIdleTimeout   = errors.New("reply stalled")
+	errTotalTimeout  = errors.New("reply too slow")
+	errTooSlow       = errors.New("download too slow")
 	// errForeignRedirect marks a redirect away from the API host: the
 	// same request would be redirected again, so it is not retried.
 	errForeignRedirect = errors.New("refusing to follow a redirect to another host")
+	// errReplyTooLarge: the same request would get the same reply.
+	errReplyTooLarge = fmt.Errorf("the reply is larger than %d MiB", maxReplyBytes>>20)
 )
 
-func (c *Client) transportError(ctx context.Context, cl call, err error, limit time.Duration) error {
+// ErrInvalidAPIKey is returned, before anything is sent, when the key holds
+// characters that an HTTP header cannot carry (a line break pasted with it,
+// say): no server could accept it, so nothing is sent or retried.
+var ErrInvalidAPIKey = errors.New("the API key contains a line break or another control character, so it cannot be sent")
+
+// validHeaderValue reports whether v can be sent as a header value as it
+// is: no control characters but tab.
+func validHeaderValue(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if b := v[i]; (b < ' ' && b != '\t') || b == 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+func (c *Client) transportError(ctx context.Context, cl call, err error) error {
 	ne := &NetworkError{Method: cl.method, URL: c.URL(cl.path, cl.query), Err: err}
+	header, total := c.limits(cl)
 	switch cause := context.Cause(ctx); {
 	case errors.Is(cause, errHeaderTimeout):
-		ne.Err = fmt.Errorf("no reply within %s", limit)
+		ne.Err = fmt.Errorf("no reply within %s", header)
 		ne.Timeout = true
 	case errors.Is(cause, errIdleTimeout):
-		ne.Err = fmt.Errorf("reply stalled for %s", limit)
+		ne.Err = fmt.Errorf("reply stalled for %s", c.timeouts.Idle)
+		ne.Timeout = true
+	case errors.Is(cause, errTotalTimeout):
+		ne.Err = fmt.Errorf("no complete reply within %s", total)
 		ne.Timeout = true
 	default:
 		ne.Err = unwrapURLError(err)
@@ -548,7 +627,7 @@ func readIdle(ctx context.Context, r io.Reader, limit int64, idle time.Duration,
 		if n > 0 {
 			timer.Reset(idle)
 			if int64(buf.Len()+n) > limit {
-				return nil, fmt.Errorf("reply larger than %d bytes", limit)
+				return nil, errReplyTooLarge
 			}
 			buf.Write(chunk[:n])
 		}

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 )
 
@@ -20,6 +21,10 @@ type Download struct {
 	// Size is the Content-Length, or -1 when the server did not say.
 	Size        int64
 	ContentType string
+	// Encoding is the Content-Encoding the host applied although asked
+	// for none ("" normally). Body is then the bytes as they came: they
+	// are not decompressed, so nothing can expand behind the size check.
+	Encoding string
 }
 
 // DownloadError is a download link that answered with an error status.
@@ -32,6 +37,23 @@ type DownloadError struct {
 func (e *DownloadError) Error() string {
 	return fmt.Sprintf("downloading %s failed: HTTP %d %s", e.URL, e.HTTPStatus, http.StatusText(e.HTTPStatus))
 }
+
+// DownloadHostError is a download link whose host gave no reply: it names
+// that host, which is not the API (so the API's base URL is not to blame).
+type DownloadHostError struct {
+	Host    string // host[:port] of the link
+	URL     string // scheme, host and path only: a signed query stays out
+	Err     error
+	Timeout bool
+	// NotSent: the connection was never made.
+	NotSent bool
+}
+
+func (e *DownloadHostError) Error() string {
+	return fmt.Sprintf("cannot reach the download host %s: GET %s: %v", e.Host, e.URL, e.Err)
+}
+
+func (e *DownloadHostError) Unwrap() error { return e.Err }
 
 // IncompleteError is a download that ended before all its bytes arrived.
 type IncompleteError struct {
@@ -100,21 +122,29 @@ func (c *Client) downloadOnce(ctx context.Context, u *url.URL, shown string) (*D
 	}
 	// Deliberately no Authorization, api-key or token: see Download.
 	req.Header.Set("User-Agent", c.userAgent)
+	// Asking for the file as stored keeps net/http from decompressing it
+	// behind the size check: a small compressed reply must not become a
+	// huge file.
+	req.Header.Set("Accept-Encoding", "identity")
 
 	timer := time.AfterFunc(c.timeouts.Header, func() { cancel(errHeaderTimeout) })
 	resp, err := c.download.Do(req)
 	timer.Stop()
 	if err != nil {
-		ne := &NetworkError{Method: "GET", URL: shown, Err: unwrapURLError(err)}
-		if errors.Is(context.Cause(reqCtx), errHeaderTimeout) {
-			ne.Err, ne.Timeout = fmt.Errorf("no reply within %s", c.timeouts.Header), true
+		he := &DownloadHostError{Host: u.Host, URL: shown, Err: unwrapURLError(err)}
+		var netErr net.Error
+		switch {
+		case errors.Is(context.Cause(reqCtx), errHeaderTimeout):
+			he.Err, he.Timeout = fmt.Errorf("no reply within %s", c.timeouts.Header), true
+		case errors.As(err, &netErr) && netErr.Timeout():
+			he.Timeout = true
 		}
 		var opErr *net.OpError
 		if errors.As(err, &opErr) && opErr.Op == "dial" {
-			ne.NotSent = true
+			he.NotSent = true
 		}
 		cancel(nil)
-		return nil, ne
+		return nil, he
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
@@ -125,13 +155,24 @@ func (c *Client) downloadOnce(ctx context.Context, u *url.URL, shown string) (*D
 	body := &downloadBody{
 		ctx: reqCtx, cancel: cancel, body: resp.Body, idle: c.timeouts.Idle,
 		size: resp.ContentLength, url: shown,
+		now: c.netNow, minRate: c.timeouts.MinRate, window: c.timeouts.RateWindow,
 	}
-	body.timer = time.AfterFunc(body.idle, func() { cancel(errIdleTimeout) })
-	return &Download{Body: body, Size: resp.ContentLength, ContentType: resp.Header.Get("Content-Type")}, nil
+	// Armed only while a Read waits for the network: a consumer that
+	// reads slowly (a pager) does not make the download look stalled.
+	body.timer = time.AfterFunc(time.Hour, func() { cancel(errIdleTimeout) })
+	body.timer.Stop()
+	encoding := strings.TrimSpace(resp.Header.Get("Content-Encoding"))
+	if strings.EqualFold(encoding, "identity") {
+		encoding = ""
+	}
+	return &Download{Body: body, Size: resp.ContentLength, ContentType: resp.Header.Get("Content-Type"), Encoding: encoding}, nil
 }
 
 // downloadRetryable says whether a failure before the body may be retried.
 func downloadRetryable(err error) (string, string, bool) {
+	if Permanent(err) {
+		return "", "", false
+	}
 	var de *DownloadError
 	if errors.As(err, &de) {
 		switch {
@@ -142,9 +183,9 @@ func downloadRetryable(err error) (string, string, bool) {
 		}
 		return "", "", false
 	}
-	var ne *NetworkError
-	if errors.As(err, &ne) {
-		return ne.Err.Error(), "", true
+	var he *DownloadHostError
+	if errors.As(err, &he) {
+		return he.Err.Error(), "", true
 	}
 	return "", "", false
 }
@@ -156,8 +197,9 @@ func downloadDisplayURL(u *url.URL) string {
 	return cp.String()
 }
 
-// downloadBody streams a download: it fails when no byte arrives for the
-// idle timeout, and when the body ends short of its Content-Length.
+// downloadBody streams a download: it fails when a read waits the idle
+// timeout without a byte, when the bytes come slower than minRate over a
+// window of waiting, and when the body ends short of its Content-Length.
 type downloadBody struct {
 	ctx    context.Context
 	cancel context.CancelCauseFunc
@@ -167,13 +209,35 @@ type downloadBody struct {
 	size   int64
 	got    int64
 	url    string
+
+	now     func() time.Time
+	minRate int64         // bytes per second
+	window  time.Duration // the span minRate is measured over
+	waited  time.Duration // time spent in Read, waiting for the network
+	// windowStart (in waited time) and windowGot: the current window.
+	windowStart time.Duration
+	windowGot   int64
 }
 
 func (b *downloadBody) Read(p []byte) (int, error) {
+	start := b.now()
+	b.timer.Reset(b.idle)
 	n, err := b.body.Read(p)
+	b.timer.Stop()
+	b.waited += b.now().Sub(start)
 	if n > 0 {
 		b.got += int64(n)
-		b.timer.Reset(b.idle)
+		b.windowGot += int64(n)
+	}
+	if err == nil {
+		if span := b.waited - b.windowStart; span >= b.window {
+			if float64(b.windowGot) < float64(b.minRate)*span.Seconds() {
+				b.cancel(errTooSlow)
+				return n, &IncompleteError{URL: b.url, Got: b.got, Want: b.size,
+					Err: fmt.Errorf("only %d bytes in %s (the least is %d bytes a second)", b.windowGot, span.Round(time.Millisecond), b.minRate)}
+			}
+			b.windowStart, b.windowGot = b.waited, 0
+		}
 	}
 	switch {
 	case err == nil:
@@ -183,6 +247,8 @@ func (b *downloadBody) Read(p []byte) (int, error) {
 			return n, &IncompleteError{URL: b.url, Got: b.got, Want: b.size}
 		}
 		return n, io.EOF
+	case errors.Is(context.Cause(b.ctx), errTooSlow):
+		return n, &IncompleteError{URL: b.url, Got: b.got, Want: b.size, Err: errTooSlow}
 	case errors.Is(context.Cause(b.ctx), errIdleTimeout):
 		return n, &IncompleteError{URL: b.url, Got: b.got, Want: b.size, Err: fmt.Errorf("no data for %s", b.idle)}
 	case b.ctx.Err() != nil:

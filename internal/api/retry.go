@@ -1,10 +1,13 @@
 package api
 
 import (
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
+	"net/textproto"
 	"strconv"
 	"strings"
 	"time"
@@ -68,6 +71,9 @@ func (c *Client) retryDelay(cl call, err error, attempt int, elapsed time.Durati
 // retryable classifies a failure. It returns a short reason for the notice
 // and the server's Retry-After, if any.
 func retryable(class retryClass, err error) (string, string, bool) {
+	if Permanent(err) {
+		return "", "", false
+	}
 	var apiErr *Error
 	if errors.As(err, &apiErr) {
 		switch {
@@ -81,8 +87,6 @@ func retryable(class retryClass, err error) (string, string, bool) {
 	var netErr *NetworkError
 	if errors.As(err, &netErr) {
 		switch {
-		case errors.Is(netErr, errForeignRedirect):
-			return "", "", false
 		case netErr.NotSent:
 			return "cannot connect: " + netErr.Err.Error(), "", true
 		case class == retryReads:
@@ -90,6 +94,47 @@ func retryable(class retryClass, err error) (string, string, bool) {
 		}
 	}
 	return "", "", false
+}
+
+// Permanent reports failures that the same request would meet again, so
+// that retrying (or waiting on) them only delays the error: an untrusted
+// or invalid TLS certificate, a malformed reply, a reply over the size
+// cap, a refused redirect, a key that is rejected or cannot be sent.
+func Permanent(err error) bool {
+	var apiErr *Error
+	switch {
+	case err == nil:
+		return false
+	case errors.As(err, &apiErr):
+		return apiErr.IsAuth()
+	case errors.Is(err, ErrInvalidAPIKey), errors.Is(err, errReplyTooLarge), errors.Is(err, errForeignRedirect):
+		return true
+	}
+	return badCertificate(err) || malformedReply(err)
+}
+
+// badCertificate reports a TLS certificate that failed verification.
+func badCertificate(err error) bool {
+	var (
+		verifyErr    *tls.CertificateVerificationError
+		unknownAuth  x509.UnknownAuthorityError
+		hostnameErr  x509.HostnameError
+		invalidCert  x509.CertificateInvalidError
+		recordHdrErr tls.RecordHeaderError
+	)
+	return errors.As(err, &verifyErr) || errors.As(err, &unknownAuth) || errors.As(err, &hostnameErr) ||
+		errors.As(err, &invalidCert) || errors.As(err, &recordHdrErr)
+}
+
+// malformedReply reports a reply that is not valid HTTP: a bad status line
+// or header. net/http has no error type for the status line, only text.
+func malformedReply(err error) bool {
+	var protoErr textproto.ProtocolError
+	if errors.As(err, &protoErr) {
+		return true
+	}
+	msg := err.Error()
+	return strings.Contains(msg, "malformed HTTP") || strings.Contains(msg, "malformed MIME header")
 }
 
 // maxRetryAfter caps a Retry-After; anything that long is beyond any

@@ -51,7 +51,8 @@ func UsageErrorf(format string, args ...any) error {
 	return &ExitError{Code: ExitUsage, Err: fmt.Errorf(format, args...)}
 }
 
-// UsageError wraps err as a usage error.
+// UsageError wraps err as a usage error. Reading input cut short by
+// Ctrl-C is not the user's mistake: it stays an interrupt (exit 130).
 func UsageError(err error) error {
 	if err == nil {
 		return nil
@@ -59,6 +60,9 @@ func UsageError(err error) error {
 	var ee *ExitError
 	if errors.As(err, &ee) {
 		return err
+	}
+	if errors.Is(err, context.Canceled) {
+		return &ExitError{Code: ExitInterrupted, Err: err}
 	}
 	return &ExitError{Code: ExitUsage, Err: err}
 }
@@ -88,7 +92,7 @@ func ExitCode(err error) int {
 	if errors.As(err, &ee) {
 		return ee.Code
 	}
-	if errors.Is(err, api.ErrNoAPIKey) {
+	if errors.Is(err, api.ErrNoAPIKey) || errors.Is(err, api.ErrInvalidAPIKey) {
 		return ExitAuth
 	}
 	var apiErr *api.Error
@@ -112,6 +116,7 @@ func Describe(err error) (string, string) {
 	}
 	var apiErr *api.Error
 	var netErr *api.NetworkError
+	var hostErr *api.DownloadHostError
 	switch {
 	case errors.Is(err, api.ErrNoAPIKey):
 		msg = "no API key: set CORECLAW_API_KEY or store one with `coreclaw config set api_key -`"
@@ -127,7 +132,12 @@ func Describe(err error) (string, string) {
 		if hint == "" {
 			hint = "check the network, the proxy settings (HTTPS_PROXY, NO_PROXY) and the base URL; `coreclaw doctor` checks them all"
 		}
-	case errors.Is(err, context.Canceled):
+	case errors.As(err, &hostErr):
+		if hint == "" {
+			hint = "the file comes from that host, not from the API: check the network and the proxy settings (HTTPS_PROXY, NO_PROXY), then run the command again"
+		}
+	case errors.Is(err, context.Canceled) && strings.Contains(msg, context.Canceled.Error()):
+		// Go's own wording; an error that says more keeps its message.
 		msg = "interrupted"
 	}
 	return oneLine(msg), oneLine(hint)

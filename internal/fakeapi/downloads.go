@@ -1,6 +1,8 @@
 package fakeapi
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"fmt"
 	"net"
@@ -80,13 +82,23 @@ func (s *Server) serveDownloadHost(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	fault := s.takeFault(r)
-	if fault != nil && (fault.Status != 0 || fault.Code != 0 || fault.HTML) {
+	if fault != nil && (fault.Status != 0 || fault.Code != 0 || fault.HTML || fault.Malformed) {
 		// An error reply instead of the file.
 		s.applyFault(w, r, fault, nil)
 		return
 	}
 	rec := &recorder{header: http.Header{}, status: http.StatusOK}
 	s.serveDownload(rec, r)
+	if fault != nil && fault.Gzip {
+		// A host that compresses whatever it is asked.
+		var zipped bytes.Buffer
+		zw := gzip.NewWriter(&zipped)
+		zw.Write(rec.body.Bytes())
+		zw.Close()
+		rec.body = zipped
+		rec.header.Set("Content-Encoding", "gzip")
+		fault = nil
+	}
 	// Storage announces the size, which is how a cut download shows.
 	rec.header.Set("Content-Length", strconv.Itoa(rec.body.Len()))
 	if fault != nil {

@@ -48,6 +48,12 @@ type Fault struct {
 	// base64 (as a Basic credential) or url.
 	Echo   []string
 	EchoAs string
+	// Gzip (download host only) sends the file gzip-compressed with
+	// Content-Encoding: gzip, whatever the request's Accept-Encoding.
+	Gzip bool
+	// Malformed answers with a header line that is not a header, which
+	// no client can read however often it asks.
+	Malformed bool
 
 	used, seen int
 }
@@ -108,6 +114,10 @@ func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, f *Fault, re
 	}
 	if f.Drop {
 		drop(w)
+		return
+	}
+	if f.Malformed {
+		writeRaw(w, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nthis is not a header\r\nContent-Length: 2\r\n\r\n{}")
 		return
 	}
 	if f.Raw || f.Redirect != "" {
@@ -210,6 +220,22 @@ func drop(w http.ResponseWriter) {
 		panic(http.ErrAbortHandler)
 	}
 	conn.Close()
+}
+
+// writeRaw sends reply as the whole HTTP response, byte for byte, and
+// closes the connection: for replies net/http would refuse to write.
+func writeRaw(w http.ResponseWriter, reply string) {
+	hj, ok := w.(http.Hijacker)
+	if !ok {
+		panic(http.ErrAbortHandler)
+	}
+	conn, buf, err := hj.Hijack()
+	if err != nil {
+		panic(http.ErrAbortHandler)
+	}
+	defer conn.Close()
+	buf.WriteString(reply)
+	buf.Flush()
 }
 
 func chunks(b []byte, n int) [][]byte {

@@ -5,6 +5,7 @@ package input
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -15,6 +16,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/coreclaw/coreclaw/internal/ctxread"
 	"github.com/coreclaw/coreclaw/internal/jsonobj"
 )
 
@@ -39,7 +41,10 @@ func (s Sources) Empty() bool {
 
 // Env is what reading the sources needs.
 type Env struct {
-	Stdin io.Reader
+	// Context interrupts reading stdin or a file (Ctrl-C while a producer
+	// or a FIFO has not finished); nil: reading is not interrupted.
+	Context context.Context
+	Stdin   io.Reader
 	// Open opens a file; os.Open when nil.
 	Open func(string) (fs.File, error)
 	// Warn receives warnings (unknown run settings); nil drops them.
@@ -200,7 +205,38 @@ func isObject(raw json.RawMessage) bool {
 	return len(raw) > 0 && raw[0] == '{'
 }
 
+// InterruptedError is reading the input cut short by Ctrl-C or SIGTERM:
+// nothing was sent. It unwraps to the context's error.
+type InterruptedError struct {
+	Source string // "stdin" or the file's path
+	Err    error
+}
+
+func (e *InterruptedError) Error() string {
+	return "interrupted while reading the input from " + e.Source + "; nothing was sent"
+}
+
+func (e *InterruptedError) Unwrap() error { return e.Err }
+
+// readSource reads -f's document. Opening and reading may block for good
+// (a FIFO without a writer, a producer that has not finished), so they do
+// not hold up an interrupt.
 func readSource(path string, env Env) ([]byte, error) {
+	if env.Context == nil {
+		return readSourceBlocking(path, env)
+	}
+	data, err := ctxread.Do(env.Context, func() ([]byte, error) { return readSourceBlocking(path, env) })
+	if err != nil && env.Context.Err() != nil {
+		source := path
+		if path == "-" {
+			source = "stdin"
+		}
+		return nil, &InterruptedError{Source: source, Err: env.Context.Err()}
+	}
+	return data, err
+}
+
+func readSourceBlocking(path string, env Env) ([]byte, error) {
 	if path == "-" {
 		if env.Stdin == nil {
 			return nil, errors.New("-f -: no standard input")

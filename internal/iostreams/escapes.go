@@ -1,7 +1,6 @@
 package iostreams
 
 import (
-	"bufio"
 	"fmt"
 	"io"
 	"regexp"
@@ -32,27 +31,18 @@ func stripEscapes(s string) string {
 	return escapeSequence.ReplaceAllString(s, "")
 }
 
-// CopyClean copies server text line by line with escape sequences and
-// control characters removed (newlines and tabs kept), for a stream that
-// ends on a terminal. It returns the bytes read from src.
+// CopyClean copies server text with escape sequences and control
+// characters removed (newlines and tabs kept), as Sanitize does to each
+// line, for a stream that ends on a terminal. It streams through a
+// Cleaner, so memory stays flat even for a body without a newline. It
+// returns the bytes read from src.
 func CopyClean(dst io.Writer, src io.Reader) (int64, error) {
-	r := bufio.NewReaderSize(src, 64<<10)
-	var n int64
-	for {
-		line, err := r.ReadString('\n')
-		n += int64(len(line))
-		if line != "" {
-			if _, werr := io.WriteString(dst, Sanitize(line)); werr != nil {
-				return n, werr
-			}
-		}
-		if err == io.EOF {
-			return n, nil
-		}
-		if err != nil {
-			return n, err
-		}
+	c := NewCleaner(dst)
+	n, err := io.Copy(c, src)
+	if cerr := c.Close(); err == nil {
+		err = cerr
 	}
+	return n, err
 }
 
 // TerminalJSON makes JSON text safe for a terminal without changing the

@@ -24,11 +24,11 @@ type Flags struct {
 func AddFlags(cmd *cobra.Command, w *Flags, limitHelp string) {
 	fl := cmd.Flags()
 	fl.DurationVar(&w.Interval, "interval", DefaultInterval, "longest pause between two status checks")
-	fl.DurationVar(&w.Timeout, "timeout", 0, "give up waiting after this long (exit 5; the run goes on); 0 waits as long as it takes")
+	fl.DurationVar(&w.Timeout, "timeout", 0, "give up waiting after this long, a check in flight included (exit 5; the run goes on); 0 waits as long as it takes")
 	output.AddFlags(cmd, &w.Output)
 	fl.IntVar(&w.Limit, "limit", 0, limitHelp)
 	fl.BoolVar(&w.NoResults, "no-results", false, "print the run's detail as JSON instead of its results")
-	fl.StringVar(&w.OnInterrupt, "on-interrupt", OnInterruptDetach, "on Ctrl-C or SIGTERM: detach (leave the run going) or abort it")
+	fl.StringVar(&w.OnInterrupt, "on-interrupt", OnInterruptDetach, "on Ctrl-C or SIGTERM: detach (leave the run going) or abort it (a second Ctrl-C cuts the abort short)")
 	_ = cmd.RegisterFlagCompletionFunc("on-interrupt", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		return []string{OnInterruptDetach, OnInterruptAbort}, cobra.ShellCompDirectiveNoFileComp
 	})

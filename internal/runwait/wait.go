@@ -71,8 +71,14 @@ func Wait(ctx context.Context, o Options, slug string) (*api.Run, error) {
 	ref := api.RunRef{Slug: slug}
 	start := o.Now()
 	var deadline time.Time
+	// pollCtx ends with --timeout, so that a check in flight (a server
+	// that does not answer, a retry) is cut at the deadline too.
+	pollCtx := ctx
 	if o.Timeout > 0 {
 		deadline = start.Add(o.Timeout)
+		var cancel context.CancelFunc
+		pollCtx, cancel = context.WithTimeout(ctx, o.Timeout)
+		defer cancel()
 	}
 	prog := newProgress(o.IO, o.Now, slug)
 	prog.begin()
@@ -85,7 +91,7 @@ func Wait(ctx context.Context, o Options, slug string) (*api.Run, error) {
 		warnedStatus = map[api.Status]bool{}
 	)
 	for n := 1; ; n++ {
-		run, err := o.Client.GetRun(ctx, ref)
+		run, err := o.Client.GetRun(pollCtx, ref)
 		switch {
 		case err == nil:
 			failingSince = time.Time{}
@@ -108,7 +114,10 @@ func Wait(ctx context.Context, o Options, slug string) (*api.Run, error) {
 			}
 		case ctx.Err() != nil:
 			prog.end()
-			return last, interrupted(o, slug)
+			return last, interrupted(ctx, o, slug)
+		case pollCtx.Err() != nil:
+			prog.end()
+			return last, timedOut(o, slug, last)
 		case transient(err):
 			if failingSince.IsZero() {
 				failingSince = o.Now()
@@ -134,9 +143,12 @@ func Wait(ctx context.Context, o Options, slug string) (*api.Run, error) {
 				delay = left
 			}
 		}
-		if err := o.Sleep(ctx, delay); err != nil {
+		if err := o.Sleep(pollCtx, delay); err != nil {
 			prog.end()
-			return last, interrupted(o, slug)
+			if ctx.Err() == nil {
+				return last, timedOut(o, slug, last)
+			}
+			return last, interrupted(ctx, o, slug)
 		}
 	}
 }
@@ -144,6 +156,9 @@ func Wait(ctx context.Context, o Options, slug string) (*api.Run, error) {
 // transient reports failures that a wait rides out: the client has already
 // retried them, and the run is unaffected.
 func transient(err error) bool {
+	if api.Permanent(err) {
+		return false
+	}
 	var netErr *api.NetworkError
 	if errors.As(err, &netErr) {
 		return true
@@ -176,13 +191,37 @@ func timedOut(o Options, slug string, last *api.Run) error {
 	}
 }
 
+// errInterruptedAgain ends the abort when a second interrupt arrives.
+var errInterruptedAgain = errors.New("interrupted again")
+
+// abortTimeout bounds the abort sent on the way out.
+const abortTimeout = 10 * time.Second
+
 // interrupted handles Ctrl-C or SIGTERM: leave the run going, or abort it
-// first when asked to, and say how to carry on.
-func interrupted(o Options, slug string) error {
+// first when asked to, and say how to carry on. A second interrupt during
+// the abort ends it at once.
+func interrupted(ctx context.Context, o Options, slug string) error {
 	if o.OnInterrupt == OnInterruptAbort {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		if err := o.Client.AbortRun(ctx, api.RunRef{Slug: slug}); err != nil {
+		abortCtx, cancel := context.WithCancelCause(context.WithoutCancel(ctx))
+		defer cancel(nil)
+		abortCtx, cancelTimeout := context.WithTimeout(abortCtx, abortTimeout)
+		defer cancelTimeout()
+		go func() {
+			select {
+			case <-cmdutil.SecondInterrupt(ctx):
+				cancel(errInterruptedAgain)
+			case <-abortCtx.Done():
+			}
+		}()
+		err := o.Client.AbortRun(abortCtx, api.RunRef{Slug: slug})
+		if err != nil && errors.Is(context.Cause(abortCtx), errInterruptedAgain) {
+			return &cmdutil.ExitError{
+				Code: cmdutil.ExitInterrupted,
+				Err:  fmt.Errorf("interrupted again while aborting run %s; whether it was aborted is unknown", slug),
+				Hint: fmt.Sprintf("check it with `coreclaw status %s`, and stop it with `coreclaw abort %s` if it is still going", slug, slug),
+			}
+		}
+		if err != nil {
 			msg, _ := cmdutil.Describe(err)
 			return &cmdutil.ExitError{
 				Code: cmdutil.ExitInterrupted,

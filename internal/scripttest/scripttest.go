@@ -1,8 +1,9 @@
 // Package scripttest holds the custom commands of the testscript scripts:
 // `fake` controls the script's fake API (variants, faults, seeded runs,
 // the requests it received), `code` and `bgcode` check exact exit codes,
-// `perm` checks file modes, `mtime` ages files and `sigterm` signals
-// background commands.
+// `perm` checks file modes, `mtime` ages files, `sigterm` signals
+// background commands, and `mkfifo` and `fifo hold` make named pipes and
+// hold one open without writing (a producer that has not finished).
 package scripttest
 
 import (
@@ -40,6 +41,8 @@ func Commands() map[string]func(ts *testscript.TestScript, neg bool, args []stri
 		"perm":    cmdPerm,
 		"bytes":   cmdBytes,
 		"mtime":   cmdMtime,
+		"mkfifo":  cmdMkfifo,
+		"fifo":    cmdFifo,
 	}
 }
 
@@ -58,6 +61,8 @@ const usage = `usage:
                                   [body=RAW] [redirect=URL]   (a raw reply body; a redirect)
                                   [qmessage=GO-QUOTED-TEXT] [echo=message,request-id,details,html,text]
                                   [echo-as=raw|base64|url]   (echo: repeat the request's Authorization)
+                                  [gzip] (download host: the file gzip-compressed whatever was asked)
+                                  [malformed] (a reply with a header line that is not a header)
   fake addrun WORKER STATUS [ROWS] [at=RFC3339] [n=N]   create N runs (created at a given
                                   moment); prints their slugs
   fake addqueued WORKER [waiting|inactive] [n=N]   put N items (default 1) in the Run Queue;
@@ -418,6 +423,10 @@ func parseFault(args []string) (fakeapi.Fault, error) {
 			f.EchoAs = value
 		case "qmessage":
 			f.Message, err = strconv.Unquote(value)
+		case "gzip":
+			f.Gzip = true
+		case "malformed":
+			f.Malformed = true
 		default:
 			return f, fmt.Errorf("fake fault: unknown option %q", a)
 		}
