@@ -77,13 +77,15 @@ func resolve(i Info, bi *debug.BuildInfo) Info {
 
 // pseudoRE matches the three pseudo-version forms (vX.0.0-TIME-REV,
 // vX.Y.Z-pre.0.TIME-REV, vX.Y.Z-0.TIME-REV) after build metadata is cut.
-var pseudoRE = regexp.MustCompile(`^v[0-9]+\.[0-9]+\.[0-9]+-(?:.*[.-])?([0-9]{14})-([0-9a-f]{12})$`)
+// It is compiled when needed: at package level it would be compiled on
+// every start.
+const pseudoPattern = `^v[0-9]+\.[0-9]+\.[0-9]+-(?:.*[.-])?([0-9]{14})-([0-9a-f]{12})$`
 
 // pseudoVersion returns the commit time (RFC 3339, UTC) and revision
 // prefix that a pseudo-version names.
 func pseudoVersion(v string) (when, rev string, ok bool) {
 	v, _, _ = strings.Cut(v, "+")
-	m := pseudoRE.FindStringSubmatch(v)
+	m := regexp.MustCompile(pseudoPattern).FindStringSubmatch(v)
 	if m == nil {
 		return "", "", false
 	}
