@@ -172,13 +172,33 @@ func (o *Object) WriteTo(buf *bytes.Buffer) {
 	buf.WriteByte('}')
 }
 
-// writeString writes a JSON string without HTML escaping.
+// WriteQuoted writes s as a JSON string, without HTML escaping.
+func WriteQuoted(buf *bytes.Buffer, s string) { writeString(buf, s) }
+
+// writeString writes a JSON string without HTML escaping. Printable ASCII
+// without quotes or backslashes (nearly every key) is written as it is;
+// anything else goes through encoding/json, which knows the escapes.
 func writeString(buf *bytes.Buffer, s string) {
+	if plainASCII(s) {
+		buf.WriteByte('"')
+		buf.WriteString(s)
+		buf.WriteByte('"')
+		return
+	}
 	var tmp bytes.Buffer
 	enc := json.NewEncoder(&tmp)
 	enc.SetEscapeHTML(false)
 	enc.Encode(s)
 	buf.Write(bytes.TrimRight(tmp.Bytes(), "\n"))
+}
+
+func plainASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' {
+			return false
+		}
+	}
+	return true
 }
 
 // String marshals a Go string as JSON (no HTML escaping).
