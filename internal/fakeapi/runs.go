@@ -25,6 +25,9 @@ type fakeRun struct {
 	Status      string
 	Aborted     bool
 	AbortPolls  int
+	// Timing is the run's own durations (fake/gen's seconds); nil takes
+	// its Worker's, else the server's.
+	Timing *Timing
 }
 
 // final reports a status in which the run no longer changes by itself.
@@ -85,6 +88,9 @@ func (s *Server) step(r *fakeRun, read bool) string {
 // timing is how long run r stays ready and running under time-based
 // progress: its Worker's own Timing, else the server's. Callers hold s.mu.
 func (s *Server) timing(r *fakeRun) (readyFor, runningFor time.Duration) {
+	if t := r.Timing; t != nil {
+		return t.ReadyFor, t.RunningFor
+	}
 	if t := r.Worker.Scenario.Timing; t != nil {
 		return t.ReadyFor, t.RunningFor
 	}
@@ -319,6 +325,13 @@ func (s *Server) newRun(worker *Worker, input json.RawMessage, version, callback
 		Rows:        rowsFor(worker, input),
 		Created:     s.now(),
 		Status:      "",
+	}
+	if worker.Scenario.Generated {
+		rows, timing := generatedRun(input)
+		if rows >= 0 {
+			run.Rows = rows
+		}
+		run.Timing = timing
 	}
 	s.step(run, false)
 	s.runs = append(s.runs, run)

@@ -42,6 +42,10 @@ type Options struct {
 	DownloadRate int64
 	// Sleep makes the download throttle's pauses; a timer when nil.
 	Sleep func(ctx context.Context, d time.Duration) error
+	// Latency holds every API reply back this long after it is ready, as
+	// a distant server would (fakeclaw --latency, the benchmarks); 0 sends
+	// at once. The download host is not delayed.
+	Latency time.Duration
 }
 
 // Variants are the documented behaviours the real API has shown, selectable
@@ -149,6 +153,7 @@ type Server struct {
 
 	downloadRate int64
 	sleep        func(ctx context.Context, d time.Duration) error
+	latency      time.Duration
 }
 
 // Start starts a fake server on loopback.
@@ -170,6 +175,9 @@ func Start(opts Options) (*Server, error) {
 	}
 	if opts.Sleep == nil {
 		opts.Sleep = sleepContext
+	}
+	if opts.Latency < 0 {
+		return nil, fmt.Errorf("fakeapi: negative latency %v", opts.Latency)
 	}
 	if opts.DownloadRate < 0 {
 		return nil, fmt.Errorf("fakeapi: negative download rate %d", opts.DownloadRate)
@@ -196,6 +204,7 @@ func Start(opts Options) (*Server, error) {
 
 		downloadRate: opts.DownloadRate,
 		sleep:        opts.Sleep,
+		latency:      opts.Latency,
 	}
 	if err := s.startDownloadHost(ln.Addr().String()); err != nil {
 		ln.Close()
@@ -309,6 +318,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mux.ServeHTTP(rec, r)
 	if err := s.spec.ValidateResponse(r.Context(), r, route, params, rec.status, rec.header, rec.body.Bytes()); err != nil {
 		s.violation("reply to %s %s: %v", r.Method, r.URL.RequestURI(), err)
+	}
+	if s.latency > 0 && s.sleep(r.Context(), s.latency) != nil {
+		return // the client has gone
 	}
 	if fault != nil {
 		s.applyFault(w, r, fault, rec)

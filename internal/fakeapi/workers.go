@@ -26,6 +26,9 @@ type Scenario struct {
 	// takes the server's ReadyFor and RunningFor. Runs that progress by
 	// reads (the scripts) count ReadyPolls and RunningPolls instead.
 	Timing *Timing
+	// Generated: rows and duration come from the input's rows and
+	// seconds (fake/gen, gen.go).
+	Generated bool
 }
 
 // Timing is a Worker's own run durations under time-based progress.
@@ -132,7 +135,7 @@ func DefaultWorkers() []*Worker {
 	for _, x := range list[2:] {
 		x.Own = true
 	}
-	return append(list, schemaWorkers()...)
+	return append(append(list, schemaWorkers()...), genWorker())
 }
 
 // normalise maps the RunningPolls sentinel -1 (finish on the first read).
