@@ -20,15 +20,20 @@ const genSchema = `{
   ]
 }`
 
-// genWorker is fake/gen: a run with custom.rows rows, generated on the
+// GenWorker is fake/gen: a run with custom.rows rows, generated on the
 // fly, that ends custom.seconds after it starts (when runs progress with
-// the clock, as in fakeclaw and the benchmarks).
-func genWorker() *Worker {
+// the clock, as in fakeclaw and the benchmarks). It is not in
+// DefaultWorkers, which the scripts list; fakeclaw and the benchmarks add
+// it (FakeclawWorkers).
+func GenWorker() *Worker {
 	return &Worker{Slug: "01KFAKE0000000000000000014", Owner: "fake", Name: "gen", Title: "Generated rows",
 		Version: "v1.0.0", Description: "Generated rows (fake)", Own: true, Schema: json.RawMessage(genSchema),
 		Scenario:  Scenario{Outcome: "succeeded", ReadyPolls: 1, RunningPolls: 1, Rows: 1000, Generated: true},
 		Behaviour: "succeeds with rows places (default 1000, up to 1,000,000) made as they are read, seconds after it starts: for benchmarks"}
 }
+
+// FakeclawWorkers is fakeclaw's catalogue: the default one and fake/gen.
+func FakeclawWorkers() []*Worker { return append(DefaultWorkers(), GenWorker()) }
 
 // generatedRun reads fake/gen's input: the rows wanted, and the run's own
 // timing when seconds is given.

@@ -14,7 +14,7 @@ import (
 func TestGeneratedRuns(t *testing.T) {
 	t0 := time.Date(2026, 11, 30, 8, 0, 0, 0, time.UTC)
 	clock := &manualClock{now: t0}
-	s, err := Start(Options{Spec: testSpec(t), Now: clock.Now})
+	s, err := Start(Options{Spec: testSpec(t), Now: clock.Now, Workers: FakeclawWorkers()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -135,7 +135,7 @@ func DefaultWorkers() []*Worker {
 	for _, x := range list[2:] {
 		x.Own = true
 	}
-	return append(append(list, schemaWorkers()...), genWorker())
+	return append(list, schemaWorkers()...)
 }
 
 // normalise maps the RunningPolls sentinel -1 (finish on the first read).

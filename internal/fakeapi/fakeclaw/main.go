@@ -70,7 +70,8 @@ func run(ctx context.Context, argv []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "fakeclaw:", err)
 		return 1
 	}
-	srv, err := fakeapi.Start(fakeapi.Options{Spec: spec, Addr: *addr, DownloadRate: rate, Latency: *latency})
+	srv, err := fakeapi.Start(fakeapi.Options{Spec: spec, Addr: *addr, DownloadRate: rate, Latency: *latency,
+		Workers: fakeapi.FakeclawWorkers()})
 	if err != nil {
 		fmt.Fprintln(stderr, "fakeclaw:", err)
 		return 1
@@ -107,7 +108,7 @@ func serve(ctx context.Context, srv *fakeapi.Server, rate int64, latency time.Du
 		fmt.Fprintf(stderr, "every API reply is held back %v\n", latency)
 	}
 	fmt.Fprint(stderr, "\nWorkers:\n")
-	writeCatalogue(stderr, fakeapi.DefaultWorkers())
+	writeCatalogue(stderr, fakeapi.FakeclawWorkers())
 	fmt.Fprint(stderr, "\nIn another terminal, point coreclaw at it:\n")
 	fmt.Fprintf(stdout, "export CORECLAW_BASE_URL=%s CORECLAW_API_KEY=%s\n", srv.URL, srv.APIKey())
 	<-ctx.Done()

@@ -148,7 +148,7 @@ func TestReadmeListsTheWorkers(t *testing.T) {
 		}
 	}
 	var want []string
-	for _, w := range fakeapi.DefaultWorkers() {
+	for _, w := range fakeapi.FakeclawWorkers() {
 		want = append(want, "| `"+w.Owner+"/"+w.Name+"` | "+w.Behaviour+" |")
 	}
 	if strings.Join(rows, "\n") != strings.Join(want, "\n") {
