@@ -88,3 +88,34 @@ func TestLatency(t *testing.T) {
 		t.Errorf("negative latency: %v", err)
 	}
 }
+
+// Under time-based progress a synchronous start waits for the run's end,
+// as the platform does, at most 5 minutes.
+func TestSyncStartWaitsForTimedEnd(t *testing.T) {
+	clock := &manualClock{now: time.Date(2026, 11, 30, 8, 0, 0, 0, time.UTC)}
+	var slept []time.Duration
+	s, err := Start(Options{Spec: testSpec(t), Now: clock.Now, Workers: FakeclawWorkers(),
+		Sleep: func(ctx context.Context, d time.Duration) error {
+			slept = append(slept, d)
+			clock.Advance(d)
+			return nil
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	s.SetVariants(Variants{TimeProgress: true, ReadyFor: time.Second, RunningFor: 2500 * time.Millisecond})
+	var reply struct {
+		RunStatus string `json:"run_status"`
+	}
+	data(t, s, "POST", "/api/v2/workers/fake~gen/runs", `{"is_async":false,"input":{"parameters":{"custom":{"seconds":8}}}}`, &reply)
+	if reply.RunStatus != "succeeded" || fmt.Sprint(slept) != "[8s]" {
+		t.Errorf("8 s run: %s after sleeping %v, want succeeded after [8s]", reply.RunStatus, slept)
+	}
+	slept = nil
+	data(t, s, "POST", "/api/v2/workers/fake~gen/runs", `{"is_async":false,"input":{"parameters":{"custom":{"seconds":600}}}}`, &reply)
+	if reply.RunStatus != "running" || fmt.Sprint(slept) != "[5m0s]" {
+		t.Errorf("10 min run: %s after sleeping %v, want running after [5m0s]", reply.RunStatus, slept)
+	}
+	noViolations(t, s)
+}

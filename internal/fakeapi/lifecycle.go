@@ -179,7 +179,7 @@ func (s *Server) handleRerun(w http.ResponseWriter, r *http.Request) {
 		s.writeOK(w, map[string]any{"run_slug": run.Slug})
 		return
 	}
-	s.writeOK(w, s.syncReply(run, body.Limit, body.Offset, true))
+	s.writeOK(w, s.syncReply(r.Context(), run, body.Limit, body.Offset, true))
 }
 
 // exportTypes are the content types of the export formats.

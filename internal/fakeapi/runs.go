@@ -1,6 +1,7 @@
 package fakeapi
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -264,7 +265,7 @@ func (s *Server) handleStartRun(w http.ResponseWriter, r *http.Request) {
 		s.writeOK(w, map[string]any{"run_slug": run.Slug})
 		return
 	}
-	s.writeOK(w, s.syncReply(run, body.Limit, body.Offset, false))
+	s.writeOK(w, s.syncReply(r.Context(), run, body.Limit, body.Offset, false))
 }
 
 // checkStart applies the documented refusals of a start: flat input,
@@ -358,7 +359,8 @@ func rowsFor(w *Worker, input json.RawMessage) int {
 // syncReply runs a synchronous start: it lets the run progress (as many
 // reads as it needs, or Variants.SyncPolls) and answers with the audited
 // sync shape (REFERENCE §9).
-func (s *Server) syncReply(run *fakeRun, limit, offset int, rerun bool) map[string]any {
+func (s *Server) syncReply(ctx context.Context, run *fakeRun, limit, offset int, rerun bool) map[string]any {
+	s.awaitTimedEnd(ctx, run)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.variants.SyncSlugOnly {
@@ -392,6 +394,28 @@ func (s *Server) syncReply(run *fakeRun, limit, offset int, rerun bool) map[stri
 		out["result_message"] = ""
 	}
 	return out
+}
+
+// syncWaitLimit is how long the platform holds a synchronous start
+// (REFERENCE §9): a run still going then is returned as it is.
+const syncWaitLimit = 5 * time.Minute
+
+// awaitTimedEnd holds a synchronous start, when runs progress with the
+// clock (fakeclaw, the benchmarks), until the run has ended or the
+// platform's limit has passed, as the platform does. Runs that progress by
+// reads (the scripts) step forward in syncReply instead.
+func (s *Server) awaitTimedEnd(ctx context.Context, run *fakeRun) {
+	s.mu.Lock()
+	if !s.variants.TimeProgress || s.variants.SyncSlugOnly {
+		s.mu.Unlock()
+		return
+	}
+	readyFor, runningFor := s.timing(run)
+	wait := run.Created.Add(readyFor + runningFor).Sub(s.now())
+	s.mu.Unlock()
+	if wait > 0 {
+		_ = s.sleep(ctx, min(wait, syncWaitLimit))
+	}
 }
 
 // findRun resolves {runId}, /last or /workers/{id}/runs/last. Callers hold
