@@ -149,6 +149,7 @@ type Server struct {
 	nextTask   int
 	nextQueue  int
 	downloads  map[string]download
+	exports    map[string][]byte // export files of ended runs, by run, rows, format and fields
 	files      *downloadHost
 
 	downloadRate int64
@@ -201,6 +202,7 @@ func Start(opts Options) (*Server, error) {
 		listener:  ln,
 		workers:   opts.Workers,
 		downloads: map[string]download{},
+		exports:   map[string][]byte{},
 
 		downloadRate: opts.DownloadRate,
 		sleep:        opts.Sleep,
