@@ -28,6 +28,15 @@ var ErrNotObject = errors.New("not a JSON object")
 // Parse reads one JSON object. Values are compacted; a repeated key keeps
 // its first position and its last value, as encoding/json does.
 func Parse(data []byte) (*Object, error) {
+	if o, ok := parseFast(data); ok {
+		return o, nil
+	}
+	return parseSlow(data)
+}
+
+// parseSlow is Parse through encoding/json's decoder, whose errors Parse
+// returns.
+func parseSlow(data []byte) (*Object, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	tok, err := dec.Token()
