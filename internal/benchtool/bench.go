@@ -99,6 +99,7 @@ func (b *bench) env() []string {
 // outcome is what one child did.
 type outcome struct {
 	wall   time.Duration
+	cpu    time.Duration // user and system time
 	end    time.Time
 	maxRSS int64 // bytes
 	exit   int
@@ -184,6 +185,7 @@ func (b *bench) spawnMeasured(ctx context.Context, discard, measureMemory bool, 
 		return nil, err
 	}
 	o.exit = cmd.ProcessState.ExitCode()
+	o.cpu = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 	if rssFile != "" {
 		data, _ := os.ReadFile(rssFile)
 		// GNU time writes "Command exited with non-zero status N" first
@@ -228,6 +230,31 @@ func median(ds []time.Duration) time.Duration {
 func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1000) }
 
 func mib(n int64) string { return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20)) }
+
+// loadAverage is the machine's load over the last minute, which every wall
+// time here depends on.
+func loadAverage() string {
+	data, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "?"
+	}
+	f := strings.Fields(string(data))
+	if len(f) == 0 {
+		return "?"
+	}
+	return f[0]
+}
+
+func least(ds []time.Duration) time.Duration {
+	if len(ds) == 0 {
+		return 0
+	}
+	m := ds[0]
+	for _, d := range ds[1:] {
+		m = min(m, d)
+	}
+	return m
+}
 
 func cpuModel() string {
 	data, err := os.ReadFile("/proc/cpuinfo")

@@ -69,6 +69,7 @@ func run(ctx context.Context, argv []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "bench: run from the module's root (make bench)")
 		return 2
 	}
+	loadBefore := loadAverage()
 	b.logf("building coreclaw and the skeleton into %s", tmp)
 	if err := b.build(ctx); err != nil {
 		fmt.Fprintln(stderr, "bench:", err)
@@ -105,8 +106,8 @@ func run(ctx context.Context, argv []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "bench: the fake API saw a request the spec rejects:", v)
 	}
 
-	fmt.Fprintf(stdout, "coreclaw benchmarks: %s, %d CPUs (%s), %s, fake API latency %v\n\n",
-		cpuModel(), runtime.NumCPU(), runtime.GOARCH, goVersion(ctx), b.latency)
+	fmt.Fprintf(stdout, "coreclaw benchmarks: %s, %d CPUs (%s), %s, fake API latency %v, load average %s before and %s after\n\n",
+		cpuModel(), runtime.NumCPU(), runtime.GOARCH, goVersion(ctx), b.latency, loadBefore, loadAverage())
 	if *md {
 		writeMarkdown(stdout, b.figures)
 	} else {

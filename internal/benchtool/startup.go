@@ -22,7 +22,7 @@ func (b *bench) startup(ctx context.Context) error {
 	paths := [][]string{{"--version"}, {"run", "--help"}, {"completion", "bash"}}
 	env := b.env()
 	for _, args := range paths {
-		var core, skel []time.Duration
+		var core, skel, coreCPU, skelCPU []time.Duration
 		const warmUp = 3
 		for i := 0; i < warmUp+b.runs; i++ {
 			order := []string{b.coreclaw, b.skeleton}
@@ -41,16 +41,20 @@ func (b *bench) startup(ctx context.Context) error {
 					continue
 				}
 				if bin == b.coreclaw {
-					core = append(core, o.wall)
+					core, coreCPU = append(core, o.wall), append(coreCPU, o.cpu)
 				} else {
-					skel = append(skel, o.wall)
+					skel, skelCPU = append(skel, o.wall), append(skelCPU, o.cpu)
 				}
 			}
 		}
 		mc, ms_ := median(core), median(skel)
 		ratio := float64(mc) / float64(ms_)
+		// The least times and the CPU times say how much of the ratio is
+		// the machine's load.
+		leastRatio := float64(least(core)) / float64(least(skel))
+		cpuRatio := float64(median(coreCPU)) / float64(median(skelCPU))
 		b.add(figure{target: target, name: "coreclaw " + strings.Join(args, " "),
-			measured: fmt.Sprintf("%s vs skeleton %s: %.2f×", ms(mc), ms(ms_), ratio),
+			measured: fmt.Sprintf("%s vs skeleton %s: %.2f× (least %.2f×, CPU %.2f×)", ms(mc), ms(ms_), ratio, leastRatio, cpuRatio),
 			goal:     "≤ 1.20× (median of " + strconv.Itoa(b.runs) + ")", met: metIf(ratio <= 1.2)})
 	}
 
