@@ -73,8 +73,8 @@ func NewCmdGet(f *cmdutil.Factory, runF func(context.Context, *GetOptions) error
 		Use:   "get TASK",
 		Short: "Show a saved task",
 		Long: `Show a saved task: its Worker, version, input, schedule and run count.
-On a terminal, one field a line; elsewhere the task as JSON, as the API sent
-it.`,
+On a terminal, one field a line, with times in RFC 3339 (UTC) and the
+schedule type by its name; elsewhere the task as JSON, as the API sent it.`,
 		Example: `  coreclaw task get 01KX4ZM5DE8Y8GAZQ7R0KYZ3FD
   coreclaw task get 01KX4ZM5DE8Y8GAZQ7R0KYZ3FD --jq .schedule_time`,
 		Args: cmdutil.ExactArgs(1, "the task (a task slug)"),
@@ -106,6 +106,11 @@ func runGet(ctx context.Context, opts *GetOptions) error {
 	task, err := client.GetTask(ctx, id)
 	if err != nil {
 		return err
+	}
+	if printer.Format == output.Table && !printer.HasJQ() {
+		if human, err := humanTask(task); err == nil {
+			task = human
+		}
 	}
 	return printer.Value(ctx, task)
 }
