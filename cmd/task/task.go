@@ -15,6 +15,7 @@ import (
 	"github.com/coreclaw/coreclaw/internal/api"
 	"github.com/coreclaw/coreclaw/internal/cmdutil"
 	"github.com/coreclaw/coreclaw/internal/dryrun"
+	"github.com/coreclaw/coreclaw/internal/ghactions"
 	"github.com/coreclaw/coreclaw/internal/input"
 	"github.com/coreclaw/coreclaw/internal/iostreams"
 	"github.com/coreclaw/coreclaw/internal/output"
@@ -603,6 +604,8 @@ type RunOptions struct {
 	APIClient func() (*api.Client, error)
 	Now       func() time.Time
 	Sleep     func(context.Context, time.Duration) error
+	// GitHub is the GitHub Actions step coreclaw runs in; nil elsewhere.
+	GitHub *ghactions.Env
 
 	Task        string
 	CallbackURL string
@@ -611,7 +614,7 @@ type RunOptions struct {
 
 // NewCmdRun builds `task run`; runF replaces the action in tests.
 func NewCmdRun(f *cmdutil.Factory, runF func(context.Context, *RunOptions) error) *cobra.Command {
-	opts := &RunOptions{IO: f.IOStreams, APIClient: f.APIClient, Now: f.Now, Sleep: f.Sleep}
+	opts := &RunOptions{IO: f.IOStreams, APIClient: f.APIClient, Now: f.Now, Sleep: f.Sleep, GitHub: f.GitHubActions()}
 	cmd := &cobra.Command{
 		Use:   "run TASK [flags]",
 		Short: "Start a run of a saved task",
@@ -667,7 +670,7 @@ func runRun(ctx context.Context, opts *RunOptions) error {
 		}
 		return dryrun.Print(ctx, opts.IO, opts.Start.WaitFlags.Output, prepared)
 	}
-	so := runstart.Options{IO: opts.IO, Client: client, Now: opts.Now, Sleep: opts.Sleep}
+	so := runstart.Options{IO: opts.IO, Client: client, Now: opts.Now, Sleep: opts.Sleep, GitHub: opts.GitHub}
 	started, err := runstart.Start(ctx, so, &opts.Start, "`coreclaw status last` shows the account's newest run",
 		func(ctx context.Context) (*api.StartedRun, error) { return client.RunTask(ctx, id, req) })
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/coreclaw/coreclaw/internal/api"
 	"github.com/coreclaw/coreclaw/internal/cmdutil"
+	"github.com/coreclaw/coreclaw/internal/ghactions"
 	"github.com/coreclaw/coreclaw/internal/iostreams"
 	"github.com/coreclaw/coreclaw/internal/runwait"
 )
@@ -21,6 +22,8 @@ type Options struct {
 	APIClient func() (*api.Client, error)
 	Now       func() time.Time
 	Sleep     func(context.Context, time.Duration) error
+	// GitHub is the GitHub Actions step coreclaw runs in; nil elsewhere.
+	GitHub *ghactions.Env
 
 	Run       string
 	Worker    string
@@ -29,7 +32,7 @@ type Options struct {
 
 // NewCmdWait builds the command; runF replaces the action in tests.
 func NewCmdWait(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
-	opts := &Options{IO: f.IOStreams, APIClient: f.APIClient, Now: f.Now, Sleep: f.Sleep}
+	opts := &Options{IO: f.IOStreams, APIClient: f.APIClient, Now: f.Now, Sleep: f.Sleep, GitHub: f.GitHubActions()}
 	cmd := &cobra.Command{
 		Use:   "wait RUN [flags]",
 		Short: "Wait for a run to end and print its results",
@@ -109,6 +112,7 @@ func Run(ctx context.Context, opts *Options) error {
 	wo := runwait.Options{
 		IO: opts.IO, Client: client, Now: opts.Now, Sleep: opts.Sleep,
 		Interval: opts.WaitFlags.Interval, Timeout: opts.WaitFlags.Timeout, OnInterrupt: opts.WaitFlags.OnInterrupt,
+		GitHub: opts.GitHub,
 	}
 	run, err := runwait.Wait(ctx, wo, slug)
 	if err != nil {
