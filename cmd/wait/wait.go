@@ -49,7 +49,12 @@ unless --on-interrupt abort). --timeout bounds the whole wait, a check the
 server has not answered yet included. A failed run's reason is on the
 summary line and the error line: from the run's detail, else its entry in
 the run list, else the last error line of its log. RUN may be "last" for
-the account's newest run, or "last --worker WORKER" for one Worker's.`,
+the account's newest run, or "last --worker WORKER" for one Worker's.
+
+In a GitHub Actions step (GITHUB_ACTIONS=true), how the wait ended also
+goes to the step's outputs (run_slug, status, results, usage) and its
+summary, and error and warning lines are written as annotations; so for
+run --wait, run --sync, rerun and task run.`,
 		Example: `  coreclaw wait 01KKDXV2G26BT7NH4ZQR2R4NPZ
   coreclaw wait 01KKDXV2G26BT7NH4ZQR2R4NPZ --timeout 10m -o jsonl > rows.jsonl
   coreclaw wait last --worker coreclaw/google-maps-scraper --no-results`,
