@@ -512,7 +512,7 @@ func TestREADMEWorkflowMatchesAction(t *testing.T) {
 				if s.ID == "" {
 					continue
 				}
-				refs := regexp.MustCompile(`steps\.` + regexp.QuoteMeta(s.ID) + `\.outputs\.([a-z_]+)`).FindAllStringSubmatch(b.body, -1)
+				refs := regexp.MustCompile(`steps\.`+regexp.QuoteMeta(s.ID)+`\.outputs\.([a-z_]+)`).FindAllStringSubmatch(b.body, -1)
 				for _, ref := range refs {
 					if _, ok := a.Outputs[ref[1]]; !ok {
 						t.Errorf("README.md:%d: reads the output %s, which action.yml does not give", b.line, ref[1])
