@@ -8,6 +8,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -123,7 +124,7 @@ func TestAction(t *testing.T) {
 			t.Fatalf("the action failed: %v\n%s", r.err, r.log)
 		}
 		wantOutputs := map[string]string{"run_slug": "01KFAKER000000000000000001", "status": "succeeded", "results": "3", "usage": "0.0130", "version": "v1.4.0"}
-		if !mapsEqual(r.outputs, wantOutputs) {
+		if !maps.Equal(r.outputs, wantOutputs) {
 			t.Errorf("outputs %v, want %v", r.outputs, wantOutputs)
 		}
 		rows, _ := os.ReadFile(filepath.Join(r.workspace, "places.csv"))
@@ -219,13 +220,7 @@ func writeRelease(t *testing.T, dir, tag string, binaries map[string][]byte, bad
 		t.Fatal(err)
 	}
 	var sums strings.Builder
-	for _, platform := range slices.Sorted(func(yield func(string) bool) {
-		for k := range binaries {
-			if !yield(k) {
-				return
-			}
-		}
-	}) {
+	for _, platform := range slices.Sorted(maps.Keys(binaries)) {
 		name := fmt.Sprintf("coreclaw_%s_%s.tar.gz", strings.TrimPrefix(tag, "v"), platform)
 		var buf bytes.Buffer
 		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed)
@@ -457,20 +452,6 @@ func readOutputs(t *testing.T, path string) map[string]string {
 		out[name] = value
 	}
 	return out
-}
-
-func mapsEqual(got, want map[string]string) bool {
-	for k, v := range got {
-		if want[k] != v {
-			return false
-		}
-	}
-	for k, v := range want {
-		if got[k] != v {
-			return false
-		}
-	}
-	return true
 }
 
 // The README's workflow uses the action as action.yml defines it: its
