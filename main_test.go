@@ -75,7 +75,12 @@ func loadSpec(t *testing.T) *fakeapi.Spec {
 // setupScript starts a fake API for one script and points coreclaw at it.
 // No script sees the real home directory or the real network.
 func setupScript(env *testscript.Env, spec *fakeapi.Spec) error {
-	srv, err := fakeapi.Start(fakeapi.Options{Spec: spec, Now: tickingClock()})
+	return setupScriptWith(env, fakeapi.Options{Spec: spec, Now: tickingClock()})
+}
+
+// setupScriptWith is setupScript with a fake configured by opts.
+func setupScriptWith(env *testscript.Env, opts fakeapi.Options) error {
+	srv, err := fakeapi.Start(opts)
 	if err != nil {
 		return err
 	}

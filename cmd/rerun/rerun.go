@@ -13,6 +13,7 @@ import (
 	"github.com/coreclaw/coreclaw/internal/api"
 	"github.com/coreclaw/coreclaw/internal/cmdutil"
 	"github.com/coreclaw/coreclaw/internal/dryrun"
+	"github.com/coreclaw/coreclaw/internal/ghactions"
 	"github.com/coreclaw/coreclaw/internal/iostreams"
 	"github.com/coreclaw/coreclaw/internal/runstart"
 )
@@ -23,6 +24,8 @@ type Options struct {
 	APIClient func() (*api.Client, error)
 	Now       func() time.Time
 	Sleep     func(context.Context, time.Duration) error
+	// GitHub is the GitHub Actions step coreclaw runs in; nil elsewhere.
+	GitHub *ghactions.Env
 
 	Run         string
 	Worker      string
@@ -32,7 +35,7 @@ type Options struct {
 
 // NewCmdRerun builds the command; runF replaces the action in tests.
 func NewCmdRerun(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
-	opts := &Options{IO: f.IOStreams, APIClient: f.APIClient, Now: f.Now, Sleep: f.Sleep}
+	opts := &Options{IO: f.IOStreams, APIClient: f.APIClient, Now: f.Now, Sleep: f.Sleep, GitHub: f.GitHubActions()}
 	cmd := &cobra.Command{
 		Use:   "rerun RUN [flags]",
 		Short: "Start a new run with the input of an earlier one",
@@ -101,7 +104,7 @@ func Run(ctx context.Context, opts *Options) error {
 	if ref.Worker != "" {
 		check = fmt.Sprintf("`coreclaw status last --worker %s` shows the newest run of the Worker", ref.Worker)
 	}
-	so := runstart.Options{IO: opts.IO, Client: client, Now: opts.Now, Sleep: opts.Sleep}
+	so := runstart.Options{IO: opts.IO, Client: client, Now: opts.Now, Sleep: opts.Sleep, GitHub: opts.GitHub}
 	started, err := runstart.Start(ctx, so, &opts.Start, check,
 		func(ctx context.Context) (*api.StartedRun, error) { return client.Rerun(ctx, ref, req) })
 	if err != nil {

@@ -13,6 +13,7 @@ import (
 	"github.com/coreclaw/coreclaw/internal/atomicfile"
 	"github.com/coreclaw/coreclaw/internal/cmdutil"
 	"github.com/coreclaw/coreclaw/internal/dryrun"
+	"github.com/coreclaw/coreclaw/internal/ghactions"
 	"github.com/coreclaw/coreclaw/internal/input"
 	"github.com/coreclaw/coreclaw/internal/iostreams"
 	"github.com/coreclaw/coreclaw/internal/runstart"
@@ -25,6 +26,8 @@ type Options struct {
 	APIClient func() (*api.Client, error)
 	Now       func() time.Time
 	Sleep     func(context.Context, time.Duration) error
+	// GitHub is the GitHub Actions step coreclaw runs in; nil elsewhere.
+	GitHub *ghactions.Env
 
 	Worker      string
 	Input       input.Sources
@@ -44,7 +47,8 @@ type Options struct {
 
 // NewCmdRun builds the command; runF replaces the action in tests.
 func NewCmdRun(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
-	opts := &Options{IO: f.IOStreams, APIClient: f.APIClient, Now: f.Now, Sleep: f.Sleep, SchemaCache: schema.UserCache(f.LookupEnv, f.Now)}
+	opts := &Options{IO: f.IOStreams, APIClient: f.APIClient, Now: f.Now, Sleep: f.Sleep, SchemaCache: schema.UserCache(f.LookupEnv, f.Now),
+		GitHub: f.GitHubActions()}
 	cmd := &cobra.Command{
 		Use:   "run WORKER [flags]",
 		Short: "Start a Worker run",
@@ -175,7 +179,7 @@ func Run(ctx context.Context, opts *Options) error {
 	if !client.HasKey() && !opts.Start.DryRun {
 		return api.ErrNoAPIKey
 	}
-	so := runstart.Options{IO: opts.IO, Client: client, Now: opts.Now, Sleep: opts.Sleep}
+	so := runstart.Options{IO: opts.IO, Client: client, Now: opts.Now, Sleep: opts.Sleep, GitHub: opts.GitHub}
 	if previous != "" {
 		rejoin, err := opts.reattach(ctx, client, worker, previous)
 		if err != nil {

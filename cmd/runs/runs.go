@@ -199,7 +199,7 @@ func runRow(raw json.RawMessage, table bool) (*jsonobj.Object, error) {
 			{"results", strconv.FormatInt(int64(run.Results), 10)},
 			{"started", unixTime(run.StartedAt)},
 			{"duration", duration(&run)},
-			{"usage", string(run.Usage)},
+			{"usage", usage(run.Usage)},
 		} {
 			row.Set(c.key, jsonobj.String(c.value))
 		}
@@ -221,6 +221,15 @@ func unixTime(sec api.Int64) string {
 		return ""
 	}
 	return time.Unix(int64(sec), 0).UTC().Format(time.RFC3339)
+}
+
+// usage is the run's cost in USD as `status` shows it ($0.0130); empty
+// when the API sent none.
+func usage(u api.Text) string {
+	if u == "" {
+		return ""
+	}
+	return "$" + string(u)
 }
 
 // duration is the run's elapsed time; empty while it is unknown.

@@ -67,7 +67,7 @@ func TestRunRow(t *testing.T) {
 		t.Fatal(err)
 	}
 	got, _ = row.MarshalJSON()
-	if want := `{"slug":"01KR","worker":"demo","status":"failed","results":"3","started":"2026-06-22T01:20:00Z","duration":"10s","usage":"0.0130"}`; string(got) != want {
+	if want := `{"slug":"01KR","worker":"demo","status":"failed","results":"3","started":"2026-06-22T01:20:00Z","duration":"10s","usage":"$0.0130"}`; string(got) != want {
 		t.Errorf("table row:\n got %s\nwant %s", got, want)
 	}
 	row, _ = runRow([]byte(`{"slug":"01KS","status":"running","started_at":0}`), true)

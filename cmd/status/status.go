@@ -92,12 +92,11 @@ func Fields(run *api.Run) *jsonobj.Object {
 	set := func(k, v string) { o.Set(k, jsonobj.String(v)) }
 	set("run", run.Slug)
 	set("status", orDash(string(run.Status)))
+	// The Worker by its name, as the runs table shows it; its slug (an
+	// id for machines, in the JSON) only when it has no name.
 	worker := run.ScraperTitle
-	switch {
-	case worker == "":
+	if worker == "" {
 		worker = run.ScraperSlug
-	case run.ScraperSlug != "":
-		worker += " (" + run.ScraperSlug + ")"
 	}
 	set("worker", orDash(worker))
 	set("version", orDash(run.Version))

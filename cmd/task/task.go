@@ -15,6 +15,7 @@ import (
 	"github.com/coreclaw/coreclaw/internal/api"
 	"github.com/coreclaw/coreclaw/internal/cmdutil"
 	"github.com/coreclaw/coreclaw/internal/dryrun"
+	"github.com/coreclaw/coreclaw/internal/ghactions"
 	"github.com/coreclaw/coreclaw/internal/input"
 	"github.com/coreclaw/coreclaw/internal/iostreams"
 	"github.com/coreclaw/coreclaw/internal/output"
@@ -73,8 +74,8 @@ func NewCmdGet(f *cmdutil.Factory, runF func(context.Context, *GetOptions) error
 		Use:   "get TASK",
 		Short: "Show a saved task",
 		Long: `Show a saved task: its Worker, version, input, schedule and run count.
-On a terminal, one field a line; elsewhere the task as JSON, as the API sent
-it.`,
+On a terminal, one field a line, with times in RFC 3339 (UTC) and the
+schedule type by its name; elsewhere the task as JSON, as the API sent it.`,
 		Example: `  coreclaw task get 01KX4ZM5DE8Y8GAZQ7R0KYZ3FD
   coreclaw task get 01KX4ZM5DE8Y8GAZQ7R0KYZ3FD --jq .schedule_time`,
 		Args: cmdutil.ExactArgs(1, "the task (a task slug)"),
@@ -106,6 +107,11 @@ func runGet(ctx context.Context, opts *GetOptions) error {
 	task, err := client.GetTask(ctx, id)
 	if err != nil {
 		return err
+	}
+	if printer.Format == output.Table && !printer.HasJQ() {
+		if human, err := humanTask(task); err == nil {
+			task = human
+		}
 	}
 	return printer.Value(ctx, task)
 }
@@ -598,6 +604,8 @@ type RunOptions struct {
 	APIClient func() (*api.Client, error)
 	Now       func() time.Time
 	Sleep     func(context.Context, time.Duration) error
+	// GitHub is the GitHub Actions step coreclaw runs in; nil elsewhere.
+	GitHub *ghactions.Env
 
 	Task        string
 	CallbackURL string
@@ -606,7 +614,7 @@ type RunOptions struct {
 
 // NewCmdRun builds `task run`; runF replaces the action in tests.
 func NewCmdRun(f *cmdutil.Factory, runF func(context.Context, *RunOptions) error) *cobra.Command {
-	opts := &RunOptions{IO: f.IOStreams, APIClient: f.APIClient, Now: f.Now, Sleep: f.Sleep}
+	opts := &RunOptions{IO: f.IOStreams, APIClient: f.APIClient, Now: f.Now, Sleep: f.Sleep, GitHub: f.GitHubActions()}
 	cmd := &cobra.Command{
 		Use:   "run TASK [flags]",
 		Short: "Start a run of a saved task",
@@ -662,7 +670,7 @@ func runRun(ctx context.Context, opts *RunOptions) error {
 		}
 		return dryrun.Print(ctx, opts.IO, opts.Start.WaitFlags.Output, prepared)
 	}
-	so := runstart.Options{IO: opts.IO, Client: client, Now: opts.Now, Sleep: opts.Sleep}
+	so := runstart.Options{IO: opts.IO, Client: client, Now: opts.Now, Sleep: opts.Sleep, GitHub: opts.GitHub}
 	started, err := runstart.Start(ctx, so, &opts.Start, "`coreclaw status last` shows the account's newest run",
 		func(ctx context.Context) (*api.StartedRun, error) { return client.RunTask(ctx, id, req) })
 	if err != nil {

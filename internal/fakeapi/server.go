@@ -42,6 +42,10 @@ type Options struct {
 	DownloadRate int64
 	// Sleep makes the download throttle's pauses; a timer when nil.
 	Sleep func(ctx context.Context, d time.Duration) error
+	// RunSlugs and TaskSlugs name the first runs and tasks created (the
+	// README's examples show real-looking slugs); the rest, and all when
+	// these are empty, get counted slugs (01KFAKER000000000000000001).
+	RunSlugs, TaskSlugs []string
 }
 
 // Variants are the documented behaviours the real API has shown, selectable
@@ -149,6 +153,8 @@ type Server struct {
 
 	downloadRate int64
 	sleep        func(ctx context.Context, d time.Duration) error
+
+	runSlugs, taskSlugs []string
 }
 
 // Start starts a fake server on loopback.
@@ -196,6 +202,8 @@ func Start(opts Options) (*Server, error) {
 
 		downloadRate: opts.DownloadRate,
 		sleep:        opts.Sleep,
+		runSlugs:     opts.RunSlugs,
+		taskSlugs:    opts.TaskSlugs,
 	}
 	if err := s.startDownloadHost(ln.Addr().String()); err != nil {
 		ln.Close()

@@ -18,6 +18,7 @@ import (
 	"github.com/coreclaw/coreclaw/internal/api"
 	"github.com/coreclaw/coreclaw/internal/cmdutil"
 	"github.com/coreclaw/coreclaw/internal/dryrun"
+	"github.com/coreclaw/coreclaw/internal/ghactions"
 	"github.com/coreclaw/coreclaw/internal/iostreams"
 	"github.com/coreclaw/coreclaw/internal/output"
 	"github.com/coreclaw/coreclaw/internal/runwait"
@@ -146,6 +147,9 @@ type Options struct {
 	// Reattached: the run was not started now but found running (--slug-file),
 	// so Finish does not announce it as started.
 	Reattached bool
+	// GitHub is the GitHub Actions step coreclaw runs in (nil elsewhere):
+	// a wait's outcome goes to its outputs and summary.
+	GitHub *ghactions.Env
 }
 
 // Finish does what the flags ask once the run has started: print its slug
@@ -170,6 +174,7 @@ func Finish(ctx context.Context, o Options, f *Flags, printer *output.Printer, s
 	wo := runwait.Options{
 		IO: o.IO, Client: o.Client, Now: o.Now, Sleep: o.Sleep,
 		Interval: f.WaitFlags.Interval, Timeout: f.WaitFlags.Timeout, OnInterrupt: f.WaitFlags.OnInterrupt,
+		GitHub: o.GitHub,
 	}
 	report := runwait.Report{Printer: printer, Limit: f.WaitFlags.Limit, NoResults: f.WaitFlags.NoResults}
 	if f.Sync {
