@@ -11,7 +11,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -75,13 +74,11 @@ formats going to a terminal are stripped of control characters.
 	}
 	cmdutil.AddRunWorkerFlag(cmd, &opts.Worker)
 	fl := cmd.Flags()
-	fl.StringVar(&opts.Format, "format", "csv", "file `format`: "+strings.Join(api.ExportFormats(), ", "))
+	cmdutil.AddEnumFlag(cmd, &opts.Format, cmdutil.Enum{Name: "format", Values: api.ExportFormats(), Default: "csv",
+		Usage: "file format", Placeholder: "format"})
 	fl.StringSliceVar(&opts.Fields, "fields", nil, "keep only these result `keys` (comma-separated)")
 	fl.StringVarP(&opts.OutFile, "output-file", "O", "", "write to `FILE` instead of stdout (- for stdout)")
 	fl.BoolVar(&opts.Force, "force", false, "replace FILE if it exists")
-	_ = cmd.RegisterFlagCompletionFunc("format", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
-		return api.ExportFormats(), cobra.ShellCompDirectiveNoFileComp
-	})
 	return cmd
 }
 

@@ -149,6 +149,9 @@ func FlagError(c *cobra.Command, err error) error {
 // invalidValue explains a flag value of the wrong kind; "" leaves pflag's
 // message.
 func invalidValue(fl *pflag.Flag, value string) string {
+	if enum, ok := fl.Value.(*enumValue); ok {
+		return enum.problem(value)
+	}
 	name := "--" + fl.Name
 	switch fl.Value.Type() {
 	case "duration":
