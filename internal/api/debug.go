@@ -151,7 +151,7 @@ type debugBody struct {
 	// shownLen is how much of the preview was printed: all of it but a
 	// character cut in two at its end.
 	shownLen int
-	ended   bool // the body's end is reported
+	ended    bool // the body's end is reported
 }
 
 func (b *debugBody) Read(p []byte) (int, error) {
