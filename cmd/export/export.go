@@ -79,6 +79,7 @@ formats going to a terminal are stripped of control characters.
 	fl.StringSliceVar(&opts.Fields, "fields", nil, "keep only these result `keys` (comma-separated)")
 	fl.StringVarP(&opts.OutFile, "output-file", "O", "", "write to `FILE` instead of stdout (- for stdout)")
 	fl.BoolVar(&opts.Force, "force", false, "replace FILE if it exists")
+	cmdutil.OrderFlags(cmd, "format", "output-file", "fields", "force", "worker")
 	return cmd
 }
 

@@ -89,12 +89,13 @@ case); with --all, a line longer than 1 MiB is matched on its first MiB.
 	cmdutil.AddRunWorkerFlag(cmd, &opts.Worker)
 	fl := cmd.Flags()
 	cmdutil.AddEnumFlag(cmd, &opts.Output, cmdutil.Enum{Name: "output", Shorthand: "o", Values: []string{"text", "json", "jsonl"},
-		Usage: "output format (default text)"})
+		Usage: "output format", Note: "(default text)"})
 	fl.StringVar(&opts.JQ, "jq", "", "filter the JSON output with a jq `expression` (built in; no jq binary needed)")
 	fl.BoolVarP(&opts.Follow, "follow", "f", false, "keep printing new lines until the run ends")
 	fl.DurationVar(&opts.Interval, "interval", DefaultInterval, "with --follow: longest pause between two reads")
 	fl.StringVar(&opts.Grep, "grep", "", "print only the lines that match this regular `expression`")
 	fl.BoolVar(&opts.All, "all", false, "download and print the full log file")
+	cmdutil.OrderFlags(cmd, "follow", "grep", "all", "output", "jq", "interval", "worker")
 	return cmd
 }
 

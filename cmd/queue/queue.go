@@ -59,6 +59,7 @@ the items as the API sent them.`,
 		Usage: "only items in this status"})
 	fl.IntVar(&opts.Limit, "limit", 0, "print at most `N` items (default: all)")
 	output.AddFlags(cmd, &opts.Output)
+	cmdutil.OrderFlags(cmd, "status", "limit", "output", "jq")
 	cmd.AddCommand(NewCmdActivate(f, nil), NewCmdRelease(f, nil))
 	return cmd
 }
@@ -193,7 +194,7 @@ per-item results, every ref counts as done.`,
 		},
 	}
 	if a.release {
-		cmd.Flags().StringVar(&opts.Reason, "reason", "", "why the items are released (kept by CoreClaw)")
+		cmd.Flags().StringVar(&opts.Reason, "reason", "", "why the items are released, `text` (kept by CoreClaw)")
 	}
 	output.AddFlags(cmd, &opts.Output)
 	return cmd

@@ -67,6 +67,7 @@ slug, so that a run started meanwhile cannot slip in between pages.`,
 	fl.StringSliceVar(&opts.Fields, "fields", nil, "keep only these result `keys`, in this order (comma-separated)")
 	fl.BoolVar(&opts.Raw, "raw", false, "keep internal keys such as __coreclaw_data_id__")
 	output.AddFlags(cmd, &opts.Output)
+	cmdutil.OrderFlags(cmd, "output", "limit", "page", "fields", "jq", "raw", "worker")
 	return cmd
 }
 

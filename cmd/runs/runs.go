@@ -74,6 +74,7 @@ with the status always a string.`,
 	fl.StringVar(&opts.Until, "until", "", "runs created on or before this `DATE` (YYYY-MM-DD, Beijing time; default today)")
 	fl.IntVar(&opts.Limit, "limit", 0, "print at most `N` runs (default: all in the range)")
 	output.AddFlags(cmd, &opts.Output)
+	cmdutil.OrderFlags(cmd, "worker", "status", "since", "until", "limit", "output", "jq")
 	return cmd
 }
 

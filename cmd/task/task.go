@@ -211,11 +211,13 @@ schedule; weekly needs --weekday (1 = Monday ... 7 = Sunday), monthly
 	}
 	cmdutil.AddInputFlags(cmd, &opts.Input)
 	fl := cmd.Flags()
-	fl.StringVar(&opts.Title, "title", "", "the task's `title` (required)")
-	fl.StringVar(&opts.Description, "description", "", "the task's `description`")
+	fl.StringVar(&opts.Title, "title", "", "the task's title, `text` (required)")
+	fl.StringVar(&opts.Description, "description", "", "the task's description, `text`")
 	fl.StringVar(&opts.Version, "version", "", "run this Worker `version` (default: the Worker's current version)")
 	addNoValidateFlag(cmd, &opts.NoValidate)
 	addScheduleFlags(cmd, &opts.Schedule)
+	cmdutil.OrderFlags(cmd, "title", "input-file", "param", "input", "schedule", "at", "weekday", "day", "date", "enabled",
+		"description", "version", "system", "max-charge", "no-validate")
 	return cmd
 }
 
@@ -377,11 +379,13 @@ cannot read the saved input back, nothing is changed (exit 1).`,
 	}
 	cmdutil.AddInputFlags(cmd, &opts.Input)
 	fl := cmd.Flags()
-	fl.StringVar(&opts.Title, "title", "", "the new `title`")
-	fl.StringVar(&opts.Description, "description", "", "the new `description` (\"\" clears it)")
+	fl.StringVar(&opts.Title, "title", "", "the new title, `text`")
+	fl.StringVar(&opts.Description, "description", "", "the new description, `text` (\"\" clears it)")
 	fl.StringVar(&opts.Version, "version", "", "run this Worker `version` from now on")
 	addNoValidateFlag(cmd, &opts.NoValidate)
 	addScheduleFlags(cmd, &opts.Schedule)
+	cmdutil.OrderFlags(cmd, "title", "description", "schedule", "at", "weekday", "day", "date", "enabled",
+		"input-file", "param", "input", "version", "system", "max-charge", "no-validate")
 	return cmd
 }
 
@@ -516,6 +520,7 @@ every bad field listed, exit 2, nothing saved); --no-validate skips it.`,
 	cmd.Flags().StringVar(&opts.Version, "version", "", "with --set: run this Worker `version` from now on")
 	addNoValidateFlag(cmd, &opts.NoValidate)
 	output.AddFlags(cmd, &opts.Output)
+	cmdutil.OrderFlags(cmd, "set", "input-file", "param", "input", "version", "system", "max-charge", "no-validate", "output", "jq")
 	return cmd
 }
 

@@ -60,7 +60,8 @@ the account's newest run, or "last --worker WORKER" for one Worker's.`,
 		},
 	}
 	cmd.Flags().StringVar(&opts.Worker, "worker", "", "with RUN \"last\": the newest run of this `WORKER`")
-	runwait.AddFlags(cmd, &opts.WaitFlags, "print at most N rows")
+	runwait.AddFlags(cmd, &opts.WaitFlags, "print at most `N` rows")
+	cmdutil.SeeTopics(cmd, "exit-codes")
 	return cmd
 }
 

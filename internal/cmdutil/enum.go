@@ -21,8 +21,9 @@ type Enum struct {
 	// empty variable).
 	Default string
 	// Usage says what the flag does; the values are added to it unless
-	// the placeholder already lists them.
+	// the placeholder already lists them, then Note.
 	Usage string
+	Note  string
 	// Placeholder is the word the help shows after the flag's name when
 	// the values are too long to show there (--format format).
 	Placeholder string
@@ -31,7 +32,7 @@ type Enum struct {
 // enumListMax is the longest a|b|c list shown as the placeholder itself
 // (--on-interrupt detach|abort); longer ones are listed in the usage, so
 // that one flag does not push every flag's description to the right.
-const enumListMax = 20
+const enumListMax = 16
 
 // enumValue is the pflag.Value of an Enum flag.
 type enumValue struct {
@@ -71,10 +72,14 @@ func (e Enum) placeholder() string {
 // usage is the flag's description, with the values unless the
 // placeholder shows them.
 func (e Enum) usage() string {
-	if e.placeholder() == strings.Join(e.Values, "|") {
-		return e.Usage
+	u := e.Usage
+	if e.placeholder() != strings.Join(e.Values, "|") {
+		u += ": " + orList(e.Values)
 	}
-	return e.Usage + ": " + orList(e.Values)
+	if e.Note != "" {
+		u += " " + e.Note
+	}
+	return u
 }
 
 // problem is the usage error for a value the flag does not take.

@@ -62,8 +62,8 @@ func TestEnumFlagHelp(t *testing.T) {
 	}{
 		{Enum{Name: "on-interrupt", Values: []string{"detach", "abort"}, Default: "detach", Usage: "on Ctrl-C"},
 			"      --on-interrupt detach|abort   on Ctrl-C (default detach)\n"},
-		{Enum{Name: "output", Shorthand: "o", Values: []string{"json", "jsonl", "csv", "table"}, Usage: "output format"},
-			"  -o, --output json|jsonl|csv|table   output format\n"},
+		{Enum{Name: "output", Shorthand: "o", Values: []string{"json", "jsonl", "csv", "table"}, Usage: "output format", Placeholder: "format"},
+			"  -o, --output format   output format: json, jsonl, csv or table\n"},
 		{Enum{Name: "format", Values: []string{"csv", "json", "jsonl", "xlsx", "xls", "xml"}, Default: "csv", Usage: "file format", Placeholder: "format"},
 			"      --format format   file format: csv, json, jsonl, xlsx, xls or xml (default csv)\n"},
 		// No placeholder given: the list, however long.

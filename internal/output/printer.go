@@ -22,8 +22,9 @@ type Flags struct {
 // AddFlags adds -o/--output and --jq to a command.
 func AddFlags(cmd *cobra.Command, f *Flags) {
 	cmdutil.AddEnumFlag(cmd, &f.Output, cmdutil.Enum{Name: "output", Shorthand: "o", Values: Formats(),
-		Usage: "output format (default: table on a terminal, json otherwise)"})
+		Usage: "output format", Placeholder: "format", Note: "(default: table on a terminal, json otherwise)"})
 	cmd.Flags().StringVar(&f.JQ, "jq", "", "filter the JSON output with a jq `expression` (built in; no jq binary needed)")
+	cmdutil.OrderFlags(cmd, "output", "jq")
 }
 
 // Printer prints a command's data in the chosen format. Build it with

@@ -27,6 +27,7 @@ func AddFlags(cmd *cobra.Command, w *Flags, limitHelp string) {
 	fl.DurationVar(&w.Timeout, "timeout", 0, "give up waiting after this long, a check in flight included (exit 5; the run goes on); 0 waits as long as it takes")
 	output.AddFlags(cmd, &w.Output)
 	fl.IntVar(&w.Limit, "limit", 0, limitHelp)
+	cmdutil.OrderFlags(cmd, "output", "timeout", "jq", "limit", "no-results", "interval", "on-interrupt", "worker")
 	fl.BoolVar(&w.NoResults, "no-results", false, "print the run's detail as JSON instead of its results")
 	cmdutil.AddEnumFlag(cmd, &w.OnInterrupt, cmdutil.Enum{Name: "on-interrupt", Values: []string{OnInterruptDetach, OnInterruptAbort},
 		Default: OnInterruptDetach, Usage: "on Ctrl-C or SIGTERM: leave the run going, or abort it (a second Ctrl-C cuts the abort short)"})
