@@ -194,7 +194,7 @@ per-item results, every ref counts as done.`,
 		},
 	}
 	if a.release {
-		cmd.Flags().StringVar(&opts.Reason, "reason", "", "why the items are released, `text` (kept by CoreClaw)")
+		cmd.Flags().StringVar(&opts.Reason, "reason", "", "a `text` saying why the items are released (kept by CoreClaw)")
 	}
 	output.AddFlags(cmd, &opts.Output)
 	return cmd

@@ -211,8 +211,8 @@ schedule; weekly needs --weekday (1 = Monday ... 7 = Sunday), monthly
 	}
 	cmdutil.AddInputFlags(cmd, &opts.Input)
 	fl := cmd.Flags()
-	fl.StringVar(&opts.Title, "title", "", "the task's title, `text` (required)")
-	fl.StringVar(&opts.Description, "description", "", "the task's description, `text`")
+	fl.StringVar(&opts.Title, "title", "", "the task's `name` (required)")
+	fl.StringVar(&opts.Description, "description", "", "a `text` describing the task")
 	fl.StringVar(&opts.Version, "version", "", "run this Worker `version` (default: the Worker's current version)")
 	addNoValidateFlag(cmd, &opts.NoValidate)
 	addScheduleFlags(cmd, &opts.Schedule)
@@ -379,8 +379,8 @@ cannot read the saved input back, nothing is changed (exit 1).`,
 	}
 	cmdutil.AddInputFlags(cmd, &opts.Input)
 	fl := cmd.Flags()
-	fl.StringVar(&opts.Title, "title", "", "the new title, `text`")
-	fl.StringVar(&opts.Description, "description", "", "the new description, `text` (\"\" clears it)")
+	fl.StringVar(&opts.Title, "title", "", "the task's new `name`")
+	fl.StringVar(&opts.Description, "description", "", "a new `text` describing the task (\"\" clears it)")
 	fl.StringVar(&opts.Version, "version", "", "run this Worker `version` from now on")
 	addNoValidateFlag(cmd, &opts.NoValidate)
 	addScheduleFlags(cmd, &opts.Schedule)
