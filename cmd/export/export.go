@@ -63,7 +63,8 @@ formats going to a terminal are stripped of control characters.
 		Example: `  coreclaw export 01KKDXV2G26BT7NH4ZQR2R4NPZ -O places.csv
   coreclaw export last --format xlsx -O places.xlsx
   coreclaw export last --worker coreclaw/google-maps-scraper --format jsonl --fields title,phone > places.jsonl`,
-		Args: cmdutil.ExactArgs(1, "the run to export (a run slug, or last)"),
+		Args:              cmdutil.ExactArgs(1, "the run to export (a run slug, or last)"),
+		ValidArgsFunction: f.CompleteRuns,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Run = args[0]
 			if runF != nil {

@@ -76,7 +76,8 @@ case); with --all, a line longer than 1 MiB is matched on its first MiB.
   coreclaw logs last --worker coreclaw/google-maps-scraper --grep '(?i)error|timeout'
   coreclaw logs 01KKDXV2G26BT7NH4ZQR2R4NPZ --all > run.log
   coreclaw logs 01KKDXV2G26BT7NH4ZQR2R4NPZ --jq '.[] | select(.level == "error") | .content'`,
-		Args: cmdutil.ExactArgs(1, "the run (a run slug, or last)"),
+		Args:              cmdutil.ExactArgs(1, "the run (a run slug, or last)"),
+		ValidArgsFunction: f.CompleteRuns,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Run = args[0]
 			opts.given = cmdutil.Changed(cmd, "output", "jq", "follow", "interval")

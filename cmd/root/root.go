@@ -98,5 +98,18 @@ goes to stderr. See ` + "`coreclaw help exit-codes`" + ` for the exit status.`,
 	}
 	cmdutil.SetUpGroups(cmd)
 	setUpHelp(cmd)
+	completeWorkerFlags(cmd, f)
 	return cmd
+}
+
+// completeWorkerFlags completes every --worker flag of the tree (runs,
+// tasks, and the RUN "last --worker" of every run command) with the
+// account's Workers.
+func completeWorkerFlags(c *cobra.Command, f *cmdutil.Factory) {
+	if c.Flags().Lookup("worker") != nil {
+		f.CompleteWorkerFlag(c, "worker")
+	}
+	for _, sub := range c.Commands() {
+		completeWorkerFlags(sub, f)
+	}
 }

@@ -96,7 +96,8 @@ exits 1 and names the command that shows whether it did.`,
 
   # queue the run instead (prints the queue ref)
   coreclaw run coreclaw/google-maps-scraper -f input.json --queue`,
-		Args: cmdutil.ExactArgs(1, "the Worker to run (owner/name, owner~name or a Worker slug)"),
+		Args:              cmdutil.ExactArgs(1, "the Worker to run (owner/name, owner~name or a Worker slug)"),
+		ValidArgsFunction: f.CompleteWorkers,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Worker = args[0]
 			cmdutil.FinishInputFlags(cmd, &opts.Input)

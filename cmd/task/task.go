@@ -176,7 +176,7 @@ type CreateOptions struct {
 func NewCmdCreate(f *cmdutil.Factory, runF func(context.Context, *CreateOptions) error) *cobra.Command {
 	opts := &CreateOptions{IO: f.IOStreams, APIClient: f.APIClient}
 	cmd := &cobra.Command{
-		Use:   "create WORKER --title TITLE [flags]",
+		Use:   "create WORKER --title NAME [flags]",
 		Short: "Save a task: a Worker, its input and an optional schedule",
 		Long: `Save a task for a Worker and print its slug on stdout.
 
@@ -196,7 +196,8 @@ schedule; weekly needs --weekday (1 = Monday ... 7 = Sunday), monthly
 		Example: `  coreclaw task create coreclaw/google-maps-scraper --title "Coffee NYC" -f input.json
   coreclaw task create coreclaw/google-maps-scraper --title "Weekly coffee" -p 'keywords:=["coffee"]' \
     --schedule weekly --weekday 1 --at 09:00`,
-		Args: cmdutil.ExactArgs(1, "the Worker of the task (owner/name, owner~name or a Worker slug)"),
+		Args:              cmdutil.ExactArgs(1, "the Worker of the task (owner/name, owner~name or a Worker slug)"),
+		ValidArgsFunction: f.CompleteWorkers,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Worker = args[0]
 			opts.titleGiven = cmd.Flags().Changed("title")

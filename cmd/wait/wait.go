@@ -50,7 +50,8 @@ the account's newest run, or "last --worker WORKER" for one Worker's.`,
 		Example: `  coreclaw wait 01KKDXV2G26BT7NH4ZQR2R4NPZ
   coreclaw wait 01KKDXV2G26BT7NH4ZQR2R4NPZ --timeout 10m -o jsonl > rows.jsonl
   coreclaw wait last --worker coreclaw/google-maps-scraper --no-results`,
-		Args: cmdutil.ExactArgs(1, "the run to wait for (a run slug, or last)"),
+		Args:              cmdutil.ExactArgs(1, "the run to wait for (a run slug, or last)"),
+		ValidArgsFunction: f.CompleteRuns,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Run = args[0]
 			if runF != nil {
