@@ -46,6 +46,7 @@ func (a *completionAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			{"slug":"01KRUNB","scraper_slug":"01KWORKERSLUG1","scraper_title":"Maps\tScraper\n\u001b[31mred","status":"running"},
 			{"slug":"01KRUNA","scraper_slug":"me~mine","scraper_title":"Mine","status":4},
 			{"slug":"bad slug","scraper_slug":"bad worker","status":"failed"}]}}`)
+
 	case "/api/v2/workers":
 		fmt.Fprint(w, `{"code":0,"data":{"scraper":[
 			{"slug":"01KMINE","path":"me~mine","title":"Mine"},
@@ -65,6 +66,14 @@ func (a *completionAPI) count(path string) int {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	return a.hits[path]
+}
+
+// leakyAPI answers the run list with a title that holds the key.
+func leakyAPI(key string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"code":0,"data":{"count":1,"list":[{"slug":"01KRUNA","scraper_title":"echo %s","status":"running"}]}}`, key)
+	}
 }
 
 func newCompletionAPI(t *testing.T) (*completionAPI, *Factory) {
@@ -176,5 +185,30 @@ func TestCompletionWithoutTheAccount(t *testing.T) {
 	}
 	if n := api2.count("/api/v2/worker-runs") + api2.count("/api/v2/workers"); n != 0 {
 		t.Errorf("%d requests without a key", n)
+	}
+}
+
+// Suggestions are the server's text, printed through the redacting
+// stdout: a key echoed in a title never reaches the shell.
+func TestCompletionKeepsTheKeyOut(t *testing.T) {
+	const key = "cc_test_completion_key"
+	ts := httptest.NewServer(leakyAPI(key))
+	t.Cleanup(ts.Close)
+	ios, _, stdout, _ := iostreams.Test()
+	f := New(build.Info{Version: "test"}, ios)
+	env := map[string]string{"CORECLAW_API_KEY": key, "CORECLAW_BASE_URL": ts.URL, "CORECLAW_CONFIG_DIR": t.TempDir()}
+	f.LookupEnv = func(k string) (string, bool) { v, ok := env[k]; return v, ok }
+	f.CompletionTimeout = 5 * time.Second
+	root := &cobra.Command{Use: "coreclaw"}
+	root.AddCommand(&cobra.Command{Use: "wait RUN", ValidArgsFunction: f.CompleteRuns, Run: func(*cobra.Command, []string) {}})
+	root.SetOut(ios.Out)
+	root.SetErr(ios.ErrOut)
+	root.SetArgs([]string{cobra.ShellCompRequestCmd, "wait", ""})
+	if err := root.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	ios.Flush()
+	if got := stdout.String(); strings.Contains(got, key) || !strings.Contains(got, "01KRUNA\techo [REDACTED], running\n") {
+		t.Errorf("completion output:\n%s", got)
 	}
 }

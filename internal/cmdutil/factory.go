@@ -145,9 +145,14 @@ func (f *Factory) clientOptions(base, key string) api.Options {
 // config warnings: completion output is data for the shell) and with no
 // retries; nil without a usable key, so that no request is sent.
 func (f *Factory) completionClient() *api.Client {
+	f.ProtectEnvKey()
 	cfg, err := config.Load(config.Options{Lookup: f.LookupEnv, Flags: f.Global.Set})
 	if err != nil {
 		return nil
+	}
+	// Suggestions are the server's text: the key stays out of them too.
+	if v, ok := cfg.FileValue(config.KeyAPIKey); ok {
+		f.IOStreams.AddSecret(strings.TrimSpace(v))
 	}
 	key, _ := cfg.Get(config.KeyAPIKey)
 	if key == "" || config.APIKeyProblem(key) != "" {
