@@ -58,7 +58,8 @@ names the command that shows whether it did.
 		Example: `  coreclaw rerun 01KKDXV2G26BT7NH4ZQR2R4NPZ
   coreclaw rerun last --worker coreclaw/google-maps-scraper --wait -o csv > places.csv
   coreclaw rerun last --sync --limit 20`,
-		Args: cmdutil.ExactArgs(1, "the run to start again (a run slug, or last)"),
+		Args:              cmdutil.ExactArgs(1, "the run to start again (a run slug, or last)"),
+		ValidArgsFunction: f.CompleteRuns,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Run = args[0]
 			opts.Start.Record(cmd)

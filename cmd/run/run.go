@@ -64,24 +64,10 @@ command then waits and prints exactly what ` + "`coreclaw wait`" + ` prints. Wit
 --page choose the window of results it sends back, and if the run has not
 ended by then the command keeps waiting as --wait does.
 
-The input is built from -f, --input and -p, in that order, a later source
-winning per field; a document without a top-level "parameters" object is
-wrapped as parameters.custom.
-
-Before starting the run, the input is checked against the Worker's input
-schema (fetched without a key, cached for 10 minutes): required fields,
-types, allowed values, minimum and maximum. Every bad field is listed in one
-error (exit 2) and no run is started; fields the schema does not declare
-only warn. A -p key=value string becomes the declared type first: a number,
-true/false, or a list split on commas (-p keywords=coffee,tea); -p key:=JSON
-is sent as typed. A schema that cannot be read or interpreted gives a
-warning and the run goes ahead. --no-validate skips the check.
-
---system sets run settings, checked against their documented values:
-proxy_region (two-letter country code), memory (MB: 512, 1024, 2048, 4096,
-8192, 16384), cpus, execute_limit_time_seconds, max_total_charge (USD, 0 =
-no cap), max_total_traffic (MB). --max-charge USD is short for --system
-max_total_charge=USD.
+The input is built from -f, --input, -p and --system, then checked
+against the Worker's input schema before anything is started: every bad
+field is listed in one error (exit 2) and no run starts. ` + "`coreclaw help input`" + `
+has the rules; --no-validate skips the check.
 
 --dry-run prints the request that would start the run (method, URL,
 headers with the key redacted, body; JSON with -o json) after the schema
@@ -114,7 +100,8 @@ exits 1 and names the command that shows whether it did.`,
 
   # queue the run instead (prints the queue ref)
   coreclaw run coreclaw/google-maps-scraper -f input.json --queue`,
-		Args: cmdutil.ExactArgs(1, "the Worker to run (owner/name, owner~name or a Worker slug)"),
+		Args:              cmdutil.ExactArgs(1, "the Worker to run (owner/name, owner~name or a Worker slug)"),
+		ValidArgsFunction: f.CompleteWorkers,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Worker = args[0]
 			cmdutil.FinishInputFlags(cmd, &opts.Input)
@@ -133,6 +120,8 @@ exits 1 and names the command that shows whether it did.`,
 	fl.BoolVar(&opts.NoValidate, "no-validate", false, "do not check the input against the Worker's input schema (-p key=value then stays a string)")
 	fl.StringVar(&opts.SlugFile, "slug-file", "", "write the run's slug to `PATH` at once; if PATH names a run of this Worker that has not ended, re-attach to it instead of starting another (PATH must be writable and hold a run slug or nothing)")
 	runstart.AddFlags(cmd, &opts.Start)
+	cmdutil.OrderFlags(cmd, append([]string{"input-file", "param", "input"}, runstart.FlagOrder("system", "max-charge", "slug-file", "queue", "version", "no-validate", "callback-url")...)...)
+	cmdutil.SeeTopics(cmd, "input", "exit-codes")
 	return cmd
 }
 

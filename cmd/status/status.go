@@ -42,7 +42,8 @@ seconds, the status always a string such as "running").
 		Example: `  coreclaw status 01KKDXV2G26BT7NH4ZQR2R4NPZ
   coreclaw status last --worker coreclaw/google-maps-scraper
   coreclaw status last --jq .status`,
-		Args: cmdutil.ExactArgs(1, "the run (a run slug, or last)"),
+		Args:              cmdutil.ExactArgs(1, "the run (a run slug, or last)"),
+		ValidArgsFunction: f.CompleteRuns,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Run = args[0]
 			if runF != nil {

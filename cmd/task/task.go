@@ -182,7 +182,7 @@ type CreateOptions struct {
 func NewCmdCreate(f *cmdutil.Factory, runF func(context.Context, *CreateOptions) error) *cobra.Command {
 	opts := &CreateOptions{IO: f.IOStreams, APIClient: f.APIClient}
 	cmd := &cobra.Command{
-		Use:   "create WORKER --title TITLE [flags]",
+		Use:   "create WORKER --title NAME [flags]",
 		Short: "Save a task: a Worker, its input and an optional schedule",
 		Long: `Save a task for a Worker and print its slug on stdout.
 
@@ -202,7 +202,8 @@ schedule; weekly needs --weekday (1 = Monday ... 7 = Sunday), monthly
 		Example: `  coreclaw task create coreclaw/google-maps-scraper --title "Coffee NYC" -f input.json
   coreclaw task create coreclaw/google-maps-scraper --title "Weekly coffee" -p 'keywords:=["coffee"]' \
     --schedule weekly --weekday 1 --at 09:00`,
-		Args: cmdutil.ExactArgs(1, "the Worker of the task (owner/name, owner~name or a Worker slug)"),
+		Args:              cmdutil.ExactArgs(1, "the Worker of the task (owner/name, owner~name or a Worker slug)"),
+		ValidArgsFunction: f.CompleteWorkers,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Worker = args[0]
 			opts.titleGiven = cmd.Flags().Changed("title")
@@ -217,11 +218,13 @@ schedule; weekly needs --weekday (1 = Monday ... 7 = Sunday), monthly
 	}
 	cmdutil.AddInputFlags(cmd, &opts.Input)
 	fl := cmd.Flags()
-	fl.StringVar(&opts.Title, "title", "", "the task's `title` (required)")
-	fl.StringVar(&opts.Description, "description", "", "the task's `description`")
+	fl.StringVar(&opts.Title, "title", "", "the task's `name` (required)")
+	fl.StringVar(&opts.Description, "description", "", "a `text` describing the task")
 	fl.StringVar(&opts.Version, "version", "", "run this Worker `version` (default: the Worker's current version)")
 	addNoValidateFlag(cmd, &opts.NoValidate)
 	addScheduleFlags(cmd, &opts.Schedule)
+	cmdutil.OrderFlags(cmd, "title", "input-file", "param", "input", "schedule", "at", "weekday", "day", "date", "enabled",
+		"description", "version", "system", "max-charge", "no-validate")
 	return cmd
 }
 
@@ -383,11 +386,13 @@ cannot read the saved input back, nothing is changed (exit 1).`,
 	}
 	cmdutil.AddInputFlags(cmd, &opts.Input)
 	fl := cmd.Flags()
-	fl.StringVar(&opts.Title, "title", "", "the new `title`")
-	fl.StringVar(&opts.Description, "description", "", "the new `description` (\"\" clears it)")
+	fl.StringVar(&opts.Title, "title", "", "the task's new `name`")
+	fl.StringVar(&opts.Description, "description", "", "a new `text` describing the task (\"\" clears it)")
 	fl.StringVar(&opts.Version, "version", "", "run this Worker `version` from now on")
 	addNoValidateFlag(cmd, &opts.NoValidate)
 	addScheduleFlags(cmd, &opts.Schedule)
+	cmdutil.OrderFlags(cmd, "title", "description", "schedule", "at", "weekday", "day", "date", "enabled",
+		"input-file", "param", "input", "version", "system", "max-charge", "no-validate")
 	return cmd
 }
 
@@ -522,6 +527,7 @@ every bad field listed, exit 2, nothing saved); --no-validate skips it.`,
 	cmd.Flags().StringVar(&opts.Version, "version", "", "with --set: run this Worker `version` from now on")
 	addNoValidateFlag(cmd, &opts.NoValidate)
 	output.AddFlags(cmd, &opts.Output)
+	cmdutil.OrderFlags(cmd, "set", "input-file", "param", "input", "version", "system", "max-charge", "no-validate", "output", "jq")
 	return cmd
 }
 

@@ -58,7 +58,8 @@ run --wait, run --sync, rerun and task run.`,
 		Example: `  coreclaw wait 01KKDXV2G26BT7NH4ZQR2R4NPZ
   coreclaw wait 01KKDXV2G26BT7NH4ZQR2R4NPZ --timeout 10m -o jsonl > rows.jsonl
   coreclaw wait last --worker coreclaw/google-maps-scraper --no-results`,
-		Args: cmdutil.ExactArgs(1, "the run to wait for (a run slug, or last)"),
+		Args:              cmdutil.ExactArgs(1, "the run to wait for (a run slug, or last)"),
+		ValidArgsFunction: f.CompleteRuns,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Run = args[0]
 			if runF != nil {
@@ -68,7 +69,8 @@ run --wait, run --sync, rerun and task run.`,
 		},
 	}
 	cmd.Flags().StringVar(&opts.Worker, "worker", "", "with RUN \"last\": the newest run of this `WORKER`")
-	runwait.AddFlags(cmd, &opts.WaitFlags, "print at most N rows")
+	runwait.AddFlags(cmd, &opts.WaitFlags, "print at most `N` rows")
+	cmdutil.SeeTopics(cmd, "exit-codes")
 	return cmd
 }
 

@@ -46,10 +46,21 @@ func AddFlags(cmd *cobra.Command, f *Flags) {
 	fl := cmd.Flags()
 	fl.BoolVar(&f.Wait, "wait", false, "wait for the run to end and print its results")
 	fl.BoolVar(&f.Sync, "sync", false, "run synchronously: the server holds the request up to 5 minutes")
-	fl.IntVar(&f.Page, "page", 0, "with --sync: the page of results the server sends back (from 1)")
-	runwait.AddFlags(cmd, &f.WaitFlags, "with --wait: print at most N rows; with --sync: the size of the result window (1-100)")
+	fl.IntVar(&f.Page, "page", 0, "with --sync: the page `P` of results the server sends back (from 1)")
+	runwait.AddFlags(cmd, &f.WaitFlags, "with --wait: print at most `N` rows; with --sync: the size of the result window (1-100)")
 	dryrun.AddFlag(cmd, &f.DryRun)
-	fl.DurationVar(&f.WaitForSlot, "wait-for-slot", 0, "when the plan's concurrent-run limit is reached (code 30003), wait up to this `long` for a slot and try again")
+	fl.DurationVar(&f.WaitForSlot, "wait-for-slot", 0, "when the plan's concurrent-run limit is reached (code 30003), wait up to this long for a slot and try again")
+	cmdutil.OrderFlags(cmd, FlagOrder("callback-url")...)
+	cmdutil.SeeTopics(cmd, "exit-codes")
+}
+
+// FlagOrder is the order of the flags of a command that starts a run, for
+// its help: the most used first, the command's own (mid) after the start
+// and output flags, the rarely needed last.
+func FlagOrder(mid ...string) []string {
+	order := []string{"wait", "output", "timeout", "sync", "dry-run", "jq", "limit"}
+	order = append(order, mid...)
+	return append(order, "interval", "on-interrupt", "wait-for-slot", "no-results", "page", "worker")
 }
 
 // Record notes which wait-only flags were given; call it from RunE.
