@@ -28,12 +28,13 @@ demo: build $(FAKE)
 
 # The race detector runs on every in-process test (the client, the wait
 # loop, paging, downloads, the fake API, the fault matrix). The end-to-end
-# scripts run without it: each starts the CLI as a child process, and a
-# race-instrumented child makes them ten times slower while the code they
-# drive is already raced in process.
+# scripts and the README's examples (TestREADME) run without it: each
+# starts the CLI as a child process, and a race-instrumented child makes
+# them ten times slower while the code they drive is already raced in
+# process.
 test: lint check-completions check-man
-	$(GO) test -race -count=1 -skip '^TestScripts$$' ./...
-	$(GO) test -count=1 -run '^TestScripts$$' .
+	$(GO) test -race -count=1 -skip '^(TestScripts|TestREADME)$$' ./...
+	$(GO) test -count=1 -run '^(TestScripts|TestREADME)$$' .
 	$(MAKE) --no-print-directory fuzz
 
 # A short pass of every fuzz target (seeds are in the f.Add calls); raise

@@ -23,7 +23,8 @@ import (
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
 		"coreclaw": func() {
-			code := cmd.MainWith(build.Info{Version: "1.2.3", Commit: "0123456789abcdef0123", Date: "2026-11-30T00:00:00Z"}, pinClock)
+			code := cmd.MainWith(build.Info{Version: "1.2.3", Commit: "0123456789abcdef0123", Date: "2026-11-30T00:00:00Z"},
+				func(f *cmdutil.Factory) { pinClock(f); completionBox(f) })
 			// Background commands' exit codes are not visible to scripts;
 			// leave it where `bgcode` can read it.
 			if p := os.Getenv(scripttest.ExitFileEnv); p != "" {
@@ -48,6 +49,21 @@ func pinClock(f *cmdutil.Factory) {
 	}
 	base := time.Now()
 	f.Now = func() time.Time { return start.Add(time.Since(base)) }
+}
+
+// completionBox sets the time box of Tab completion's API calls to
+// CORECLAW_TEST_COMPLETION_TIMEOUT when a script sets it: a generous box
+// where a script checks what the account suggests (a loaded machine must
+// not drop it), the real one (unset) where it checks that a slow API is
+// cut off.
+func completionBox(f *cmdutil.Factory) {
+	if v := os.Getenv("CORECLAW_TEST_COMPLETION_TIMEOUT"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			panic("CORECLAW_TEST_COMPLETION_TIMEOUT: " + err.Error())
+		}
+		f.CompletionTimeout = d
+	}
 }
 
 // TestScripts runs testdata/script/*.txtar, each against its own fake API.
@@ -75,7 +91,12 @@ func loadSpec(t *testing.T) *fakeapi.Spec {
 // setupScript starts a fake API for one script and points coreclaw at it.
 // No script sees the real home directory or the real network.
 func setupScript(env *testscript.Env, spec *fakeapi.Spec) error {
-	srv, err := fakeapi.Start(fakeapi.Options{Spec: spec, Now: tickingClock()})
+	return setupScriptWith(env, fakeapi.Options{Spec: spec, Now: tickingClock()})
+}
+
+// setupScriptWith is setupScript with a fake configured by opts.
+func setupScriptWith(env *testscript.Env, opts fakeapi.Options) error {
+	srv, err := fakeapi.Start(opts)
 	if err != nil {
 		return err
 	}

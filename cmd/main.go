@@ -69,6 +69,7 @@ func notifyInterrupts() (context.Context, func()) {
 func Run(ctx context.Context, f *cmdutil.Factory, args []string) (code int) {
 	defer finish(f, &code)
 	f.ProtectEnvKey()
+	annotateInActions(f)
 	rootCmd := root.NewCmdRoot(f)
 	rootCmd.SetArgs(args)
 	_, err := rootCmd.ExecuteContextC(ctx)

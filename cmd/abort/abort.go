@@ -48,7 +48,8 @@ With "last", each request goes to the newest run at that moment.`,
 		Example: `  coreclaw abort 01KKDXV2G26BT7NH4ZQR2R4NPZ
   coreclaw abort last --worker coreclaw/google-maps-scraper
   coreclaw abort last -o json`,
-		Args: cmdutil.ExactArgs(1, "the run to abort (a run slug, or last)"),
+		Args:              cmdutil.ExactArgs(1, "the run to abort (a run slug, or last)"),
+		ValidArgsFunction: f.CompleteRuns,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Run = args[0]
 			if runF != nil {

@@ -59,11 +59,20 @@ never printed, except by get and list with --show-secrets.`,
 	return cmd
 }
 
-func completeKeys(_ *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
+// completeKeys completes KEY with the settings and what each is; for
+// `config set api_key` the value "-" (read from stdin).
+func completeKeys(cmd *cobra.Command, args []string, _ string) ([]cobra.Completion, cobra.ShellCompDirective) {
+	if len(args) == 1 && args[0] == cfg.KeyAPIKey && cmd.Name() == "set" {
+		return []cobra.Completion{cobra.CompletionWithDesc("-", "read the key from stdin (it stays out of the shell history)")}, cobra.ShellCompDirectiveNoFileComp
+	}
 	if len(args) > 0 {
 		return nil, cobra.ShellCompDirectiveNoFileComp
 	}
-	return cfg.KeyNames(), cobra.ShellCompDirectiveNoFileComp
+	var out []cobra.Completion
+	for _, k := range cfg.Keys() {
+		out = append(out, cobra.CompletionWithDesc(k.Name, k.Description))
+	}
+	return out, cobra.ShellCompDirectiveNoFileComp
 }
 
 func checkKey(name string) (cfg.Key, error) {

@@ -80,6 +80,7 @@ shows.`,
 		},
 	}
 	output.AddFlags(cmd, &opts.Output)
+	cmdutil.SeeTopics(cmd, "exit-codes")
 	return cmd
 }
 

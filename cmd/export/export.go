@@ -11,7 +11,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -64,7 +63,8 @@ formats going to a terminal are stripped of control characters.
 		Example: `  coreclaw export 01KKDXV2G26BT7NH4ZQR2R4NPZ -O places.csv
   coreclaw export last --format xlsx -O places.xlsx
   coreclaw export last --worker coreclaw/google-maps-scraper --format jsonl --fields title,phone > places.jsonl`,
-		Args: cmdutil.ExactArgs(1, "the run to export (a run slug, or last)"),
+		Args:              cmdutil.ExactArgs(1, "the run to export (a run slug, or last)"),
+		ValidArgsFunction: f.CompleteRuns,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Run = args[0]
 			if runF != nil {
@@ -75,13 +75,12 @@ formats going to a terminal are stripped of control characters.
 	}
 	cmdutil.AddRunWorkerFlag(cmd, &opts.Worker)
 	fl := cmd.Flags()
-	fl.StringVar(&opts.Format, "format", "csv", "file `format`: "+strings.Join(api.ExportFormats(), ", "))
+	cmdutil.AddEnumFlag(cmd, &opts.Format, cmdutil.Enum{Name: "format", Values: api.ExportFormats(), Default: "csv",
+		Usage: "file format", Placeholder: "format"})
 	fl.StringSliceVar(&opts.Fields, "fields", nil, "keep only these result `keys` (comma-separated)")
 	fl.StringVarP(&opts.OutFile, "output-file", "O", "", "write to `FILE` instead of stdout (- for stdout)")
 	fl.BoolVar(&opts.Force, "force", false, "replace FILE if it exists")
-	_ = cmd.RegisterFlagCompletionFunc("format", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
-		return api.ExportFormats(), cobra.ShellCompDirectiveNoFileComp
-	})
+	cmdutil.OrderFlags(cmd, "format", "output-file", "fields", "force", "worker")
 	return cmd
 }
 

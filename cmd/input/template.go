@@ -45,7 +45,8 @@ left out; ` + "`coreclaw workers schema WORKER`" + ` lists every field.`,
 		Example: `  coreclaw input template coreclaw/google-maps-scraper > input.json
   $EDITOR input.json
   coreclaw run coreclaw/google-maps-scraper -f input.json --wait`,
-		Args: cmdutil.ExactArgs(1, "the Worker (owner/name, owner~name or a Worker slug)"),
+		Args:              cmdutil.ExactArgs(1, "the Worker (owner/name, owner~name or a Worker slug)"),
+		ValidArgsFunction: f.CompleteWorkers,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Worker = args[0]
 			if runF != nil {

@@ -76,7 +76,8 @@ case); with --all, a line longer than 1 MiB is matched on its first MiB.
   coreclaw logs last --worker coreclaw/google-maps-scraper --grep '(?i)error|timeout'
   coreclaw logs 01KKDXV2G26BT7NH4ZQR2R4NPZ --all > run.log
   coreclaw logs 01KKDXV2G26BT7NH4ZQR2R4NPZ --jq '.[] | select(.level == "error") | .content'`,
-		Args: cmdutil.ExactArgs(1, "the run (a run slug, or last)"),
+		Args:              cmdutil.ExactArgs(1, "the run (a run slug, or last)"),
+		ValidArgsFunction: f.CompleteRuns,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Run = args[0]
 			opts.given = cmdutil.Changed(cmd, "output", "jq", "follow", "interval")
@@ -88,15 +89,14 @@ case); with --all, a line longer than 1 MiB is matched on its first MiB.
 	}
 	cmdutil.AddRunWorkerFlag(cmd, &opts.Worker)
 	fl := cmd.Flags()
-	fl.StringVarP(&opts.Output, "output", "o", "", "output `format`: text, json or jsonl (default text)")
+	cmdutil.AddEnumFlag(cmd, &opts.Output, cmdutil.Enum{Name: "output", Shorthand: "o", Values: []string{"text", "json", "jsonl"},
+		Usage: "output format", Note: "(default text)"})
 	fl.StringVar(&opts.JQ, "jq", "", "filter the JSON output with a jq `expression` (built in; no jq binary needed)")
 	fl.BoolVarP(&opts.Follow, "follow", "f", false, "keep printing new lines until the run ends")
 	fl.DurationVar(&opts.Interval, "interval", DefaultInterval, "with --follow: longest pause between two reads")
 	fl.StringVar(&opts.Grep, "grep", "", "print only the lines that match this regular `expression`")
 	fl.BoolVar(&opts.All, "all", false, "download and print the full log file")
-	_ = cmd.RegisterFlagCompletionFunc("output", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
-		return []string{"text", "json", "jsonl"}, cobra.ShellCompDirectiveNoFileComp
-	})
+	cmdutil.OrderFlags(cmd, "follow", "grep", "all", "output", "jq", "interval", "worker")
 	return cmd
 }
 
@@ -149,7 +149,7 @@ func Run(ctx context.Context, opts *Options) error {
 
 // writerFactory checks -o and --jq and returns how to build the writer.
 func (opts *Options) writerFactory(ctx context.Context) (func() entryWriter, error) {
-	format := strings.ToLower(strings.TrimSpace(opts.Output))
+	format := opts.Output // one of the -o values (AddEnumFlag)
 	switch format {
 	case "", "text":
 		if opts.JQ == "" {
@@ -159,9 +159,6 @@ func (opts *Options) writerFactory(ctx context.Context) (func() entryWriter, err
 			return nil, cmdutil.UsageErrorf("--jq works on JSON output: drop -o text or use -o json")
 		}
 		format = "json"
-	case "json", "jsonl":
-	default:
-		return nil, cmdutil.UsageErrorf("unknown output format %q for logs: use text, json or jsonl", opts.Output)
 	}
 	printer, err := output.Flags{Output: format, JQ: opts.JQ}.Printer(opts.IO)
 	if err != nil {

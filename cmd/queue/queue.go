@@ -55,20 +55,16 @@ the items as the API sent them.`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&opts.Status, "status", "", "only items in this `status`: waiting or inactive")
+	cmdutil.AddEnumFlag(cmd, &opts.Status, cmdutil.Enum{Name: "status", Values: []string{"waiting", "inactive"},
+		Usage: "only items in this status"})
 	fl.IntVar(&opts.Limit, "limit", 0, "print at most `N` items (default: all)")
 	output.AddFlags(cmd, &opts.Output)
-	_ = cmd.RegisterFlagCompletionFunc("status", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
-		return []string{"waiting", "inactive"}, cobra.ShellCompDirectiveNoFileComp
-	})
+	cmdutil.OrderFlags(cmd, "status", "limit", "output", "jq")
 	cmd.AddCommand(NewCmdActivate(f, nil), NewCmdRelease(f, nil))
 	return cmd
 }
 
 func runList(ctx context.Context, opts *ListOptions) error {
-	if opts.Status != "" && opts.Status != "waiting" && opts.Status != "inactive" {
-		return cmdutil.UsageErrorf("--status must be waiting or inactive, not %q", opts.Status)
-	}
 	if err := cmdutil.CheckLimit(opts.Limit); err != nil {
 		return err
 	}
@@ -198,7 +194,7 @@ per-item results, every ref counts as done.`,
 		},
 	}
 	if a.release {
-		cmd.Flags().StringVar(&opts.Reason, "reason", "", "why the items are released (kept by CoreClaw)")
+		cmd.Flags().StringVar(&opts.Reason, "reason", "", "a `text` saying why the items are released (kept by CoreClaw)")
 	}
 	output.AddFlags(cmd, &opts.Output)
 	return cmd

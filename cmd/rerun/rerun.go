@@ -13,6 +13,7 @@ import (
 	"github.com/coreclaw/coreclaw/internal/api"
 	"github.com/coreclaw/coreclaw/internal/cmdutil"
 	"github.com/coreclaw/coreclaw/internal/dryrun"
+	"github.com/coreclaw/coreclaw/internal/ghactions"
 	"github.com/coreclaw/coreclaw/internal/iostreams"
 	"github.com/coreclaw/coreclaw/internal/runstart"
 )
@@ -23,6 +24,8 @@ type Options struct {
 	APIClient func() (*api.Client, error)
 	Now       func() time.Time
 	Sleep     func(context.Context, time.Duration) error
+	// GitHub is the GitHub Actions step coreclaw runs in; nil elsewhere.
+	GitHub *ghactions.Env
 
 	Run         string
 	Worker      string
@@ -32,7 +35,7 @@ type Options struct {
 
 // NewCmdRerun builds the command; runF replaces the action in tests.
 func NewCmdRerun(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
-	opts := &Options{IO: f.IOStreams, APIClient: f.APIClient, Now: f.Now, Sleep: f.Sleep}
+	opts := &Options{IO: f.IOStreams, APIClient: f.APIClient, Now: f.Now, Sleep: f.Sleep, GitHub: f.GitHubActions()}
 	cmd := &cobra.Command{
 		Use:   "rerun RUN [flags]",
 		Short: "Start a new run with the input of an earlier one",
@@ -55,7 +58,8 @@ names the command that shows whether it did.
 		Example: `  coreclaw rerun 01KKDXV2G26BT7NH4ZQR2R4NPZ
   coreclaw rerun last --worker coreclaw/google-maps-scraper --wait -o csv > places.csv
   coreclaw rerun last --sync --limit 20`,
-		Args: cmdutil.ExactArgs(1, "the run to start again (a run slug, or last)"),
+		Args:              cmdutil.ExactArgs(1, "the run to start again (a run slug, or last)"),
+		ValidArgsFunction: f.CompleteRuns,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Run = args[0]
 			opts.Start.Record(cmd)
@@ -101,7 +105,7 @@ func Run(ctx context.Context, opts *Options) error {
 	if ref.Worker != "" {
 		check = fmt.Sprintf("`coreclaw status last --worker %s` shows the newest run of the Worker", ref.Worker)
 	}
-	so := runstart.Options{IO: opts.IO, Client: client, Now: opts.Now, Sleep: opts.Sleep}
+	so := runstart.Options{IO: opts.IO, Client: client, Now: opts.Now, Sleep: opts.Sleep, GitHub: opts.GitHub}
 	started, err := runstart.Start(ctx, so, &opts.Start, check,
 		func(ctx context.Context) (*api.StartedRun, error) { return client.Rerun(ctx, ref, req) })
 	if err != nil {

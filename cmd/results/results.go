@@ -51,7 +51,8 @@ slug, so that a run started meanwhile cannot slip in between pages.`,
   coreclaw results last --limit 10 -o table
   coreclaw results last --worker coreclaw/google-maps-scraper --fields title,phone -o jsonl
   coreclaw results 01KKDXV2G26BT7NH4ZQR2R4NPZ --page 3 --limit 50 --jq '.[].title'`,
-		Args: cmdutil.ExactArgs(1, "the run (a run slug, or last)"),
+		Args:              cmdutil.ExactArgs(1, "the run (a run slug, or last)"),
+		ValidArgsFunction: f.CompleteRuns,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Run = args[0]
 			if runF != nil {
@@ -67,6 +68,7 @@ slug, so that a run started meanwhile cannot slip in between pages.`,
 	fl.StringSliceVar(&opts.Fields, "fields", nil, "keep only these result `keys`, in this order (comma-separated)")
 	fl.BoolVar(&opts.Raw, "raw", false, "keep internal keys such as __coreclaw_data_id__")
 	output.AddFlags(cmd, &opts.Output)
+	cmdutil.OrderFlags(cmd, "output", "limit", "page", "fields", "jq", "raw", "worker")
 	return cmd
 }
 

@@ -2,8 +2,6 @@
 package root
 
 import (
-	"fmt"
-
 	"github.com/spf13/cobra"
 
 	abortCmd "github.com/coreclaw/coreclaw/cmd/abort"
@@ -59,7 +57,7 @@ goes to stderr. See ` + "`coreclaw help exit-codes`" + ` for the exit status.`,
 	cmd.Flags().Bool("version", false, "print the version, commit and build date")
 
 	pf := cmd.PersistentFlags()
-	pf.BoolVar(&f.Global.Debug, "debug", false, "print each HTTP request and reply on stderr, secrets redacted (also CORECLAW_DEBUG=1)")
+	pf.BoolVar(&f.Global.Debug, "debug", false, "print each HTTP request and reply on stderr: headers and up to 4 KiB of each body, secrets redacted (also CORECLAW_DEBUG=1)")
 	pf.BoolVar(&f.Global.NoColor, "no-color", false, "no colour on any stream (also NO_COLOR)")
 	pf.StringVar(&f.Global.BaseURL, "base-url", "", "API base `URL` (default https://openapi.coreclaw.com; also CORECLAW_BASE_URL)")
 	f.Global.Set = pf
@@ -83,6 +81,7 @@ goes to stderr. See ` + "`coreclaw help exit-codes`" + ` for the exit status.`,
 		configCmd.NewCmdConfig(f),
 		inputCmd.NewCmdInput(f),
 		versionCmd.NewCmdVersion(f),
+		newEnvironmentTopic(),
 		newExitCodesTopic(),
 	)
 	// Mistakes in command names are usage errors, never help on stdout
@@ -98,18 +97,19 @@ goes to stderr. See ` + "`coreclaw help exit-codes`" + ` for the exit status.`,
 		}
 	}
 	cmdutil.SetUpGroups(cmd)
+	setUpHelp(cmd)
+	completeWorkerFlags(cmd, f)
 	return cmd
 }
 
-// newExitCodesTopic is the `coreclaw help exit-codes` help topic.
-func newExitCodesTopic() *cobra.Command {
-	cmd := &cobra.Command{
-		Use:   "exit-codes",
-		Short: "Exit status codes and what they mean",
-		Long:  cmdutil.ExitCodesHelp,
+// completeWorkerFlags completes every --worker flag of the tree (runs,
+// tasks, and the RUN "last --worker" of every run command) with the
+// account's Workers.
+func completeWorkerFlags(c *cobra.Command, f *cmdutil.Factory) {
+	if c.Flags().Lookup("worker") != nil {
+		f.CompleteWorkerFlag(c, "worker")
 	}
-	cmd.SetHelpFunc(func(c *cobra.Command, _ []string) {
-		fmt.Fprint(c.OutOrStdout(), c.Long)
-	})
-	return cmd
+	for _, sub := range c.Commands() {
+		completeWorkerFlags(sub, f)
+	}
 }

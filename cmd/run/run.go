@@ -13,6 +13,7 @@ import (
 	"github.com/coreclaw/coreclaw/internal/atomicfile"
 	"github.com/coreclaw/coreclaw/internal/cmdutil"
 	"github.com/coreclaw/coreclaw/internal/dryrun"
+	"github.com/coreclaw/coreclaw/internal/ghactions"
 	"github.com/coreclaw/coreclaw/internal/input"
 	"github.com/coreclaw/coreclaw/internal/iostreams"
 	"github.com/coreclaw/coreclaw/internal/runstart"
@@ -25,6 +26,8 @@ type Options struct {
 	APIClient func() (*api.Client, error)
 	Now       func() time.Time
 	Sleep     func(context.Context, time.Duration) error
+	// GitHub is the GitHub Actions step coreclaw runs in; nil elsewhere.
+	GitHub *ghactions.Env
 
 	Worker      string
 	Input       input.Sources
@@ -44,7 +47,8 @@ type Options struct {
 
 // NewCmdRun builds the command; runF replaces the action in tests.
 func NewCmdRun(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
-	opts := &Options{IO: f.IOStreams, APIClient: f.APIClient, Now: f.Now, Sleep: f.Sleep, SchemaCache: schema.UserCache(f.LookupEnv, f.Now)}
+	opts := &Options{IO: f.IOStreams, APIClient: f.APIClient, Now: f.Now, Sleep: f.Sleep, SchemaCache: schema.UserCache(f.LookupEnv, f.Now),
+		GitHub: f.GitHubActions()}
 	cmd := &cobra.Command{
 		Use:   "run WORKER [flags]",
 		Short: "Start a Worker run",
@@ -60,24 +64,10 @@ command then waits and prints exactly what ` + "`coreclaw wait`" + ` prints. Wit
 --page choose the window of results it sends back, and if the run has not
 ended by then the command keeps waiting as --wait does.
 
-The input is built from -f, --input and -p, in that order, a later source
-winning per field; a document without a top-level "parameters" object is
-wrapped as parameters.custom.
-
-Before starting the run, the input is checked against the Worker's input
-schema (fetched without a key, cached for 10 minutes): required fields,
-types, allowed values, minimum and maximum. Every bad field is listed in one
-error (exit 2) and no run is started; fields the schema does not declare
-only warn. A -p key=value string becomes the declared type first: a number,
-true/false, or a list split on commas (-p keywords=coffee,tea); -p key:=JSON
-is sent as typed. A schema that cannot be read or interpreted gives a
-warning and the run goes ahead. --no-validate skips the check.
-
---system sets run settings, checked against their documented values:
-proxy_region (two-letter country code), memory (MB: 512, 1024, 2048, 4096,
-8192, 16384), cpus, execute_limit_time_seconds, max_total_charge (USD, 0 =
-no cap), max_total_traffic (MB). --max-charge USD is short for --system
-max_total_charge=USD.
+The input is built from -f, --input, -p and --system, then checked
+against the Worker's input schema before anything is started: every bad
+field is listed in one error (exit 2) and no run starts. ` + "`coreclaw help input`" + `
+has the rules; --no-validate skips the check.
 
 --dry-run prints the request that would start the run (method, URL,
 headers with the key redacted, body; JSON with -o json) after the schema
@@ -110,7 +100,8 @@ exits 1 and names the command that shows whether it did.`,
 
   # queue the run instead (prints the queue ref)
   coreclaw run coreclaw/google-maps-scraper -f input.json --queue`,
-		Args: cmdutil.ExactArgs(1, "the Worker to run (owner/name, owner~name or a Worker slug)"),
+		Args:              cmdutil.ExactArgs(1, "the Worker to run (owner/name, owner~name or a Worker slug)"),
+		ValidArgsFunction: f.CompleteWorkers,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Worker = args[0]
 			cmdutil.FinishInputFlags(cmd, &opts.Input)
@@ -129,6 +120,8 @@ exits 1 and names the command that shows whether it did.`,
 	fl.BoolVar(&opts.NoValidate, "no-validate", false, "do not check the input against the Worker's input schema (-p key=value then stays a string)")
 	fl.StringVar(&opts.SlugFile, "slug-file", "", "write the run's slug to `PATH` at once; if PATH names a run of this Worker that has not ended, re-attach to it instead of starting another (PATH must be writable and hold a run slug or nothing)")
 	runstart.AddFlags(cmd, &opts.Start)
+	cmdutil.OrderFlags(cmd, append([]string{"input-file", "param", "input"}, runstart.FlagOrder("system", "max-charge", "slug-file", "queue", "version", "no-validate", "callback-url")...)...)
+	cmdutil.SeeTopics(cmd, "input", "exit-codes")
 	return cmd
 }
 
@@ -175,7 +168,7 @@ func Run(ctx context.Context, opts *Options) error {
 	if !client.HasKey() && !opts.Start.DryRun {
 		return api.ErrNoAPIKey
 	}
-	so := runstart.Options{IO: opts.IO, Client: client, Now: opts.Now, Sleep: opts.Sleep}
+	so := runstart.Options{IO: opts.IO, Client: client, Now: opts.Now, Sleep: opts.Sleep, GitHub: opts.GitHub}
 	if previous != "" {
 		rejoin, err := opts.reattach(ctx, client, worker, previous)
 		if err != nil {

@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -65,18 +64,17 @@ with the status always a string.`,
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&opts.Worker, "worker", "", "only runs of this `WORKER` (owner/name, owner~name or a slug)")
-	fl.StringVar(&opts.Status, "status", "", "only runs in this `status`: ready, running, succeeded, failed or aborting")
+	var statuses []string
+	for _, s := range api.ListStatuses() {
+		statuses = append(statuses, string(s))
+	}
+	cmdutil.AddEnumFlag(cmd, &opts.Status, cmdutil.Enum{Name: "status", Values: statuses,
+		Usage: "only runs in this status", Placeholder: "status"})
 	fl.StringVar(&opts.Since, "since", "", "runs created on or after this `DATE` (YYYY-MM-DD, Beijing time)")
 	fl.StringVar(&opts.Until, "until", "", "runs created on or before this `DATE` (YYYY-MM-DD, Beijing time; default today)")
 	fl.IntVar(&opts.Limit, "limit", 0, "print at most `N` runs (default: all in the range)")
 	output.AddFlags(cmd, &opts.Output)
-	_ = cmd.RegisterFlagCompletionFunc("status", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
-		var out []string
-		for _, s := range api.ListStatuses() {
-			out = append(out, string(s))
-		}
-		return out, cobra.ShellCompDirectiveNoFileComp
-	})
+	cmdutil.OrderFlags(cmd, "worker", "status", "since", "until", "limit", "output", "jq")
 	return cmd
 }
 
@@ -90,13 +88,7 @@ func Run(ctx context.Context, opts *Options) error {
 		}
 		filter.Worker = w
 	}
-	if opts.Status != "" {
-		st, err := parseStatus(opts.Status)
-		if err != nil {
-			return err
-		}
-		filter.Status = st
-	}
+	filter.Status = api.Status(opts.Status) // one of ListStatuses, or "" (AddEnumFlag)
 	since, until, err := dateRange(opts.Since, opts.Until, api.DayOf(opts.Now()))
 	if err != nil {
 		return err
@@ -166,18 +158,6 @@ func dateRange(sinceFlag, untilFlag string, today api.Day) (since, until api.Day
 	return since, until, nil
 }
 
-// parseStatus accepts the statuses the run list can filter on.
-func parseStatus(s string) (api.Status, error) {
-	var names []string
-	for _, st := range api.ListStatuses() {
-		if strings.EqualFold(strings.TrimSpace(s), string(st)) {
-			return st, nil
-		}
-		names = append(names, string(st))
-	}
-	return "", cmdutil.UsageErrorf("--status must be one of %s, not %q", strings.Join(names, ", "), s)
-}
-
 // runRow turns a run record into an output row: the record as sent with
 // its status normalised (the API may send v1 integers), or, for the table,
 // the columns a human reads.
@@ -199,7 +179,7 @@ func runRow(raw json.RawMessage, table bool) (*jsonobj.Object, error) {
 			{"results", strconv.FormatInt(int64(run.Results), 10)},
 			{"started", unixTime(run.StartedAt)},
 			{"duration", duration(&run)},
-			{"usage", string(run.Usage)},
+			{"usage", usage(run.Usage)},
 		} {
 			row.Set(c.key, jsonobj.String(c.value))
 		}
@@ -221,6 +201,15 @@ func unixTime(sec api.Int64) string {
 		return ""
 	}
 	return time.Unix(int64(sec), 0).UTC().Format(time.RFC3339)
+}
+
+// usage is the run's cost in USD as `status` shows it ($0.0130); empty
+// when the API sent none.
+func usage(u api.Text) string {
+	if u == "" {
+		return ""
+	}
+	return "$" + string(u)
 }
 
 // duration is the run's elapsed time; empty while it is unknown.

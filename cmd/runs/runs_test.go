@@ -1,10 +1,12 @@
 package runs
 
 import (
+	"context"
 	"testing"
 
 	"github.com/coreclaw/coreclaw/internal/api"
 	"github.com/coreclaw/coreclaw/internal/cmdutil"
+	"github.com/coreclaw/coreclaw/internal/iostreams"
 )
 
 func TestDateRange(t *testing.T) {
@@ -38,16 +40,27 @@ func TestDateRange(t *testing.T) {
 	}
 }
 
-func TestParseStatus(t *testing.T) {
-	for _, s := range []string{"ready", "running", "succeeded", "failed", "aborting", "FAILED"} {
-		if _, err := parseStatus(s); err != nil {
-			t.Errorf("parseStatus(%q): %v", s, err)
+// --status takes the statuses the run list filters on, in any case.
+func TestStatusFlag(t *testing.T) {
+	for in, want := range map[string]string{"ready": "ready", "running": "running", "succeeded": "succeeded",
+		"failed": "failed", "aborting": "aborting", "FAILED": "failed", "": ""} {
+		var got *Options
+		ios, _, _, _ := iostreams.Test()
+		cmd := NewCmdRuns(&cmdutil.Factory{IOStreams: ios}, func(_ context.Context, o *Options) error { got = o; return nil })
+		cmd.SetArgs([]string{"--status", in})
+		if err := cmd.Execute(); err != nil || got.Status != want {
+			t.Errorf("--status %q: %v, %+v", in, err, got)
 		}
 	}
-	for _, s := range []string{"aborted", "3", "", "done"} {
-		_, err := parseStatus(s)
-		if cmdutil.ExitCode(err) != cmdutil.ExitUsage {
-			t.Errorf("parseStatus(%q) = %v, want a usage error", s, err)
+	for _, in := range []string{"aborted", "3", "done"} {
+		ios, _, _, _ := iostreams.Test()
+		cmd := NewCmdRuns(&cmdutil.Factory{IOStreams: ios}, func(context.Context, *Options) error { return nil })
+		cmd.SetArgs([]string{"--status", in})
+		cmd.SilenceErrors, cmd.SilenceUsage = true, true
+		cmd.SetFlagErrorFunc(cmdutil.FlagError)
+		err := cmd.Execute()
+		if cmdutil.ExitCode(err) != cmdutil.ExitUsage || err.Error() != `--status must be ready, running, succeeded, failed or aborting, not "`+in+`"` {
+			t.Errorf("--status %q: %v", in, err)
 		}
 	}
 }
@@ -67,7 +80,7 @@ func TestRunRow(t *testing.T) {
 		t.Fatal(err)
 	}
 	got, _ = row.MarshalJSON()
-	if want := `{"slug":"01KR","worker":"demo","status":"failed","results":"3","started":"2026-06-22T01:20:00Z","duration":"10s","usage":"0.0130"}`; string(got) != want {
+	if want := `{"slug":"01KR","worker":"demo","status":"failed","results":"3","started":"2026-06-22T01:20:00Z","duration":"10s","usage":"$0.0130"}`; string(got) != want {
 		t.Errorf("table row:\n got %s\nwant %s", got, want)
 	}
 	row, _ = runRow([]byte(`{"slug":"01KS","status":"running","started_at":0}`), true)

@@ -42,7 +42,8 @@ seconds, the status always a string such as "running").
 		Example: `  coreclaw status 01KKDXV2G26BT7NH4ZQR2R4NPZ
   coreclaw status last --worker coreclaw/google-maps-scraper
   coreclaw status last --jq .status`,
-		Args: cmdutil.ExactArgs(1, "the run (a run slug, or last)"),
+		Args:              cmdutil.ExactArgs(1, "the run (a run slug, or last)"),
+		ValidArgsFunction: f.CompleteRuns,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Run = args[0]
 			if runF != nil {
@@ -92,12 +93,11 @@ func Fields(run *api.Run) *jsonobj.Object {
 	set := func(k, v string) { o.Set(k, jsonobj.String(v)) }
 	set("run", run.Slug)
 	set("status", orDash(string(run.Status)))
+	// The Worker by its name, as the runs table shows it; its slug (an
+	// id for machines, in the JSON) only when it has no name.
 	worker := run.ScraperTitle
-	switch {
-	case worker == "":
+	if worker == "" {
 		worker = run.ScraperSlug
-	case run.ScraperSlug != "":
-		worker += " (" + run.ScraperSlug + ")"
 	}
 	set("worker", orDash(worker))
 	set("version", orDash(run.Version))

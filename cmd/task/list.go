@@ -53,6 +53,7 @@ the tasks as the API sent them.`,
 	fl.StringVar(&opts.Keyword, "keyword", "", "only tasks whose title or slug contains this `text`")
 	fl.IntVar(&opts.Limit, "limit", 0, "print at most `N` tasks (default: all)")
 	output.AddFlags(cmd, &opts.Output)
+	cmdutil.OrderFlags(cmd, "worker", "keyword", "limit", "output", "jq")
 	return cmd
 }
 

@@ -29,15 +29,13 @@ func scheduleTypes() []string { return []string{"daily", "weekly", "monthly", "o
 
 func addScheduleFlags(cmd *cobra.Command, s *scheduleFlags) {
 	fl := cmd.Flags()
-	fl.StringVar(&s.Schedule, "schedule", "", "run the task on a schedule of this `TYPE`: daily, weekly, monthly or once")
+	cmdutil.AddEnumFlag(cmd, &s.Schedule, cmdutil.Enum{Name: "schedule", Values: scheduleTypes(),
+		Usage: "run the task on a schedule of this type", Placeholder: "TYPE"})
 	fl.StringVar(&s.At, "at", "", "the schedule's time of day, `HH:MM` (24-hour)")
-	fl.IntVar(&s.Weekday, "weekday", 0, "with --schedule weekly: the `day` of the week, 1 (Monday) to 7 (Sunday)")
-	fl.IntVar(&s.Day, "day", 0, "with --schedule monthly: the `day` of the month, 1 to 31")
+	fl.IntVar(&s.Weekday, "weekday", 0, "with --schedule weekly: the day of the week, `1-7` (1 is Monday, 7 Sunday)")
+	fl.IntVar(&s.Day, "day", 0, "with --schedule monthly: the day of the month, `1-31`")
 	fl.StringVar(&s.Date, "date", "", "with --schedule once: the `DATE`, YYYY-MM-DD")
 	fl.BoolVar(&s.Enabled, "enabled", false, "switch the schedule on (--enabled=false: off)")
-	_ = cmd.RegisterFlagCompletionFunc("schedule", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
-		return scheduleTypes(), cobra.ShellCompDirectiveNoFileComp
-	})
 }
 
 // record notes which schedule flags were given; call it from RunE.

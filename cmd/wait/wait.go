@@ -11,6 +11,7 @@ import (
 
 	"github.com/coreclaw/coreclaw/internal/api"
 	"github.com/coreclaw/coreclaw/internal/cmdutil"
+	"github.com/coreclaw/coreclaw/internal/ghactions"
 	"github.com/coreclaw/coreclaw/internal/iostreams"
 	"github.com/coreclaw/coreclaw/internal/runwait"
 )
@@ -21,6 +22,8 @@ type Options struct {
 	APIClient func() (*api.Client, error)
 	Now       func() time.Time
 	Sleep     func(context.Context, time.Duration) error
+	// GitHub is the GitHub Actions step coreclaw runs in; nil elsewhere.
+	GitHub *ghactions.Env
 
 	Run       string
 	Worker    string
@@ -29,7 +32,7 @@ type Options struct {
 
 // NewCmdWait builds the command; runF replaces the action in tests.
 func NewCmdWait(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
-	opts := &Options{IO: f.IOStreams, APIClient: f.APIClient, Now: f.Now, Sleep: f.Sleep}
+	opts := &Options{IO: f.IOStreams, APIClient: f.APIClient, Now: f.Now, Sleep: f.Sleep, GitHub: f.GitHubActions()}
 	cmd := &cobra.Command{
 		Use:   "wait RUN [flags]",
 		Short: "Wait for a run to end and print its results",
@@ -46,11 +49,17 @@ unless --on-interrupt abort). --timeout bounds the whole wait, a check the
 server has not answered yet included. A failed run's reason is on the
 summary line and the error line: from the run's detail, else its entry in
 the run list, else the last error line of its log. RUN may be "last" for
-the account's newest run, or "last --worker WORKER" for one Worker's.`,
+the account's newest run, or "last --worker WORKER" for one Worker's.
+
+In a GitHub Actions step (GITHUB_ACTIONS=true), how the wait ended also
+goes to the step's outputs (run_slug, status, results, usage) and its
+summary, and error and warning lines are written as annotations; so for
+run --wait, run --sync, rerun and task run.`,
 		Example: `  coreclaw wait 01KKDXV2G26BT7NH4ZQR2R4NPZ
   coreclaw wait 01KKDXV2G26BT7NH4ZQR2R4NPZ --timeout 10m -o jsonl > rows.jsonl
   coreclaw wait last --worker coreclaw/google-maps-scraper --no-results`,
-		Args: cmdutil.ExactArgs(1, "the run to wait for (a run slug, or last)"),
+		Args:              cmdutil.ExactArgs(1, "the run to wait for (a run slug, or last)"),
+		ValidArgsFunction: f.CompleteRuns,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Run = args[0]
 			if runF != nil {
@@ -60,7 +69,8 @@ the account's newest run, or "last --worker WORKER" for one Worker's.`,
 		},
 	}
 	cmd.Flags().StringVar(&opts.Worker, "worker", "", "with RUN \"last\": the newest run of this `WORKER`")
-	runwait.AddFlags(cmd, &opts.WaitFlags, "print at most N rows")
+	runwait.AddFlags(cmd, &opts.WaitFlags, "print at most `N` rows")
+	cmdutil.SeeTopics(cmd, "exit-codes")
 	return cmd
 }
 
@@ -109,6 +119,7 @@ func Run(ctx context.Context, opts *Options) error {
 	wo := runwait.Options{
 		IO: opts.IO, Client: client, Now: opts.Now, Sleep: opts.Sleep,
 		Interval: opts.WaitFlags.Interval, Timeout: opts.WaitFlags.Timeout, OnInterrupt: opts.WaitFlags.OnInterrupt,
+		GitHub: opts.GitHub,
 	}
 	run, err := runwait.Wait(ctx, wo, slug)
 	if err != nil {

@@ -35,7 +35,8 @@ Use the version shown with --version to pin a run to it.`,
 		Example: `  coreclaw workers info coreclaw/google-maps-scraper
   coreclaw workers info coreclaw/google-maps-scraper --jq .version
   coreclaw workers info coreclaw/google-maps-scraper --jq .readme > README.md`,
-		Args: cmdutil.ExactArgs(1, "the Worker (owner/name, owner~name or a Worker slug)"),
+		Args:              cmdutil.ExactArgs(1, "the Worker (owner/name, owner~name or a Worker slug)"),
+		ValidArgsFunction: f.CompleteWorkers,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Worker = args[0]
 			if runF != nil {

@@ -60,6 +60,7 @@ no total); --limit N stops after N Workers.`,
 	}
 	cmd.Flags().IntVar(&opts.Limit, "limit", 0, "print at most `N` Workers (default: all)")
 	output.AddFlags(cmd, &opts.Output)
+	cmdutil.OrderFlags(cmd, "keyword", "limit", "output", "jq")
 	return cmd
 }
 
@@ -88,6 +89,7 @@ error. --limit N stops after N Workers.`,
 	cmd.Flags().StringVar(&opts.Keyword, "keyword", "", "only Workers whose title, slug or path contains this `text`")
 	cmd.Flags().IntVar(&opts.Limit, "limit", 0, "print at most `N` Workers (default: all)")
 	output.AddFlags(cmd, &opts.Output)
+	cmdutil.OrderFlags(cmd, "keyword", "limit", "output", "jq")
 	return cmd
 }
 

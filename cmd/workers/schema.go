@@ -52,7 +52,8 @@ its input against is refreshed with it.`,
 		Example: `  coreclaw workers schema coreclaw/google-maps-scraper
   coreclaw workers schema coreclaw/google-maps-scraper --jq '.[] | select(.required) | .name'
   coreclaw workers schema coreclaw/google-maps-scraper --raw > schema.json`,
-		Args: cmdutil.ExactArgs(1, "the Worker (owner/name, owner~name or a Worker slug)"),
+		Args:              cmdutil.ExactArgs(1, "the Worker (owner/name, owner~name or a Worker slug)"),
+		ValidArgsFunction: f.CompleteWorkers,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Worker = args[0]
 			if runF != nil {

@@ -12,6 +12,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"reflect"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -642,6 +643,9 @@ func TestRedirectPolicies(t *testing.T) {
 	}
 }
 
+// dateHeader is the Date header of a trace, which changes every second.
+var dateHeader = regexp.MustCompile(`< Date: [^\n]*`)
+
 func TestDebugTrace(t *testing.T) {
 	ts := newTestServer(t, ok(`{"run_slug":"01KNEW"}`), fail(404, 70001, "run record does not exist", "X-Request-Id", "req-404"))
 	// The trace goes to coreclaw's stderr, which redacts the key.
@@ -665,13 +669,23 @@ func TestDebugTrace(t *testing.T) {
 > User-Agent: coreclaw/test
 > {"input":{"parameters":{"custom":{"leak":"[REDACTED]"}}},"is_async":true}
 < 200 OK (7ms, %[2]d bytes, request req-ok)
+< Content-Length: %[2]d
+< Content-Type: application/json
+< Date: DATE
+< X-Request-Id: req-ok
+< %[4]s
 > GET %[1]s/api/v2/worker-runs/x[REDACTED]y
 > Accept: application/json
 > Authorization: Bearer [REDACTED]
 > User-Agent: coreclaw/test
 < 404 Not Found (7ms, %[3]d bytes, request req-404)
-`, ts.URL, len(okBody), len(notFound))
-	if got := trace.String(); got != want {
+< Content-Length: %[3]d
+< Content-Type: application/json
+< Date: DATE
+< X-Request-Id: req-404
+< %[5]s
+`, ts.URL, len(okBody), len(notFound), okBody, notFound)
+	if got := dateHeader.ReplaceAllString(trace.String(), "< Date: DATE"); got != want {
 		t.Errorf("trace:\n%s\nwant:\n%s", got, want)
 	}
 	if strings.Contains(trace.String(), testKey) {

@@ -1,14 +1,17 @@
 package api
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
+	"regexp"
 	"sort"
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/coreclaw/coreclaw/internal/iostreams"
 )
@@ -29,14 +32,28 @@ func newDebugLog(w io.Writer, now func() time.Time) *debugLog {
 }
 
 func (d *debugLog) printf(format string, args ...any) {
-	line := fmt.Sprintf(format, args...)
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	fmt.Fprintln(d.w, line)
+	d.lines(fmt.Sprintf(format, args...))
 }
 
+// lines writes a block of lines at once, so that the trace of two
+// requests in flight together never interleaves inside a reply.
+func (d *debugLog) lines(lines ...string) {
+	var b strings.Builder
+	for _, l := range lines {
+		b.WriteString(l)
+		b.WriteByte('\n')
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	io.WriteString(d.w, b.String())
+}
+
+// debugBodyPreview is how much of a reply's body the trace shows.
+const debugBodyPreview = 4 << 10
+
 // debugTransport logs each request and reply: method, URL, headers with
-// credentials redacted, request body, status, timing and size.
+// credentials redacted, request body; status, timing, size, headers and
+// the first debugBodyPreview bytes of the reply's body.
 type debugTransport struct {
 	next http.RoundTripper
 	log  *debugLog
@@ -54,36 +71,46 @@ func isSensitiveHeader(k string) bool {
 }
 
 func (t *debugTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	t.log.printf("> %s %s", req.Method, t.showURL(req.URL))
-	for _, k := range sortedKeys(req.Header) {
-		v := strings.Join(req.Header[k], ", ")
-		if isSensitiveHeader(k) {
-			v = redactCredential(v)
-		}
-		t.log.printf("> %s: %s", k, v)
-	}
+	lines := []string{fmt.Sprintf("> %s %s", req.Method, t.showURL(req.URL))}
+	lines = append(lines, t.headerLines(">", req.Header)...)
 	if req.GetBody != nil && req.ContentLength > 0 {
 		if body, err := req.GetBody(); err == nil {
-			b, _ := io.ReadAll(io.LimitReader(body, 4096))
+			b, _ := io.ReadAll(io.LimitReader(body, debugBodyPreview))
 			body.Close()
-			t.log.printf("> %s", oneLine(string(b)))
+			lines = append(lines, "> "+oneLine(string(b)))
 		}
 	}
+	t.log.lines(lines...)
 	start := t.log.now()
 	resp, err := t.next.RoundTrip(req)
 	if err != nil {
 		t.log.printf("< error after %s: %v", t.log.now().Sub(start).Round(time.Millisecond), err)
 		return nil, err
 	}
-	reqID := resp.Header.Get("X-Request-Id")
-	resp.Body = &countingBody{ReadCloser: resp.Body, done: func(n int64) {
-		extra := ""
-		if reqID != "" {
-			extra = ", request " + reqID
-		}
-		t.log.printf("< %s (%s, %d bytes%s)", resp.Status, t.log.now().Sub(start).Round(time.Millisecond), n, extra)
-	}}
+	resp.Body = &debugBody{ReadCloser: resp.Body, t: t, resp: resp, header: resp.Header.Clone(), start: start}
 	return resp, nil
+}
+
+// headerLines are the headers, sorted, each on a line after prefix, with
+// credentials hidden and URLs shown as the transport shows them (a
+// redirect's Location may be a signed link).
+func (t *debugTransport) headerLines(prefix string, h http.Header) []string {
+	var out []string
+	for _, k := range sortedKeys(h) {
+		v := strings.Join(h[k], ", ")
+		switch {
+		case k == "Cookie" || k == "Set-Cookie":
+			v = iostreams.Redacted // no scheme: the value is all secret
+		case isSensitiveHeader(k):
+			v = redactCredential(v)
+		case http.CanonicalHeaderKey(k) == "Location":
+			if u, err := url.Parse(v); err == nil {
+				v = t.showURL(u)
+			}
+		}
+		out = append(out, fmt.Sprintf("%s %s: %s", prefix, k, oneLine(v)))
+	}
+	return out
 }
 
 // redactCredential hides the value of a credential header (the key in
@@ -104,24 +131,145 @@ func sortedKeys(h http.Header) []string {
 	return keys
 }
 
-// countingBody reports the number of bytes read once, at EOF or Close.
-type countingBody struct {
+// debugBody passes a reply's body through to its reader untouched,
+// keeping a copy of its first debugBodyPreview bytes: the reply is traced
+// once the body ends (EOF or Close), or as soon as the preview is full,
+// so that a download is never held in memory; the bytes past the preview
+// are then only counted, and reported when the body ends.
+type debugBody struct {
 	io.ReadCloser
-	n    int64
-	once sync.Once
-	done func(int64)
+	t      *debugTransport
+	resp   *http.Response
+	header http.Header
+	start  time.Time
+
+	mu      sync.Mutex
+	preview bytes.Buffer
+	n       int64 // bytes read so far
+	eof     bool
+	shown   bool // the status, headers and preview are printed
+	// shownLen is how much of the preview was printed: all of it but a
+	// character cut in two at its end.
+	shownLen int
+	ended    bool // the body's end is reported
 }
 
-func (b *countingBody) Read(p []byte) (int, error) {
+func (b *debugBody) Read(p []byte) (int, error) {
 	n, err := b.ReadCloser.Read(p)
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if room := debugBodyPreview - b.preview.Len(); room > 0 {
+		b.preview.Write(p[:min(n, room)])
+	}
 	b.n += int64(n)
-	if err == io.EOF {
-		b.once.Do(func() { b.done(b.n) })
+	switch {
+	case err == io.EOF:
+		b.eof = true
+		b.end()
+	case b.n > debugBodyPreview && !b.shown:
+		b.show()
 	}
 	return n, err
 }
 
-func (b *countingBody) Close() error {
-	b.once.Do(func() { b.done(b.n) })
+func (b *debugBody) Close() error {
+	b.mu.Lock()
+	b.end()
+	b.mu.Unlock()
 	return b.ReadCloser.Close()
+}
+
+// show prints the status line, the headers and the preview (mu held).
+func (b *debugBody) show() {
+	b.shown = true
+	status := fmt.Sprintf("< %s (%s", b.resp.Status, b.t.log.now().Sub(b.start).Round(time.Millisecond))
+	if b.eof {
+		status += fmt.Sprintf(", %d bytes", b.n)
+	}
+	if id := b.header.Get("X-Request-Id"); id != "" {
+		status += ", request " + oneLine(id)
+	}
+	lines := append([]string{status + ")"}, b.t.headerLines("<", b.header)...)
+	shown := b.preview.Bytes()
+	if !b.eof {
+		shown = withoutCutRune(shown)
+	}
+	b.shownLen = len(shown)
+	lines = append(lines, bodyLines("<", shown)...)
+	b.t.log.lines(lines...)
+}
+
+// end reports the body's end once (mu held): the whole reply when it fit
+// in the preview, else how much more there was.
+func (b *debugBody) end() {
+	if b.ended {
+		return
+	}
+	b.ended = true
+	if !b.shown {
+		b.show()
+		if !b.eof && b.n > 0 {
+			b.t.log.lines(fmt.Sprintf("< … (closed after %d bytes, before the end)", b.n))
+		}
+		return
+	}
+	more := b.n - int64(b.shownLen)
+	if b.eof {
+		b.t.log.lines(fmt.Sprintf("< … (%d more bytes)", more))
+	} else {
+		b.t.log.lines(fmt.Sprintf("< … (%d more bytes, then closed before the end)", more))
+	}
+}
+
+// signedQuery is the query of an absolute URL in a body: download links
+// in the API's replies carry their signature there. It is compiled on
+// first use (--debug): at package level every start would compile it.
+var signedQuery struct {
+	once sync.Once
+	re   *regexp.Regexp
+}
+
+func signedQueryRegexp() *regexp.Regexp {
+	signedQuery.once.Do(func() {
+		signedQuery.re = regexp.MustCompile(`((?:https?://|/)[^\s"'<>?#]*)\?[^\s"'<>#]*`)
+	})
+	return signedQuery.re
+}
+
+// bodyLines is a body as trace lines: text line by line, made safe for a
+// terminal, with the query of every URL in it hidden; binary data by its
+// size alone.
+func bodyLines(prefix string, body []byte) []string {
+	if len(body) == 0 {
+		return nil
+	}
+	if isBinary(body) {
+		return []string{prefix + " (binary data, not shown)"}
+	}
+	text := signedQueryRegexp().ReplaceAllString(string(body), "$1?"+iostreams.Redacted)
+	text = strings.TrimSuffix(strings.ReplaceAll(text, "\r\n", "\n"), "\n")
+	var out []string
+	for _, l := range strings.Split(text, "\n") {
+		out = append(out, strings.TrimRight(prefix+" "+iostreams.SanitizeLine(l), " "))
+	}
+	return out
+}
+
+// isBinary reports data that is not text: a NUL byte, or invalid UTF-8.
+func isBinary(b []byte) bool {
+	return bytes.IndexByte(b, 0) >= 0 || !utf8.Valid(b)
+}
+
+// withoutCutRune drops the start of a character that the preview's end
+// cut in two, so that the text is not mistaken for binary data.
+func withoutCutRune(b []byte) []byte {
+	for cut := 1; cut < utf8.UTFMax && cut <= len(b); cut++ {
+		if tail := b[len(b)-cut:]; utf8.RuneStart(tail[0]) {
+			if !utf8.FullRune(tail) {
+				return b[:len(b)-cut]
+			}
+			return b
+		}
+	}
+	return b
 }

@@ -42,6 +42,9 @@ type Factory struct {
 	// Timeouts overrides the per-phase HTTP timeouts (tests); zero uses
 	// the defaults.
 	Timeouts api.Timeouts
+	// CompletionTimeout bounds the API calls behind Tab completion (tests);
+	// zero uses DefaultCompletionTimeout.
+	CompletionTimeout time.Duration
 
 	Config    func() (*config.Config, error)
 	APIClient func() (*api.Client, error)
@@ -113,7 +116,19 @@ func (f *Factory) newClient() (*api.Client, error) {
 	if _, err := api.ParseBaseURL(base); err != nil {
 		return nil, UsageErrorf("%v (from %s)", err, source)
 	}
-	opts := api.Options{
+	opts := f.clientOptions(base, key)
+	opts.Notify = func(msg string) {
+		fmt.Fprintf(f.IOStreams.ErrOut, "notice: %s\n", iostreams.SanitizeLine(msg))
+	}
+	if f.Debug() {
+		opts.Debug = f.IOStreams.ErrOut
+	}
+	return api.New(opts)
+}
+
+// clientOptions are the options of every API client of the factory.
+func (f *Factory) clientOptions(base, key string) api.Options {
+	return api.Options{
 		BaseURL:   base,
 		APIKey:    key,
 		UserAgent: f.Build.UserAgent(),
@@ -122,14 +137,35 @@ func (f *Factory) newClient() (*api.Client, error) {
 		Timeouts:  f.Timeouts,
 		Now:       f.Now,
 		Sleep:     f.Sleep,
-		Notify: func(msg string) {
-			fmt.Fprintf(f.IOStreams.ErrOut, "notice: %s\n", iostreams.SanitizeLine(msg))
-		},
 	}
-	if f.Debug() {
-		opts.Debug = f.IOStreams.ErrOut
+}
+
+// completionClient is the API client behind Tab completion: the same
+// settings as APIClient's, but silent (no notices, no --debug trace, no
+// config warnings: completion output is data for the shell) and with no
+// retries; nil without a usable key, so that no request is sent.
+func (f *Factory) completionClient() *api.Client {
+	f.ProtectEnvKey()
+	cfg, err := config.Load(config.Options{Lookup: f.LookupEnv, Flags: f.Global.Set})
+	if err != nil {
+		return nil
 	}
-	return api.New(opts)
+	// Suggestions are the server's text: the key stays out of them too.
+	if v, ok := cfg.FileValue(config.KeyAPIKey); ok {
+		f.IOStreams.AddSecret(strings.TrimSpace(v))
+	}
+	key, _ := cfg.Get(config.KeyAPIKey)
+	if key == "" || config.APIKeyProblem(key) != "" {
+		return nil
+	}
+	base, _ := cfg.Get(config.KeyBaseURL)
+	opts := f.clientOptions(base, key)
+	opts.Retry = api.NoRetries()
+	client, err := api.New(opts)
+	if err != nil {
+		return nil
+	}
+	return client
 }
 
 // Debug reports --debug or CORECLAW_DEBUG.

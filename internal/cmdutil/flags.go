@@ -12,12 +12,13 @@ import (
 // AddInputFlags adds the input flags of CONTRACT §2.
 func AddInputFlags(cmd *cobra.Command, src *input.Sources) {
 	fl := cmd.Flags()
-	fl.StringVarP(&src.File, "input-file", "f", "", "read the input from a JSON `file` (- for stdin)")
+	fl.StringVarP(&src.File, "input-file", "f", "", "read the input from the JSON file at `PATH` (- for stdin)")
 	fl.StringVar(&src.Inline, "input", "", "the input as inline `JSON`")
 	fl.StringArrayVarP(&src.Params, "param", "p", nil, "set an input field: `key=value` (a string, or the type the Worker's schema declares) or key:=JSON (raw; repeatable)")
 	fl.StringArrayVar(&src.System, "system", nil, "set a run setting under parameters.system: `key=value` or key:=JSON (repeatable; "+input.SystemKeys+")")
 	fl.StringVar(&src.MaxCharge, "max-charge", "", "cap what the run may cost at this many `USD` (--system max_total_charge; 0 means no cap)")
 	_ = cmd.MarkFlagFilename("input-file", "json")
+	SeeTopics(cmd, "input")
 }
 
 // FinishInputFlags records whether --input was given (it may be empty).

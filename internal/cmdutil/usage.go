@@ -17,8 +17,8 @@ import (
 // "succeeds" with the help text as the slug. Each becomes a usage error
 // here (exit 2, one line on stderr, nothing on stdout).
 
-// groupAnnotation marks a command that only groups subcommands; the usage
-// template leaves out its own use line (it has no action of its own).
+// groupAnnotation marks a command that only groups subcommands; its help
+// leaves out its own use line (it has no action of its own).
 const groupAnnotation = "coreclaw/group"
 
 // SetUpGroups gives every command of the tree that only groups
@@ -41,10 +41,6 @@ func SetUpGroups(root *cobra.Command) {
 		}
 	}
 	walk(root)
-	// The help of a group looks as it did before it had an action: no use
-	// line of its own, only "coreclaw workers [command]".
-	root.SetUsageTemplate(strings.Replace(root.UsageTemplate(), "{{if .Runnable}}",
-		`{{if and .Runnable (not (index .Annotations "`+groupAnnotation+`"))}}`, 1))
 }
 
 // UnknownCommand is the usage error for an argument that names no
@@ -97,7 +93,7 @@ func NewHelpCmd() *cobra.Command {
 			}
 			var out []cobra.Completion
 			for _, sub := range target.Commands() {
-				if sub.IsAvailableCommand() && strings.HasPrefix(sub.Name(), toComplete) {
+				if isHelpable(sub) && strings.HasPrefix(sub.Name(), toComplete) {
 					out = append(out, cobra.CompletionWithDesc(sub.Name(), sub.Short))
 				}
 			}
@@ -110,7 +106,7 @@ func NewHelpCmd() *cobra.Command {
 			}
 			if len(rest) > 0 {
 				msg := fmt.Sprintf("unknown help topic %q", strings.Join(args, " "))
-				return &ExitError{Code: ExitUsage, Err: errors.New(msg + didYouMean(suggestCommands(target, rest[0]))),
+				return &ExitError{Code: ExitUsage, Err: errors.New(msg + didYouMean(suggestTopics(target, rest[0]))),
 					Hint: "`coreclaw help` lists the commands and topics"}
 			}
 			target.InitDefaultHelpFlag()
@@ -118,6 +114,25 @@ func NewHelpCmd() *cobra.Command {
 			return target.Help()
 		},
 	}
+}
+
+// isHelpable reports what `coreclaw help` can show: a command, or a help
+// topic (a command that is only text).
+func isHelpable(c *cobra.Command) bool {
+	return c.IsAvailableCommand() || c.IsAdditionalHelpTopicCommand()
+}
+
+// suggestTopics is suggestCommands for `coreclaw help`, help topics
+// included (cobra suggests only commands).
+func suggestTopics(cmd *cobra.Command, name string) []string {
+	out := suggestCommands(cmd, name)
+	for _, c := range cmd.Commands() {
+		if c.IsAdditionalHelpTopicCommand() && !slices.Contains(out, c.Name()) &&
+			(editDistance(strings.ToLower(name), c.Name()) <= 2 || len(name) >= 2 && strings.HasPrefix(c.Name(), strings.ToLower(name))) {
+			out = append(out, c.Name())
+		}
+	}
+	return out
 }
 
 // FlagError turns pflag's errors into usage errors in the user's terms:
@@ -149,6 +164,9 @@ func FlagError(c *cobra.Command, err error) error {
 // invalidValue explains a flag value of the wrong kind; "" leaves pflag's
 // message.
 func invalidValue(fl *pflag.Flag, value string) string {
+	if enum, ok := fl.Value.(*enumValue); ok {
+		return enum.problem(value)
+	}
 	name := "--" + fl.Name
 	switch fl.Value.Type() {
 	case "duration":

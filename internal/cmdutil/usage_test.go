@@ -86,18 +86,6 @@ func TestUsageErrors(t *testing.T) {
 	}
 }
 
-func TestGroupAloneShowsHelpWithOneUseLine(t *testing.T) {
-	var out bytes.Buffer
-	root := tree(&out)
-	root.SetArgs([]string{"workers"})
-	if err := root.Execute(); err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Contains(out.Bytes(), []byte("Usage:\n  coreclaw workers [command]\n\nAvailable Commands:")) {
-		t.Errorf("help:\n%s", out.String())
-	}
-}
-
 func TestUnknownCommandHint(t *testing.T) {
 	var out bytes.Buffer
 	root := tree(&out)

@@ -315,9 +315,7 @@ func (s *Server) newRun(worker *Worker, input json.RawMessage, version, callback
 		version = worker.Version
 	}
 	run := &fakeRun{
-		// A ULID-shaped slug (26 characters of Crockford base32), as
-		// the API writes them; the counter keeps scripts reproducible.
-		Slug:        fmt.Sprintf("01KFAKER%018d", s.nextRun),
+		Slug:        s.runSlug(s.nextRun),
 		Worker:      worker,
 		Input:       input,
 		Version:     version,

@@ -46,6 +46,10 @@ type Options struct {
 	// a distant server would (fakeclaw --latency, the benchmarks); 0 sends
 	// at once. The download host is not delayed.
 	Latency time.Duration
+	// RunSlugs and TaskSlugs name the first runs and tasks created (the
+	// README's examples show real-looking slugs); the rest, and all when
+	// these are empty, get counted slugs (01KFAKER000000000000000001).
+	RunSlugs, TaskSlugs []string
 }
 
 // Variants are the documented behaviours the real API has shown, selectable
@@ -155,6 +159,8 @@ type Server struct {
 	downloadRate int64
 	sleep        func(ctx context.Context, d time.Duration) error
 	latency      time.Duration
+
+	runSlugs, taskSlugs []string
 }
 
 // Start starts a fake server on loopback.
@@ -207,6 +213,8 @@ func Start(opts Options) (*Server, error) {
 		downloadRate: opts.DownloadRate,
 		sleep:        opts.Sleep,
 		latency:      opts.Latency,
+		runSlugs:     opts.RunSlugs,
+		taskSlugs:    opts.TaskSlugs,
 	}
 	if err := s.startDownloadHost(ln.Addr().String()); err != nil {
 		ln.Close()

@@ -209,7 +209,7 @@ func (s *Server) handleTaskCreate(w http.ResponseWriter, r *http.Request) {
 		now := s.now()
 		t := &fakeTask{
 			ID:      1786001196232214890 + int64(s.nextTask),
-			Slug:    fmt.Sprintf("01KFAKETASK%015d", s.nextTask+1),
+			Slug:    s.taskSlug(s.nextTask + 1),
 			Title:   *b.Title,
 			Worker:  worker,
 			Version: worker.Version,
@@ -356,7 +356,7 @@ func (s *Server) AddTasks(workerID string, n int) ([]string, error) {
 		now := s.now()
 		t := &fakeTask{
 			ID:      1786001196232214890 + int64(s.nextTask),
-			Slug:    fmt.Sprintf("01KFAKETASK%015d", s.nextTask+1),
+			Slug:    s.taskSlug(s.nextTask + 1),
 			Title:   fmt.Sprintf("Task %d", s.nextTask+1),
 			Worker:  w,
 			Version: w.Version,

@@ -33,6 +33,8 @@ type IOStreams struct {
 	// secrets are replaced by [REDACTED] in everything written to Out
 	// and ErrOut (see AddSecret).
 	secrets *secretSet
+	// errFilter is the filter FilterErrOut put under stderr's redaction.
+	errFilter io.Writer
 }
 
 // Env is the part of the environment that affects terminal behaviour.

@@ -195,7 +195,8 @@ func (s *IOStreams) AddSecret(secret string) {
 }
 
 // Flush writes out what the streams held back while checking for a
-// secret split across writes. The command runner calls it last.
+// secret split across writes (and what a stderr filter held back). The
+// command runner calls it last.
 func (s *IOStreams) Flush() error {
 	var first error
 	for _, w := range []io.Writer{s.Out, s.ErrOut} {
@@ -204,6 +205,9 @@ func (s *IOStreams) Flush() error {
 				first = err
 			}
 		}
+	}
+	if err := s.flushFilter(); err != nil && first == nil {
+		first = err
 	}
 	return first
 }
@@ -236,7 +240,14 @@ func (s *IOStreams) redacting(w io.Writer) io.Writer {
 
 func unwrap(w io.Writer) io.Writer {
 	if rw, ok := w.(*redactWriter); ok {
-		return rw.w
+		w = rw.w
 	}
-	return w
+	// Through a filter (FilterErrOut) to the stream itself.
+	for {
+		u, ok := w.(interface{ Unwrap() io.Writer })
+		if !ok {
+			return w
+		}
+		w = u.Unwrap()
+	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/coreclaw/coreclaw/internal/cmdutil"
 	"github.com/coreclaw/coreclaw/internal/iostreams"
 	"github.com/coreclaw/coreclaw/internal/jsonobj"
 )
@@ -20,11 +21,10 @@ type Flags struct {
 
 // AddFlags adds -o/--output and --jq to a command.
 func AddFlags(cmd *cobra.Command, f *Flags) {
-	cmd.Flags().StringVarP(&f.Output, "output", "o", "", "output `format`: json, jsonl, csv or table (default: table on a terminal, json otherwise)")
+	cmdutil.AddEnumFlag(cmd, &f.Output, cmdutil.Enum{Name: "output", Shorthand: "o", Values: Formats(),
+		Usage: "output format", Placeholder: "format", Note: "(default: table on a terminal, json otherwise)"})
 	cmd.Flags().StringVar(&f.JQ, "jq", "", "filter the JSON output with a jq `expression` (built in; no jq binary needed)")
-	_ = cmd.RegisterFlagCompletionFunc("output", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
-		return Formats(), cobra.ShellCompDirectiveNoFileComp
-	})
+	cmdutil.OrderFlags(cmd, "output", "jq")
 }
 
 // Printer prints a command's data in the chosen format. Build it with

@@ -18,6 +18,7 @@ import (
 	"github.com/coreclaw/coreclaw/internal/api"
 	"github.com/coreclaw/coreclaw/internal/cmdutil"
 	"github.com/coreclaw/coreclaw/internal/dryrun"
+	"github.com/coreclaw/coreclaw/internal/ghactions"
 	"github.com/coreclaw/coreclaw/internal/iostreams"
 	"github.com/coreclaw/coreclaw/internal/output"
 	"github.com/coreclaw/coreclaw/internal/runwait"
@@ -45,10 +46,21 @@ func AddFlags(cmd *cobra.Command, f *Flags) {
 	fl := cmd.Flags()
 	fl.BoolVar(&f.Wait, "wait", false, "wait for the run to end and print its results")
 	fl.BoolVar(&f.Sync, "sync", false, "run synchronously: the server holds the request up to 5 minutes")
-	fl.IntVar(&f.Page, "page", 0, "with --sync: the page of results the server sends back (from 1)")
-	runwait.AddFlags(cmd, &f.WaitFlags, "with --wait: print at most N rows; with --sync: the size of the result window (1-100)")
+	fl.IntVar(&f.Page, "page", 0, "with --sync: the page `P` of results the server sends back (from 1)")
+	runwait.AddFlags(cmd, &f.WaitFlags, "with --wait: print at most `N` rows; with --sync: the size of the result window (1-100)")
 	dryrun.AddFlag(cmd, &f.DryRun)
-	fl.DurationVar(&f.WaitForSlot, "wait-for-slot", 0, "when the plan's concurrent-run limit is reached (code 30003), wait up to this `long` for a slot and try again")
+	fl.DurationVar(&f.WaitForSlot, "wait-for-slot", 0, "when the plan's concurrent-run limit is reached (code 30003), wait up to this long for a slot and try again")
+	cmdutil.OrderFlags(cmd, FlagOrder("callback-url")...)
+	cmdutil.SeeTopics(cmd, "exit-codes")
+}
+
+// FlagOrder is the order of the flags of a command that starts a run, for
+// its help: the most used first, the command's own (mid) after the start
+// and output flags, the rarely needed last.
+func FlagOrder(mid ...string) []string {
+	order := []string{"wait", "output", "timeout", "sync", "dry-run", "jq", "limit"}
+	order = append(order, mid...)
+	return append(order, "interval", "on-interrupt", "wait-for-slot", "no-results", "page", "worker")
 }
 
 // Record notes which wait-only flags were given; call it from RunE.
@@ -146,6 +158,9 @@ type Options struct {
 	// Reattached: the run was not started now but found running (--slug-file),
 	// so Finish does not announce it as started.
 	Reattached bool
+	// GitHub is the GitHub Actions step coreclaw runs in (nil elsewhere):
+	// a wait's outcome goes to its outputs and summary.
+	GitHub *ghactions.Env
 }
 
 // Finish does what the flags ask once the run has started: print its slug
@@ -170,6 +185,7 @@ func Finish(ctx context.Context, o Options, f *Flags, printer *output.Printer, s
 	wo := runwait.Options{
 		IO: o.IO, Client: o.Client, Now: o.Now, Sleep: o.Sleep,
 		Interval: f.WaitFlags.Interval, Timeout: f.WaitFlags.Timeout, OnInterrupt: f.WaitFlags.OnInterrupt,
+		GitHub: o.GitHub,
 	}
 	report := runwait.Report{Printer: printer, Limit: f.WaitFlags.Limit, NoResults: f.WaitFlags.NoResults}
 	if f.Sync {

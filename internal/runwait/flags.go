@@ -27,11 +27,10 @@ func AddFlags(cmd *cobra.Command, w *Flags, limitHelp string) {
 	fl.DurationVar(&w.Timeout, "timeout", 0, "give up waiting after this long, a check in flight included (exit 5; the run goes on); 0 waits as long as it takes")
 	output.AddFlags(cmd, &w.Output)
 	fl.IntVar(&w.Limit, "limit", 0, limitHelp)
+	cmdutil.OrderFlags(cmd, "output", "timeout", "jq", "limit", "no-results", "interval", "on-interrupt", "worker")
 	fl.BoolVar(&w.NoResults, "no-results", false, "print the run's detail as JSON instead of its results")
-	fl.StringVar(&w.OnInterrupt, "on-interrupt", OnInterruptDetach, "on Ctrl-C or SIGTERM: detach (leave the run going) or abort it (a second Ctrl-C cuts the abort short)")
-	_ = cmd.RegisterFlagCompletionFunc("on-interrupt", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
-		return []string{OnInterruptDetach, OnInterruptAbort}, cobra.ShellCompDirectiveNoFileComp
-	})
+	cmdutil.AddEnumFlag(cmd, &w.OnInterrupt, cmdutil.Enum{Name: "on-interrupt", Values: []string{OnInterruptDetach, OnInterruptAbort},
+		Default: OnInterruptDetach, Usage: "on Ctrl-C or SIGTERM: leave the run going, or abort it (a second Ctrl-C cuts the abort short)"})
 }
 
 // Check validates the wait flags and returns the printer for the results.
@@ -44,9 +43,6 @@ func (w *Flags) Check(ios *iostreams.IOStreams) (*output.Printer, error) {
 	}
 	if err := cmdutil.CheckLimit(w.Limit); err != nil {
 		return nil, err
-	}
-	if w.OnInterrupt != OnInterruptDetach && w.OnInterrupt != OnInterruptAbort {
-		return nil, cmdutil.UsageErrorf("--on-interrupt must be detach or abort, not %q", w.OnInterrupt)
 	}
 	p, err := w.Output.Printer(ios)
 	if err != nil {

@@ -656,7 +656,6 @@ func TestFlagsCheck(t *testing.T) {
 		{"negative interval", func(f *Flags) { f.Interval = -time.Second }, "--interval must be positive, not -1s"},
 		{"negative timeout", func(f *Flags) { f.Timeout = -time.Minute }, "--timeout must not be negative, not -1m0s"},
 		{"negative limit", func(f *Flags) { f.Limit = -1 }, "--limit must be a positive number, not -1"},
-		{"bad interrupt policy", func(f *Flags) { f.OnInterrupt = "kill" }, `--on-interrupt must be detach or abort, not "kill"`},
 		{"bad format", func(f *Flags) { f.Output.Output = "xml" }, `unknown output format "xml": use json, jsonl, csv or table`},
 		{"--jq with csv", func(f *Flags) { f.Output = output.Flags{Output: "csv", JQ: "."} }, "--jq works on JSON output: drop -o csv or use -o json"},
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/coreclaw/coreclaw/internal/api"
 	"github.com/coreclaw/coreclaw/internal/cmdutil"
+	"github.com/coreclaw/coreclaw/internal/ghactions"
 	"github.com/coreclaw/coreclaw/internal/iostreams"
 	"github.com/coreclaw/coreclaw/internal/output"
 	"github.com/coreclaw/coreclaw/internal/runresults"
@@ -46,6 +47,9 @@ type Options struct {
 	Timeout  time.Duration // 0: wait as long as it takes
 	// OnInterrupt is detach (leave the run going) or abort.
 	OnInterrupt string
+	// GitHub is the GitHub Actions step coreclaw runs in, which is told
+	// how the wait ended; nil elsewhere.
+	GitHub *ghactions.Env
 }
 
 // Report says what to print once the run has ended.
@@ -63,8 +67,17 @@ type Report struct {
 }
 
 // Wait polls the run until it ends (or shows aborting for a while), the
-// timeout passes, or ctx is cancelled.
+// timeout passes, or ctx is cancelled. When it stops before the run ends,
+// a GitHub Actions step is told so (Finish tells it the rest).
 func Wait(ctx context.Context, o Options, slug string) (*api.Run, error) {
+	run, err := wait(ctx, o, slug)
+	if err != nil {
+		reportGitHub(o, slug, run, err)
+	}
+	return run, err
+}
+
+func wait(ctx context.Context, o Options, slug string) (*api.Run, error) {
 	if o.Interval <= 0 {
 		o.Interval = DefaultInterval
 	}
@@ -243,8 +256,9 @@ func interrupted(ctx context.Context, o Options, slug string) error {
 }
 
 // Finish prints the summary line on stderr and the results (or the run's
-// detail) on stdout, and returns the error whose exit code says how the run
-// ended: nil when it succeeded.
+// detail) on stdout, tells a GitHub Actions step how the run ended, and
+// returns the error whose exit code says how the run ended: nil when it
+// succeeded.
 func Finish(ctx context.Context, o Options, run *api.Run, r Report) error {
 	ios := o.IO
 	cs := ios.Stderr()
@@ -257,6 +271,8 @@ func Finish(ctx context.Context, o Options, run *api.Run, r Report) error {
 		run = &cp
 	}
 	fmt.Fprintln(ios.ErrOut, Summary(cs, run))
+	// After the rows, whatever printing them did: the run's outcome holds.
+	defer reportGitHub(o, run.Slug, run, nil)
 
 	if r.NoResults {
 		if err := printDetail(ctx, r.Printer, run); err != nil {

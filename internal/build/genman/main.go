@@ -96,7 +96,7 @@ func render() (map[string][]byte, error) {
 		}
 		page := b.Bytes()
 		if !c.HasParent() {
-			page = withExitStatus(page)
+			page = withTopics(page)
 		}
 		pages[strings.ReplaceAll(c.CommandPath(), " ", "-")+".1"] = page
 		return nil
@@ -140,10 +140,12 @@ func escapeAngles(s string) string {
 	return strings.Join(lines, "")
 }
 
-// withExitStatus adds the exit codes (`coreclaw help exit-codes`, a help
-// topic that gets no page of its own) to the main page, before SEE ALSO.
-func withExitStatus(page []byte) []byte {
-	section := ".SH EXIT STATUS\n.nf\n" + roffText(cmdutil.ExitCodesHelp) + ".fi\n\n"
+// withTopics adds the environment and the exit codes (`coreclaw help
+// environment` and `coreclaw help exit-codes`, help topics that get no
+// page of their own) to the main page, before SEE ALSO.
+func withTopics(page []byte) []byte {
+	section := ".SH ENVIRONMENT\n.nf\n" + roffText(root.EnvironmentHelp()) + ".fi\n\n" +
+		".SH EXIT STATUS\n.nf\n" + roffText(cmdutil.ExitCodesHelp) + ".fi\n\n"
 	if i := bytes.Index(page, []byte(".SH SEE ALSO")); i >= 0 {
 		return append(page[:i:i], append([]byte(section), page[i:]...)...)
 	}
