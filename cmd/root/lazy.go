@@ -56,6 +56,9 @@ func subcommands() []subcommand {
 	}
 }
 
+// noSubcommand names no command: the root alone.
+const noSubcommand = "-"
+
 // buildSubcommands builds every subcommand, or the one named and the help
 // topics its help points to (its "Learn more").
 func buildSubcommands(f *cmdutil.Factory, only string) []*cobra.Command {
@@ -65,7 +68,7 @@ func buildSubcommands(f *cmdutil.Factory, only string) []*cobra.Command {
 			built = append(built, sub.build(f))
 		}
 	}
-	if only == "" {
+	if only == "" || len(built) == 0 {
 		return built
 	}
 	topics := map[string]bool{}
@@ -90,13 +93,14 @@ func buildSubcommands(f *cmdutil.Factory, only string) []*cobra.Command {
 // NewCmdRootFor builds the tree that the command line args needs, for a
 // quick start: every command costs its construction on every start. A
 // line that starts with a command's exact name gets the root and that
-// command; --version alone gets the root and `version` (the least the
-// root needs to have subcommands, and so its completion command); anything
+// command; --version alone the root alone; completion the root and
+// `version` (cobra adds completion to a root that has subcommands); anything
 // else (help, completion's hidden requests, a flag first, a typo to
 // suggest a correction for) gets the whole tree, as NewCmdRoot builds it.
 func NewCmdRootFor(f *cmdutil.Factory, args []string) *cobra.Command {
 	if len(args) == 1 && args[0] == "--version" {
-		return newCmdRoot(f, "version")
+		// No subcommand at all, and so no completion command either.
+		return newCmdRoot(f, noSubcommand)
 	}
 	if len(args) > 0 && args[0] != "help" {
 		for _, sub := range subcommands() {
