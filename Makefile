@@ -8,7 +8,7 @@ COMMIT  ?= $(shell git rev-parse HEAD 2>/dev/null || echo unknown)
 DATE    ?= $(shell date -u +%Y-%m-%dT%H:%M:%SZ)
 LDFLAGS := -s -w -X main.version=$(VERSION) -X main.commit=$(COMMIT) -X main.date=$(DATE)
 
-.PHONY: build install test demo lint fuzz completions check-completions man check-man release-check clean
+.PHONY: build install test demo lint fuzz completions check-completions man check-man release-check clean bench
 
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN) .
@@ -84,6 +84,15 @@ check-completions:
 		diff -r completions $$tmp | head -20; rm -rf $$tmp; \
 		echo "completions/ is stale: run 'make completions'"; exit 1; fi; \
 	rm -rf $$tmp
+
+# The performance figures of BENCHMARKS.md, each beside its target:
+# start-up against a skeleton CLI, waiting, --sync, results and export
+# against the fake API with 20 ms per reply, formatting (Go benchmarks).
+# It prints figures and fails on none. About 5 minutes; BENCHFLAGS=-quick
+# for a short pass, -md for a Markdown table.
+BENCHFLAGS ?=
+bench:
+	$(GO) run ./internal/benchtool $(BENCHFLAGS)
 
 # Man pages, one per command, generated from the command tree into man/.
 man:

@@ -70,7 +70,7 @@ func Run(ctx context.Context, f *cmdutil.Factory, args []string) (code int) {
 	defer finish(f, &code)
 	f.ProtectEnvKey()
 	annotateInActions(f)
-	rootCmd := root.NewCmdRoot(f)
+	rootCmd := root.NewCmdRootFor(f, args)
 	rootCmd.SetArgs(args)
 	_, err := rootCmd.ExecuteContextC(ctx)
 	if err == nil {

@@ -4,28 +4,15 @@ package root
 import (
 	"github.com/spf13/cobra"
 
-	abortCmd "github.com/coreclaw/coreclaw/cmd/abort"
-	accountCmd "github.com/coreclaw/coreclaw/cmd/account"
-	configCmd "github.com/coreclaw/coreclaw/cmd/config"
-	doctorCmd "github.com/coreclaw/coreclaw/cmd/doctor"
-	exportCmd "github.com/coreclaw/coreclaw/cmd/export"
-	inputCmd "github.com/coreclaw/coreclaw/cmd/input"
-	logsCmd "github.com/coreclaw/coreclaw/cmd/logs"
-	queueCmd "github.com/coreclaw/coreclaw/cmd/queue"
-	rerunCmd "github.com/coreclaw/coreclaw/cmd/rerun"
-	resultsCmd "github.com/coreclaw/coreclaw/cmd/results"
-	runCmd "github.com/coreclaw/coreclaw/cmd/run"
-	runsCmd "github.com/coreclaw/coreclaw/cmd/runs"
-	statusCmd "github.com/coreclaw/coreclaw/cmd/status"
-	taskCmd "github.com/coreclaw/coreclaw/cmd/task"
-	versionCmd "github.com/coreclaw/coreclaw/cmd/version"
-	waitCmd "github.com/coreclaw/coreclaw/cmd/wait"
-	workersCmd "github.com/coreclaw/coreclaw/cmd/workers"
 	"github.com/coreclaw/coreclaw/internal/cmdutil"
 )
 
 // NewCmdRoot builds the root command with every subcommand.
-func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
+func NewCmdRoot(f *cmdutil.Factory) *cobra.Command { return newCmdRoot(f, "") }
+
+// newCmdRoot builds the root with every subcommand, or with only the one
+// named (see NewCmdRootFor).
+func newCmdRoot(f *cmdutil.Factory, only string) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "coreclaw <command> [flags]",
 		Short: "Run CoreClaw Workers from the command line",
@@ -62,28 +49,7 @@ goes to stderr. See ` + "`coreclaw help exit-codes`" + ` for the exit status.`,
 	pf.StringVar(&f.Global.BaseURL, "base-url", "", "API base `URL` (default https://openapi.coreclaw.com; also CORECLAW_BASE_URL)")
 	f.Global.Set = pf
 
-	cmd.AddCommand(
-		runCmd.NewCmdRun(f, nil),
-		waitCmd.NewCmdWait(f, nil),
-		statusCmd.NewCmdStatus(f, nil),
-		resultsCmd.NewCmdResults(f, nil),
-		logsCmd.NewCmdLogs(f, nil),
-		abortCmd.NewCmdAbort(f, nil),
-		rerunCmd.NewCmdRerun(f, nil),
-		exportCmd.NewCmdExport(f, nil),
-		runsCmd.NewCmdRuns(f, nil),
-		taskCmd.NewCmdTasks(f, nil),
-		taskCmd.NewCmdTask(f),
-		queueCmd.NewCmdQueue(f, nil),
-		workersCmd.NewCmdWorkers(f),
-		accountCmd.NewCmdAccount(f, nil),
-		doctorCmd.NewCmdDoctor(f, nil),
-		configCmd.NewCmdConfig(f),
-		inputCmd.NewCmdInput(f),
-		versionCmd.NewCmdVersion(f),
-		newEnvironmentTopic(),
-		newExitCodesTopic(),
-	)
+	cmd.AddCommand(buildSubcommands(f, only)...)
 	// Mistakes in command names are usage errors, never help on stdout
 	// with exit 0: a help command that refuses unknown topics, and groups
 	// (completion included) that refuse unknown subcommands.

@@ -15,6 +15,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/coreclaw/coreclaw/internal/iostreams"
@@ -500,26 +501,40 @@ func firstLine(s string) string {
 	return ""
 }
 
-var (
-	htmlStart = regexp.MustCompile(`(?i)^\s*(?:<!doctype\s+html|<html|<head|<body|<title|<!--|<h[1-6]|<p>|<div|<center)`)
-	htmlTitle = regexp.MustCompile(`(?is)<title[^>]*>(.*?)</title`)
-	// Elements whose content is not visible text, comments, and tags.
-	htmlHidden = regexp.MustCompile(`(?is)<(script|style|head|template)\b.*?</(?:script|style|head|template)\s*>|<!--.*?-->`)
-	htmlTag    = regexp.MustCompile(`(?s)<[^>]*>`)
-)
+// htmlRegexps are compiled on first use (an HTML error page): at package
+// level they would be compiled on every start, --version included.
+type htmlRegexps struct {
+	once                        sync.Once
+	start, title, hidden, tagRE *regexp.Regexp
+}
 
-func looksLikeHTML(s string) bool { return htmlStart.MatchString(s) }
+var htmlCompiled htmlRegexps
+
+func htmlPatterns() *htmlRegexps {
+	h := &htmlCompiled
+	h.once.Do(func() {
+		h.start = regexp.MustCompile(`(?i)^\s*(?:<!doctype\s+html|<html|<head|<body|<title|<!--|<h[1-6]|<p>|<div|<center)`)
+		h.title = regexp.MustCompile(`(?is)<title[^>]*>(.*?)</title`)
+		// Elements whose content is not visible text, comments, and tags.
+		h.hidden = regexp.MustCompile(`(?is)<(script|style|head|template)\b.*?</(?:script|style|head|template)\s*>|<!--.*?-->`)
+		h.tagRE = regexp.MustCompile(`(?s)<[^>]*>`)
+	})
+	return h
+}
+
+func looksLikeHTML(s string) bool { return htmlPatterns().start.MatchString(s) }
 
 // htmlSummary is a page's title, else its visible text with one line per
 // block of markup.
 func htmlSummary(s string) string {
-	if m := htmlTitle.FindStringSubmatch(s); m != nil {
-		if title := oneLine(html.UnescapeString(htmlTag.ReplaceAllString(m[1], " "))); title != "" {
+	h := htmlPatterns()
+	if m := h.title.FindStringSubmatch(s); m != nil {
+		if title := oneLine(html.UnescapeString(h.tagRE.ReplaceAllString(m[1], " "))); title != "" {
 			return title
 		}
 	}
-	s = htmlHidden.ReplaceAllString(s, "\n")
-	s = htmlTag.ReplaceAllString(s, "\n")
+	s = h.hidden.ReplaceAllString(s, "\n")
+	s = h.tagRE.ReplaceAllString(s, "\n")
 	return html.UnescapeString(s)
 }
 

@@ -222,8 +222,19 @@ func (b *debugBody) end() {
 }
 
 // signedQuery is the query of an absolute URL in a body: download links
-// in the API's replies carry their signature there.
-var signedQuery = regexp.MustCompile(`((?:https?://|/)[^\s"'<>?#]*)\?[^\s"'<>#]*`)
+// in the API's replies carry their signature there. It is compiled on
+// first use (--debug): at package level every start would compile it.
+var signedQuery struct {
+	once sync.Once
+	re   *regexp.Regexp
+}
+
+func signedQueryRegexp() *regexp.Regexp {
+	signedQuery.once.Do(func() {
+		signedQuery.re = regexp.MustCompile(`((?:https?://|/)[^\s"'<>?#]*)\?[^\s"'<>#]*`)
+	})
+	return signedQuery.re
+}
 
 // bodyLines is a body as trace lines: text line by line, made safe for a
 // terminal, with the query of every URL in it hidden; binary data by its
@@ -235,7 +246,7 @@ func bodyLines(prefix string, body []byte) []string {
 	if isBinary(body) {
 		return []string{prefix + " (binary data, not shown)"}
 	}
-	text := signedQuery.ReplaceAllString(string(body), "$1?"+iostreams.Redacted)
+	text := signedQueryRegexp().ReplaceAllString(string(body), "$1?"+iostreams.Redacted)
 	text = strings.TrimSuffix(strings.ReplaceAll(text, "\r\n", "\n"), "\n")
 	var out []string
 	for _, l := range strings.Split(text, "\n") {

@@ -4,7 +4,6 @@
 package build
 
 import (
-	"regexp"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -75,23 +74,56 @@ func resolve(i Info, bi *debug.BuildInfo) Info {
 	return withDefaults(i)
 }
 
-// pseudoRE matches the three pseudo-version forms (vX.0.0-TIME-REV,
-// vX.Y.Z-pre.0.TIME-REV, vX.Y.Z-0.TIME-REV) after build metadata is cut.
-var pseudoRE = regexp.MustCompile(`^v[0-9]+\.[0-9]+\.[0-9]+-(?:.*[.-])?([0-9]{14})-([0-9a-f]{12})$`)
-
 // pseudoVersion returns the commit time (RFC 3339, UTC) and revision
-// prefix that a pseudo-version names.
+// prefix that a pseudo-version names: one of vX.0.0-TIME-REV,
+// vX.Y.Z-pre.0.TIME-REV and vX.Y.Z-0.TIME-REV once build metadata is cut,
+// TIME 14 digits and REV 12 lowercase hex digits. It is read by hand
+// rather than by a regexp, which every start would have to compile.
 func pseudoVersion(v string) (when, rev string, ok bool) {
 	v, _, _ = strings.Cut(v, "+")
-	m := pseudoRE.FindStringSubmatch(v)
-	if m == nil {
+	rest, ok := afterSemverCore(v)
+	// rest is [PREFIX(. or -)]TIME-REV.
+	const tail = 14 + 1 + 12
+	if !ok || len(rest) < tail || rest[len(rest)-13] != '-' {
 		return "", "", false
 	}
-	t, err := time.Parse("20060102150405", m[1])
+	stamp, rev := rest[len(rest)-tail:len(rest)-13], rest[len(rest)-12:]
+	prefix := rest[:len(rest)-tail]
+	if !allIn(stamp, "0123456789") || !allIn(rev, "0123456789abcdef") || strings.Contains(prefix, "\n") ||
+		(prefix != "" && !strings.HasSuffix(prefix, ".") && !strings.HasSuffix(prefix, "-")) {
+		return "", "", false
+	}
+	t, err := time.Parse("20060102150405", stamp)
 	if err != nil {
 		return "", "", false
 	}
-	return t.UTC().Format(time.RFC3339), m[2], true
+	return t.UTC().Format(time.RFC3339), rev, true
+}
+
+// afterSemverCore checks that v starts with vMAJOR.MINOR.PATCH- and returns
+// what follows the dash.
+func afterSemverCore(v string) (string, bool) {
+	rest, ok := strings.CutPrefix(v, "v")
+	if !ok {
+		return "", false
+	}
+	for _, sep := range []byte{'.', '.', '-'} {
+		j := strings.IndexByte(rest, sep)
+		if j < 1 || !allIn(rest[:j], "0123456789") {
+			return "", false
+		}
+		rest = rest[j+1:]
+	}
+	return rest, true
+}
+
+func allIn(s, set string) bool {
+	for i := 0; i < len(s); i++ {
+		if strings.IndexByte(set, s[i]) < 0 {
+			return false
+		}
+	}
+	return true
 }
 
 func withDefaults(i Info) Info {

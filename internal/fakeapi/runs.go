@@ -1,6 +1,7 @@
 package fakeapi
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -25,6 +26,9 @@ type fakeRun struct {
 	Status      string
 	Aborted     bool
 	AbortPolls  int
+	// Timing is the run's own durations (fake/gen's seconds); nil takes
+	// its Worker's, else the server's.
+	Timing *Timing
 }
 
 // final reports a status in which the run no longer changes by itself.
@@ -85,6 +89,9 @@ func (s *Server) step(r *fakeRun, read bool) string {
 // timing is how long run r stays ready and running under time-based
 // progress: its Worker's own Timing, else the server's. Callers hold s.mu.
 func (s *Server) timing(r *fakeRun) (readyFor, runningFor time.Duration) {
+	if t := r.Timing; t != nil {
+		return t.ReadyFor, t.RunningFor
+	}
 	if t := r.Worker.Scenario.Timing; t != nil {
 		return t.ReadyFor, t.RunningFor
 	}
@@ -258,7 +265,7 @@ func (s *Server) handleStartRun(w http.ResponseWriter, r *http.Request) {
 		s.writeOK(w, map[string]any{"run_slug": run.Slug})
 		return
 	}
-	s.writeOK(w, s.syncReply(run, body.Limit, body.Offset, false))
+	s.writeOK(w, s.syncReply(r.Context(), run, body.Limit, body.Offset, false))
 }
 
 // checkStart applies the documented refusals of a start: flat input,
@@ -318,6 +325,13 @@ func (s *Server) newRun(worker *Worker, input json.RawMessage, version, callback
 		Created:     s.now(),
 		Status:      "",
 	}
+	if worker.Scenario.Generated {
+		rows, timing := generatedRun(input)
+		if rows >= 0 {
+			run.Rows = rows
+		}
+		run.Timing = timing
+	}
 	s.step(run, false)
 	s.runs = append(s.runs, run)
 	return run
@@ -343,7 +357,8 @@ func rowsFor(w *Worker, input json.RawMessage) int {
 // syncReply runs a synchronous start: it lets the run progress (as many
 // reads as it needs, or Variants.SyncPolls) and answers with the audited
 // sync shape (REFERENCE §9).
-func (s *Server) syncReply(run *fakeRun, limit, offset int, rerun bool) map[string]any {
+func (s *Server) syncReply(ctx context.Context, run *fakeRun, limit, offset int, rerun bool) map[string]any {
+	s.awaitTimedEnd(ctx, run)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.variants.SyncSlugOnly {
@@ -377,6 +392,28 @@ func (s *Server) syncReply(run *fakeRun, limit, offset int, rerun bool) map[stri
 		out["result_message"] = ""
 	}
 	return out
+}
+
+// syncWaitLimit is how long the platform holds a synchronous start
+// (REFERENCE §9): a run still going then is returned as it is.
+const syncWaitLimit = 5 * time.Minute
+
+// awaitTimedEnd holds a synchronous start, when runs progress with the
+// clock (fakeclaw, the benchmarks), until the run has ended or the
+// platform's limit has passed, as the platform does. Runs that progress by
+// reads (the scripts) step forward in syncReply instead.
+func (s *Server) awaitTimedEnd(ctx context.Context, run *fakeRun) {
+	s.mu.Lock()
+	if !s.variants.TimeProgress || s.variants.SyncSlugOnly {
+		s.mu.Unlock()
+		return
+	}
+	readyFor, runningFor := s.timing(run)
+	wait := run.Created.Add(readyFor + runningFor).Sub(s.now())
+	s.mu.Unlock()
+	if wait > 0 {
+		_ = s.sleep(ctx, min(wait, syncWaitLimit))
+	}
 }
 
 // findRun resolves {runId}, /last or /workers/{id}/runs/last. Callers hold

@@ -42,6 +42,10 @@ type Options struct {
 	DownloadRate int64
 	// Sleep makes the download throttle's pauses; a timer when nil.
 	Sleep func(ctx context.Context, d time.Duration) error
+	// Latency holds every API reply back this long after it is ready, as
+	// a distant server would (fakeclaw --latency, the benchmarks); 0 sends
+	// at once. The download host is not delayed.
+	Latency time.Duration
 	// RunSlugs and TaskSlugs name the first runs and tasks created (the
 	// README's examples show real-looking slugs); the rest, and all when
 	// these are empty, get counted slugs (01KFAKER000000000000000001).
@@ -149,10 +153,12 @@ type Server struct {
 	nextTask   int
 	nextQueue  int
 	downloads  map[string]download
+	exports    map[string][]byte // export files of ended runs, by run, rows, format and fields
 	files      *downloadHost
 
 	downloadRate int64
 	sleep        func(ctx context.Context, d time.Duration) error
+	latency      time.Duration
 
 	runSlugs, taskSlugs []string
 }
@@ -177,6 +183,9 @@ func Start(opts Options) (*Server, error) {
 	if opts.Sleep == nil {
 		opts.Sleep = sleepContext
 	}
+	if opts.Latency < 0 {
+		return nil, fmt.Errorf("fakeapi: negative latency %v", opts.Latency)
+	}
 	if opts.DownloadRate < 0 {
 		return nil, fmt.Errorf("fakeapi: negative download rate %d", opts.DownloadRate)
 	}
@@ -199,9 +208,11 @@ func Start(opts Options) (*Server, error) {
 		listener:  ln,
 		workers:   opts.Workers,
 		downloads: map[string]download{},
+		exports:   map[string][]byte{},
 
 		downloadRate: opts.DownloadRate,
 		sleep:        opts.Sleep,
+		latency:      opts.Latency,
 		runSlugs:     opts.RunSlugs,
 		taskSlugs:    opts.TaskSlugs,
 	}
@@ -317,6 +328,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mux.ServeHTTP(rec, r)
 	if err := s.spec.ValidateResponse(r.Context(), r, route, params, rec.status, rec.header, rec.body.Bytes()); err != nil {
 		s.violation("reply to %s %s: %v", r.Method, r.URL.RequestURI(), err)
+	}
+	if s.latency > 0 && s.sleep(r.Context(), s.latency) != nil {
+		return // the client has gone
 	}
 	if fault != nil {
 		s.applyFault(w, r, fault, rec)

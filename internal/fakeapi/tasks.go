@@ -339,7 +339,7 @@ func (s *Server) handleTaskRun(w http.ResponseWriter, r *http.Request) {
 		s.writeOK(w, map[string]any{"run_slug": run.Slug})
 		return
 	}
-	s.writeOK(w, s.syncReply(run, body.Limit, body.Offset, false))
+	s.writeOK(w, s.syncReply(r.Context(), run, body.Limit, body.Offset, false))
 }
 
 // AddTasks saves n tasks of a Worker directly (titled "Task 1", ...), for

@@ -26,6 +26,9 @@ type Scenario struct {
 	// takes the server's ReadyFor and RunningFor. Runs that progress by
 	// reads (the scripts) count ReadyPolls and RunningPolls instead.
 	Timing *Timing
+	// Generated: rows and duration come from the input's rows and
+	// seconds (fake/gen, gen.go).
+	Generated bool
 }
 
 // Timing is a Worker's own run durations under time-based progress.

@@ -5,6 +5,7 @@ import (
 	"io"
 	"regexp"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -12,12 +13,22 @@ import (
 // (ESC x) or an 8-bit (C1) introducer: CSI (colours, cursor moves:
 // ESC [ ... final byte); OSC, DCS, SOS, PM and APC strings (window titles,
 // links: ESC ] ... BEL or ST); nF sequences (ESC ( B); and the other
-// two-byte ESC sequences.
-var escapeSequence = regexp.MustCompile(
-	`(?:\x1b\[|\x{9b})[0-?]*[ -/]*[@-~]` +
-		`|(?:\x1b[\]PX^_]|[\x{90}\x{98}\x{9d}\x{9e}\x{9f}])[^\x07\x1b\x{9c}]*(?:\x07|\x1b\\|\x{9c})` +
-		`|\x1b[!-/]+[0-~]` +
-		`|\x1b[0-~]`)
+// two-byte ESC sequences. It is compiled on first use: at package level
+// it would be compiled on every start, --version included.
+const escapeSequence = `(?:\x1b\[|\x{9b})[0-?]*[ -/]*[@-~]` +
+	`|(?:\x1b[\]PX^_]|[\x{90}\x{98}\x{9d}\x{9e}\x{9f}])[^\x07\x1b\x{9c}]*(?:\x07|\x1b\\|\x{9c})` +
+	`|\x1b[!-/]+[0-~]` +
+	`|\x1b[0-~]`
+
+var escapeRegexp struct {
+	once sync.Once
+	re   *regexp.Regexp
+}
+
+func escapeSequenceRegexp() *regexp.Regexp {
+	escapeRegexp.once.Do(func() { escapeRegexp.re = regexp.MustCompile(escapeSequence) })
+	return escapeRegexp.re
+}
 
 // StripANSI removes whole escape sequences, so that a coloured line from
 // a Worker's log reads "slow reply" rather than "[33mslow reply[0m".
@@ -28,7 +39,7 @@ func stripEscapes(s string) string {
 	if strings.IndexByte(s, 0x1b) < 0 && !strings.ContainsAny(s, "\u009b\u0090\u0098\u009d\u009e\u009f") {
 		return s
 	}
-	return escapeSequence.ReplaceAllString(s, "")
+	return escapeSequenceRegexp().ReplaceAllString(s, "")
 }
 
 // CopyClean copies server text with escape sequences and control

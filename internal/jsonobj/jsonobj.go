@@ -28,6 +28,15 @@ var ErrNotObject = errors.New("not a JSON object")
 // Parse reads one JSON object. Values are compacted; a repeated key keeps
 // its first position and its last value, as encoding/json does.
 func Parse(data []byte) (*Object, error) {
+	if o, ok := parseFast(data); ok {
+		return o, nil
+	}
+	return parseSlow(data)
+}
+
+// parseSlow is Parse through encoding/json's decoder, whose errors Parse
+// returns.
+func parseSlow(data []byte) (*Object, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	tok, err := dec.Token()
@@ -172,13 +181,33 @@ func (o *Object) WriteTo(buf *bytes.Buffer) {
 	buf.WriteByte('}')
 }
 
-// writeString writes a JSON string without HTML escaping.
+// WriteQuoted writes s as a JSON string, without HTML escaping.
+func WriteQuoted(buf *bytes.Buffer, s string) { writeString(buf, s) }
+
+// writeString writes a JSON string without HTML escaping. Printable ASCII
+// without quotes or backslashes (nearly every key) is written as it is;
+// anything else goes through encoding/json, which knows the escapes.
 func writeString(buf *bytes.Buffer, s string) {
+	if plainASCII(s) {
+		buf.WriteByte('"')
+		buf.WriteString(s)
+		buf.WriteByte('"')
+		return
+	}
 	var tmp bytes.Buffer
 	enc := json.NewEncoder(&tmp)
 	enc.SetEscapeHTML(false)
 	enc.Encode(s)
 	buf.Write(bytes.TrimRight(tmp.Bytes(), "\n"))
+}
+
+func plainASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' {
+			return false
+		}
+	}
+	return true
 }
 
 // String marshals a Go string as JSON (no HTML escaping).

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/mattn/go-runewidth"
 
@@ -53,25 +54,51 @@ func NewRowWriter(w io.Writer, f Format, opts RowOptions) RowWriter {
 	}
 }
 
-// jsonRows streams a pretty-printed JSON array.
+// jsonRows streams a pretty-printed JSON array, one Write per row. Each
+// row is indented member by member, as json.Indent would indent the whole
+// object; only nested objects and arrays go through json.Indent.
 type jsonRows struct {
 	w        io.Writer
 	n        int
 	sanitize bool
+	buf      bytes.Buffer // reused from row to row
 }
 
 func (j *jsonRows) Columns([]string) {}
 
 func (j *jsonRows) Row(row *jsonobj.Object) error {
-	var buf bytes.Buffer
+	buf := &j.buf
+	buf.Reset()
 	if j.n == 0 {
 		buf.WriteString("[\n  ")
 	} else {
 		buf.WriteString(",\n  ")
 	}
-	raw, _ := row.MarshalJSON()
-	if err := indentTo(&buf, raw, "  "); err != nil {
-		return err
+	members := row.Members()
+	if len(members) == 0 {
+		buf.WriteString("{}")
+	} else {
+		buf.WriteByte('{')
+		for i, m := range members {
+			if i > 0 {
+				buf.WriteByte(',')
+			}
+			buf.WriteString("\n    ")
+			jsonobj.WriteQuoted(buf, m.Key)
+			buf.WriteString(": ")
+			v := bytes.TrimSpace(m.Value)
+			switch {
+			case len(v) == 0:
+				buf.WriteString("null")
+			case v[0] == '{' || v[0] == '[':
+				if err := indentTo(buf, v, "    "); err != nil {
+					return err
+				}
+			default:
+				buf.Write(v)
+			}
+		}
+		buf.WriteString("\n  }")
 	}
 	j.n++
 	_, err := j.w.Write(terminalJSON(buf.Bytes(), j.sanitize))
@@ -87,19 +114,20 @@ func (j *jsonRows) Close() error {
 	return err
 }
 
-// jsonlRows writes one compact object per line.
+// jsonlRows writes one compact object per line, one Write per row.
 type jsonlRows struct {
 	w        io.Writer
 	sanitize bool
+	buf      bytes.Buffer // reused from row to row
 }
 
 func (j *jsonlRows) Columns([]string) {}
 
 func (j *jsonlRows) Row(row *jsonobj.Object) error {
-	var buf bytes.Buffer
-	row.WriteTo(&buf)
-	buf.WriteByte('\n')
-	_, err := j.w.Write(terminalJSON(buf.Bytes(), j.sanitize))
+	j.buf.Reset()
+	row.WriteTo(&j.buf)
+	j.buf.WriteByte('\n')
+	_, err := j.w.Write(terminalJSON(j.buf.Bytes(), j.sanitize))
 	return err
 }
 
@@ -120,6 +148,7 @@ type csvRows struct {
 	cols     []string
 	started  bool
 	sanitize bool
+	rec      []string // reused from row to row
 }
 
 func (c *csvRows) Columns(cols []string) { c.cols = cols }
@@ -150,7 +179,11 @@ func (c *csvRows) Row(row *jsonobj.Object) error {
 	if err := c.header(); err != nil {
 		return err
 	}
-	rec := make([]string, len(c.cols))
+	rec := c.rec[:0]
+	for range c.cols {
+		rec = append(rec, "")
+	}
+	c.rec = rec
 	for i, col := range c.cols {
 		if v, ok := row.Get(col); ok {
 			rec[i] = Cell(v)
@@ -219,11 +252,11 @@ func WriteTable(w io.Writer, head []string, rows [][]string, cs *iostreams.Color
 	}
 	widths := make([]int, ncols)
 	for i, h := range head {
-		widths[i] = runewidth.StringWidth(h)
+		widths[i] = displayWidth(h)
 	}
 	for _, r := range rows {
 		for i, c := range r {
-			widths[i] = max(widths[i], runewidth.StringWidth(c))
+			widths[i] = max(widths[i], displayWidth(c))
 		}
 	}
 	var buf bytes.Buffer
@@ -234,22 +267,26 @@ func WriteTable(w io.Writer, head []string, rows [][]string, cs *iostreams.Color
 		for last >= 0 && cells[last] == "" {
 			last--
 		}
-		var l strings.Builder
+		start := buf.Len()
 		for i := 0; i <= last; i++ {
 			c := cells[i]
 			if i > 0 {
-				l.WriteString("  ")
+				buf.WriteString("  ")
 			}
-			pad := ""
+			pad := 0
 			if i < last {
-				pad = strings.Repeat(" ", widths[i]-runewidth.StringWidth(c))
+				pad = widths[i] - displayWidth(c)
 			}
 			if paint != nil {
 				c = paint(c)
 			}
-			l.WriteString(c + pad)
+			buf.WriteString(c)
+			for ; pad > 0; pad-- {
+				buf.WriteByte(' ')
+			}
 		}
-		buf.WriteString(strings.TrimRight(l.String(), " "))
+		trimmed := len(bytes.TrimRight(buf.Bytes()[start:], " "))
+		buf.Truncate(start + trimmed)
 		buf.WriteByte('\n')
 	}
 	var bold func(string) string
@@ -273,6 +310,9 @@ func Cell(raw json.RawMessage) string {
 		return ""
 	}
 	if raw[0] == '"' {
+		if s, ok := plainString(raw); ok {
+			return s
+		}
 		var s string
 		if json.Unmarshal(raw, &s) == nil {
 			return s
@@ -287,11 +327,41 @@ func Cell(raw json.RawMessage) string {
 	return string(raw)
 }
 
+// plainString unquotes a JSON string without escapes, in valid UTF-8:
+// its text is the bytes between the quotes (json.Unmarshal would give the
+// same, at the cost of reflection for every cell).
+func plainString(raw []byte) (string, bool) {
+	if len(raw) < 2 || raw[len(raw)-1] != '"' {
+		return "", false
+	}
+	body := raw[1 : len(raw)-1]
+	if bytes.IndexByte(body, '\\') >= 0 || bytes.IndexByte(body, '"') >= 0 || !utf8.Valid(body) {
+		return "", false
+	}
+	for _, c := range body {
+		if c < 0x20 {
+			return "", false
+		}
+	}
+	return string(body), true
+}
+
+// displayWidth is how many terminal columns s takes: its length for
+// printable ASCII, the common case, and runewidth's count otherwise.
+func displayWidth(s string) int {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f {
+			return runewidth.StringWidth(s)
+		}
+	}
+	return len(s)
+}
+
 // tableCell makes a value fit one table cell: one line, no terminal
 // controls, at most max characters.
 func tableCell(s string, max int) string {
 	s = iostreams.SanitizeLine(s)
-	if runewidth.StringWidth(s) > max {
+	if displayWidth(s) > max {
 		s = runewidth.Truncate(s, max, "…")
 	}
 	return s

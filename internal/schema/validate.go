@@ -5,16 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"math/big"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
-
-	"github.com/santhosh-tekuri/jsonschema/v6"
-	"github.com/santhosh-tekuri/jsonschema/v6/kind"
-	"golang.org/x/text/language"
-	"golang.org/x/text/message"
 
 	"github.com/coreclaw/coreclaw/internal/jsonobj"
 )
@@ -44,43 +39,31 @@ type Report struct {
 	Unchecked []string
 }
 
-// resourceURL names the schema inside the validator; nothing is loaded
-// from it.
+// resourceURL is the base URL of the schema document: references are
+// resolved against it, and any that leave the document are refused.
 const resourceURL = "https://input-schema.coreclaw.invalid/schema.json"
 
-// compile turns the validation document into a validator. A schema the
-// library refuses is uninterpretable, not a reason to reject input.
-func (s *Schema) compile() (*jsonschema.Schema, error) {
-	c := jsonschema.NewCompiler()
-	c.UseLoader(refuseLoader{})
-	c.UseRegexpEngine(lenientRegexp)
-	// Older drafts assert formats; a format the platform reads loosely
-	// ("uri" without a scheme, say) must not reject input here.
-	for _, name := range formatNames() {
-		c.RegisterFormat(&jsonschema.Format{Name: name, Validate: func(any) error { return nil }})
-	}
-	if err := c.AddResource(resourceURL, s.validation); err != nil {
-		return nil, uninterpretable("%s", firstLine(err.Error()))
-	}
-	sch, err := c.Compile(resourceURL)
-	var loadErr *jsonschema.LoadURLError
-	var metaErr *jsonschema.SchemaValidationError
+// compile turns the validation document into a validator. A schema that
+// cannot be used is uninterpretable, not a reason to reject input.
+func (s *Schema) compile() (*jsNode, error) {
+	root, err := compileJSONSchema(s.validation)
+	var refused *refusedRef
+	var bad *invalidSchema
 	switch {
 	case err == nil:
-	case errors.As(err, &loadErr):
-		return nil, uninterpretable("it refers to %s, which the CLI does not load", loadErr.URL)
-	case errors.As(err, &metaErr):
+		return root, nil
+	case errors.As(err, &refused):
+		return nil, uninterpretable("%s", refused.Error())
+	case errors.As(err, &bad):
 		return nil, uninterpretable("it is not valid JSON Schema")
-	default:
-		return nil, uninterpretable("it is not a JSON Schema the validator accepts: %s", firstLine(err.Error()))
 	}
-	return sch, nil
+	return nil, uninterpretable("it is not a JSON Schema the validator accepts: %s", firstLine(err.Error()))
 }
 
 // Validate checks custom input fields against the schema. The error is an
 // *UninterpretableError when the schema cannot be used.
 func (s *Schema) Validate(custom *jsonobj.Object) (*Report, error) {
-	sch, err := s.compile()
+	root, err := s.compile()
 	if err != nil {
 		return nil, err
 	}
@@ -110,43 +93,18 @@ func (s *Schema) Validate(custom *jsonobj.Object) (*Report, error) {
 			rep.Problems = append(rep.Problems, Problem{Path: m.Key, Message: "required (replace the template's placeholder)", order: s.index(m.Key)})
 		}
 	}
-	if verr := sch.Validate(inst); verr != nil {
-		ve, ok := verr.(*jsonschema.ValidationError)
-		if !ok {
-			return nil, uninterpretable("%s", firstLine(verr.Error()))
-		}
-		var found []Problem
-		s.collect(ve, inst, &found)
-		for _, p := range found {
-			if !placeholders[topField(p.Path)] {
-				rep.Problems = append(rep.Problems, p)
-			}
+	found, err := validateJSONSchema(root, inst)
+	if err != nil {
+		return nil, uninterpretable("%s", err)
+	}
+	for _, f := range found {
+		p := s.problem(f.loc, inst, f.msg)
+		if !placeholders[topField(p.Path)] {
+			rep.Problems = append(rep.Problems, p)
 		}
 	}
 	rep.Problems = sortProblems(rep.Problems)
 	return rep, nil
-}
-
-// collect turns the validator's error tree into one problem per leaf.
-func (s *Schema) collect(ve *jsonschema.ValidationError, inst any, out *[]Problem) {
-	switch k := ve.ErrorKind.(type) {
-	case *kind.AnyOf, *kind.OneOf:
-		// The branches' own errors would only confuse.
-		*out = append(*out, s.problem(ve.InstanceLocation, inst, "does not match any of the allowed forms"))
-		return
-	case *kind.Required:
-		for _, name := range k.Missing {
-			*out = append(*out, s.problem(append(append([]string(nil), ve.InstanceLocation...), name), inst, "required"))
-		}
-		return
-	}
-	if len(ve.Causes) > 0 {
-		for _, c := range ve.Causes {
-			s.collect(c, inst, out)
-		}
-		return
-	}
-	*out = append(*out, s.problem(ve.InstanceLocation, inst, leafMessage(ve, valueAt(inst, ve.InstanceLocation))))
 }
 
 func (s *Schema) problem(loc []string, inst any, msg string) Problem {
@@ -155,37 +113,6 @@ func (s *Schema) problem(loc []string, inst any, msg string) Problem {
 		p.order = s.index(loc[0])
 	}
 	return p
-}
-
-// leafMessage words one violation.
-func leafMessage(ve *jsonschema.ValidationError, value any) string {
-	switch k := ve.ErrorKind.(type) {
-	case *kind.Type:
-		return fmt.Sprintf("expected %s, got %s", strings.Join(k.Want, " or "), describeValue(value))
-	case *kind.Enum:
-		return fmt.Sprintf("%s is not one of %s", display(k.Got), displayList(k.Want))
-	case *kind.Const:
-		return fmt.Sprintf("must be %s", display(k.Want))
-	case *kind.Minimum:
-		return fmt.Sprintf("%s is less than the minimum %s", ratString(k.Got), ratString(k.Want))
-	case *kind.Maximum:
-		return fmt.Sprintf("%s is more than the maximum %s", ratString(k.Got), ratString(k.Want))
-	case *kind.ExclusiveMinimum:
-		return fmt.Sprintf("%s must be more than %s", ratString(k.Got), ratString(k.Want))
-	case *kind.ExclusiveMaximum:
-		return fmt.Sprintf("%s must be less than %s", ratString(k.Got), ratString(k.Want))
-	case *kind.MinLength:
-		return fmt.Sprintf("%d characters, fewer than the minimum %d", k.Got, k.Want)
-	case *kind.MaxLength:
-		return fmt.Sprintf("%d characters, more than the maximum %d", k.Got, k.Want)
-	case *kind.MinItems:
-		return fmt.Sprintf("%d items, fewer than the minimum %d", k.Got, k.Want)
-	case *kind.MaxItems:
-		return fmt.Sprintf("%d items, more than the maximum %d", k.Got, k.Want)
-	case *kind.FalseSchema:
-		return "not allowed"
-	}
-	return ve.ErrorKind.LocalizedString(message.NewPrinter(language.English))
 }
 
 // describeValue is "string \"ten\"", "number 10.5", "null", "an object".
@@ -252,30 +179,17 @@ func ratString(r *big.Rat) string {
 		return "?"
 	}
 	if r.IsInt() {
-		return r.Num().String()
+		if s := r.Num().String(); len(s) <= 21 {
+			return s
+		}
+		// A number of a hundred digits says less than 1e+100.
+		return new(big.Float).SetRat(r).Text('g', 10)
 	}
 	f, _ := r.Float64()
-	return strconv.FormatFloat(f, 'f', -1, 64)
-}
-
-// valueAt finds the instance value at a location.
-func valueAt(inst any, loc []string) any {
-	v := inst
-	for _, tok := range loc {
-		switch x := v.(type) {
-		case map[string]any:
-			v = x[tok]
-		case []any:
-			i, err := strconv.Atoi(tok)
-			if err != nil || i < 0 || i >= len(x) {
-				return nil
-			}
-			v = x[i]
-		default:
-			return nil
-		}
+	if a := math.Abs(f); a < 1e-6 || a >= 1e21 {
+		return strconv.FormatFloat(f, 'g', -1, 64)
 	}
-	return v
+	return strconv.FormatFloat(f, 'f', -1, 64)
 }
 
 // pathString writes a location as people read it: a.b[0].c.
@@ -339,39 +253,6 @@ func sortProblems(ps []Problem) []Problem {
 func firstLine(s string) string {
 	s, _, _ = strings.Cut(strings.TrimSpace(s), "\n")
 	return truncateRunes(s, 200)
-}
-
-// refuseLoader loads nothing: a schema's $ref to a remote or local file
-// must not make the CLI read the network or the disk.
-type refuseLoader struct{}
-
-func (refuseLoader) Load(url string) (any, error) {
-	return nil, fmt.Errorf("not loading %s", url)
-}
-
-// lenientRegexp compiles patterns with Go's regexp; a pattern Go cannot
-// compile (ECMAScript lookarounds, say) matches everything instead of
-// making the whole schema unusable.
-func lenientRegexp(s string) (jsonschema.Regexp, error) {
-	re, err := regexp.Compile(s)
-	if err != nil {
-		return anything(s), nil
-	}
-	return re, nil
-}
-
-type anything string
-
-func (a anything) MatchString(string) bool { return true }
-func (a anything) String() string          { return string(a) }
-
-// formatNames are the standard formats, none of which is asserted.
-func formatNames() []string {
-	return []string{
-		"date-time", "date", "time", "duration", "email", "idn-email", "hostname", "idn-hostname",
-		"ipv4", "ipv6", "uri", "uri-reference", "iri", "iri-reference", "uuid", "uri-template",
-		"json-pointer", "relative-json-pointer", "regex", "period", "semver",
-	}
 }
 
 // isPlaceholder recognises the marker `coreclaw input template` puts in

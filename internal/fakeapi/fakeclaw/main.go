@@ -43,12 +43,17 @@ func run(ctx context.Context, argv []string, stdout, stderr io.Writer) int {
 	runningFor := fs.Duration("running-for", 2500*time.Millisecond, "how long a run stays running (Workers with their own times, such as fake/slow, keep theirs)")
 	byPolls := fs.Bool("by-polls", false, "progress runs by status reads instead of by time")
 	downloadRate := fs.String("download-rate", "0", "send downloads (exports, full logs) at most this fast, e.g. 256KiB/s; 0 is full speed")
+	latency := fs.Duration("latency", 0, "hold every API reply back this long, as a distant server would, e.g. 20ms")
 	if err := fs.Parse(argv); err != nil {
 		return 2
 	}
 	rate, err := parseRate(*downloadRate)
 	if err != nil {
 		fmt.Fprintln(stderr, "fakeclaw: --download-rate:", err)
+		return 2
+	}
+	if *latency < 0 {
+		fmt.Fprintln(stderr, "fakeclaw: --latency: must not be negative")
 		return 2
 	}
 	lookup := os.LookupEnv
@@ -65,7 +70,8 @@ func run(ctx context.Context, argv []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "fakeclaw:", err)
 		return 1
 	}
-	srv, err := fakeapi.Start(fakeapi.Options{Spec: spec, Addr: *addr, DownloadRate: rate})
+	srv, err := fakeapi.Start(fakeapi.Options{Spec: spec, Addr: *addr, DownloadRate: rate, Latency: *latency,
+		Workers: fakeapi.FakeclawWorkers()})
 	if err != nil {
 		fmt.Fprintln(stderr, "fakeclaw:", err)
 		return 1
@@ -78,7 +84,7 @@ func run(ctx context.Context, argv []string, stdout, stderr io.Writer) int {
 
 	args := fs.Args()
 	if len(args) == 1 && args[0] == "serve" {
-		serve(ctx, srv, rate, stdout, stderr)
+		serve(ctx, srv, rate, *latency, stdout, stderr)
 		return 0
 	}
 	if len(args) > 0 && args[0] == "--" {
@@ -93,13 +99,16 @@ func run(ctx context.Context, argv []string, stdout, stderr io.Writer) int {
 
 // serve tells a person what the fake offers and how to reach it, then
 // waits for Ctrl-C. The export line alone goes to stdout, last.
-func serve(ctx context.Context, srv *fakeapi.Server, rate int64, stdout, stderr io.Writer) {
+func serve(ctx context.Context, srv *fakeapi.Server, rate int64, latency time.Duration, stdout, stderr io.Writer) {
 	fmt.Fprintf(stderr, "fake CoreClaw API on %s (key %s); Ctrl-C stops it\n", srv.URL, srv.APIKey())
 	if rate > 0 {
 		fmt.Fprintf(stderr, "downloads are sent at %s\n", formatRate(rate))
 	}
+	if latency > 0 {
+		fmt.Fprintf(stderr, "every API reply is held back %v\n", latency)
+	}
 	fmt.Fprint(stderr, "\nWorkers:\n")
-	writeCatalogue(stderr, fakeapi.DefaultWorkers())
+	writeCatalogue(stderr, fakeapi.FakeclawWorkers())
 	fmt.Fprint(stderr, "\nIn another terminal, point coreclaw at it:\n")
 	fmt.Fprintf(stdout, "export CORECLAW_BASE_URL=%s CORECLAW_API_KEY=%s\n", srv.URL, srv.APIKey())
 	<-ctx.Done()

@@ -54,6 +54,7 @@ func TestServe(t *testing.T) {
 		"  fake/form                     succeeds with 1 row; its input schema uses the console form's editors (select, radio, checkbox, requestList)\n" +
 		"  fake/odd-schema               succeeds with 1 row; its input schema has a shape no client can read, so the check warns and the run goes ahead\n" +
 		"  fake/no-schema                succeeds with 1 row; it has no input schema (404), so nothing is checked\n" +
+		"  fake/gen                      succeeds with rows places (default 1000, up to 1,000,000) made as they are read, seconds after it starts: for benchmarks\n" +
 		"\nIn another terminal, point coreclaw at it:\n"
 	if stderr != want {
 		t.Errorf("stderr:\n%s\nwant:\n%s", stderr, want)
@@ -63,6 +64,17 @@ func TestServe(t *testing.T) {
 	_, _, stderr = serveOutput(t)
 	if strings.Contains(stderr, "downloads are sent") {
 		t.Errorf("no --download-rate, yet: %s", stderr)
+	}
+}
+
+func TestLatencyFlag(t *testing.T) {
+	_, _, stderr := serveOutput(t, "--latency", "20ms")
+	if !strings.Contains(stderr, "\nevery API reply is held back 20ms\n") {
+		t.Errorf("--latency 20ms: %s", stderr)
+	}
+	code, stdout, stderr := serveOutput(t, "--latency", "-1s")
+	if code != 2 || stdout != "" || stderr != "fakeclaw: --latency: must not be negative\n" {
+		t.Errorf("exit %d, stdout %q, stderr %q", code, stdout, stderr)
 	}
 }
 
@@ -136,7 +148,7 @@ func TestReadmeListsTheWorkers(t *testing.T) {
 		}
 	}
 	var want []string
-	for _, w := range fakeapi.DefaultWorkers() {
+	for _, w := range fakeapi.FakeclawWorkers() {
 		want = append(want, "| `"+w.Owner+"/"+w.Name+"` | "+w.Behaviour+" |")
 	}
 	if strings.Join(rows, "\n") != strings.Join(want, "\n") {
