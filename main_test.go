@@ -21,6 +21,7 @@ import (
 // TestMain lets the test binary double as the coreclaw binary, so that
 // scripts run the real command line in a child process.
 func TestMain(m *testing.M) {
+	startSignalMasking()
 	testscript.Main(m, map[string]func(){
 		"coreclaw": func() {
 			code := cmd.MainWith(build.Info{Version: "1.2.3", Commit: "0123456789abcdef0123", Date: "2026-11-30T00:00:00Z"}, pinClock)
