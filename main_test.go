@@ -16,6 +16,7 @@ import (
 	"github.com/coreclaw/coreclaw/internal/build"
 	"github.com/coreclaw/coreclaw/internal/cmdutil"
 	"github.com/coreclaw/coreclaw/internal/fakeapi"
+	"github.com/coreclaw/coreclaw/internal/race"
 	"github.com/coreclaw/coreclaw/internal/scripttest"
 )
 
@@ -103,6 +104,7 @@ func (c *scriptClock) Sleep(ctx context.Context, d time.Duration) error {
 
 // TestScripts runs testdata/script/*.txtar, each against its own fake API.
 func TestScripts(t *testing.T) {
+	skipUnderRace(t)
 	spec := loadSpec(t)
 	testscript.Run(t, testscript.Params{
 		Dir:                 filepath.Join("testdata", "script"),
@@ -112,6 +114,16 @@ func TestScripts(t *testing.T) {
 		Setup:               func(env *testscript.Env) error { return setupScript(env, spec) },
 		Cmds:                scripttest.Commands(),
 	})
+}
+
+// skipUnderRace skips the tests that run coreclaw as a child process when
+// the race detector is built in: a race-instrumented child makes them ten
+// times slower, and the code they drive meets the detector in process
+// (make test runs them in its plain pass).
+func skipUnderRace(t *testing.T) {
+	if race.Enabled {
+		t.Skip("coreclaw runs as a child process here; make test runs this without the race detector")
+	}
 }
 
 func loadSpec(t *testing.T) *fakeapi.Spec {

@@ -184,6 +184,7 @@ func TestStartRepliesWithOddFields(t *testing.T) {
 // closed pipe), the real binary puts it on stderr and exits 1 instead of
 // dying of SIGPIPE or losing it; the --slug-file is written first.
 func TestSlugOutputFails(t *testing.T) {
+	skipUnderRace(t)
 	bin, err := exec.LookPath("coreclaw")
 	if err != nil {
 		t.Skip("the coreclaw command of the scripts is not set up")
