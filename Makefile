@@ -8,7 +8,7 @@ COMMIT  ?= $(shell git rev-parse HEAD 2>/dev/null || echo unknown)
 DATE    ?= $(shell date -u +%Y-%m-%dT%H:%M:%SZ)
 LDFLAGS := -s -w -X main.version=$(VERSION) -X main.commit=$(COMMIT) -X main.date=$(DATE)
 
-.PHONY: build install test demo lint fuzz completions check-completions man check-man release-check clean bench
+.PHONY: build install test test-race test-plain test-fuzz test-timed demo lint fuzz completions check-completions man check-man release-check clean bench
 
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN) .
@@ -26,22 +26,78 @@ $(FAKE): $(shell find internal -name '*.go' -not -name '*_test.go')
 demo: build $(FAKE)
 	./$(FAKE) -- ./$(BIN) run coreclaw/google-maps-scraper -f testdata/demo/input.json --wait
 
-# The race detector runs on every in-process test (the client, the wait
-# loop, paging, downloads, the fake API, the fault matrix). The end-to-end
-# scripts and the README's examples (TestREADME) run without it: each
-# starts the CLI as a child process, and a race-instrumented child makes
-# them ten times slower while the code they drive is already raced in
-# process.
-test: lint check-completions check-man
-	$(GO) test -race -count=1 -skip '^(TestScripts|TestREADME)$$' ./...
-	$(GO) test -count=1 -run '^(TestScripts|TestREADME)$$' .
-	$(MAKE) --no-print-directory fuzz
+# make test: gofmt and vet, the generated files, the tests (the packages
+# where goroutines meet under the race detector, the others without it)
+# and a short fuzz pass, all at once. Under 2 minutes on an idle 2-core
+# machine once the build cache is warm; `make test-timed` runs the same
+# phases one after the other and times each.
+#
+# The race detector costs 5-10x in CPU, so it runs where it earns that
+# (RACE_PKGS): the API client (timers that cancel requests, paging,
+# downloads, the debug log), the wait loop (its spinner, the abort on a
+# second Ctrl-C), the fake API (handlers sharing its state), signals, input
+# read in a goroutine, the redacting streams that stdout and stderr share,
+# the in-memory network, the commands that stream (logs --follow, export)
+# and the root package's in-process tests (the fault matrix, start replies,
+# Ctrl-C while reading stdin). The other packages (config, schemas, output,
+# JSON, the release and man tooling) are code no second goroutine touches:
+# they run without it.
+#
+# Tests that skip under the detector (they import internal/race) run in the
+# plain pass too: those that push tens of megabytes through one goroutine
+# (memory bounds, long lines), and the end-to-end scripts and the README's
+# examples, which start coreclaw as a child process (a race-instrumented
+# child makes them ten times slower, and the code they drive is raced in
+# process).
+#
+# Running the phases at once is safe because no test waits on real time
+# unless it must (internal/memnet, main_test.go's scriptClock): a loaded
+# machine makes them slower, not different.
+RACE_PKGS := . ./cmd ./cmd/config ./cmd/export ./cmd/logs ./internal/api ./internal/cmdutil \
+	./internal/ctxread ./internal/fakeapi/... ./internal/input ./internal/iostreams \
+	./internal/memnet ./internal/runwait
+MODULE      = $(shell $(GO) list -m)
+RACE_SKIPS  = $(shell $(GO) list -f '{{.ImportPath}} {{join .TestImports " "}} {{join .XTestImports " "}}' ./... | \
+	grep -E ' $(MODULE)/internal/race( |$$)' | cut -d' ' -f1)
+PLAIN_PKGS  = $(filter-out $(shell $(GO) list $(RACE_PKGS)),$(shell $(GO) list ./...)) $(RACE_SKIPS)
+# lint has vetted every package already.
+TESTFLAGS ?= -count=1 -vet=off
 
-# A short pass of every fuzz target (seeds are in the f.Add calls); raise
-# FUZZTIME for a longer hunt (FUZZTIME=5m). A count rather than a duration
-# keeps the pass the same on a slow machine, and avoids go test's
-# "context deadline exceeded" when a deadline falls mid-minimisation.
-FUZZTIME ?= 10000x
+test:
+	@$(MAKE) --no-print-directory -j4 lint check-completions check-man test-race test-plain test-fuzz
+
+# The race runtime sleeps a second before each test binary exits, for
+# goroutines still running to be caught racing; a test has waited for its
+# goroutines already, and the second, once per package, is a tenth of the
+# race pass.
+test-race:
+	GORACE="atexit_sleep_ms=0 $$GORACE" $(GO) test -race $(TESTFLAGS) $(RACE_PKGS)
+
+test-plain:
+	$(GO) test $(TESTFLAGS) $(PLAIN_PKGS)
+
+# make test's fuzz pass starts each target from its seeds alone, as on a
+# fresh CI runner: the pass is the same everywhere, and the corpus that
+# `make fuzz` grows in the Go cache does not make it slower run after run.
+test-fuzz:
+	@cache=$$(mktemp -d); trap 'rm -rf $$cache' EXIT; $(MAKE) --no-print-directory fuzz FUZZCACHE=$$cache
+
+# The phases of make test one after the other, each timed (on stderr).
+test-timed:
+	@t() { s=$$(date +%s%N); $(MAKE) --no-print-directory "$$@" || exit 1; \
+		ms=$$(( ($$(date +%s%N) - s) / 1000000 )); \
+		printf 'time: %-36s %4d.%01ds\n' "$$*" $$((ms / 1000)) $$((ms % 1000 / 100)) >&2; }; \
+	t lint && t check-completions check-man && t test-race && t test-plain && t test-fuzz
+
+# A short pass of every fuzz target: the seeds (the f.Add calls, testdata/fuzz)
+# and the corpus cached in FUZZCACHE (go test's, in the Go cache, unless
+# told), then FUZZTIME new inputs each; raise it for a longer hunt
+# (FUZZTIME=5m). A count rather than a duration keeps the pass the same on a
+# slow machine, and avoids go test's "context deadline exceeded" when a
+# deadline falls mid-minimisation. Each package's fuzzing test binary is
+# built once (go test -fuzz would load, check and link it again for each
+# target) and run from the package's directory, as go test runs it.
+FUZZTIME ?= 5000x
 FUZZ_TARGETS := \
 	./internal/input:FuzzParseDocument \
 	./internal/input:FuzzParseAssignment \
@@ -56,10 +112,17 @@ FUZZ_TARGETS := \
 	./internal/iostreams:FuzzCleaner
 
 fuzz:
-	@set -e; log=$$(mktemp); trap 'rm -f $$log' EXIT; for t in $(FUZZ_TARGETS); do \
+	@set -e; bin=$$(mktemp -d); trap 'rm -rf $$bin' EXIT; \
+	cache=$${FUZZCACHE:-$$($(GO) env GOCACHE)/fuzz}/$$($(GO) list -m); \
+	for pkg in $(sort $(foreach t,$(FUZZ_TARGETS),$(word 1,$(subst :, ,$(t))))); do \
+		$(GO) test -c -fuzz=. -o $$bin/$$(echo $${pkg#./} | tr / _).test $$pkg; \
+	done; \
+	for t in $(FUZZ_TARGETS); do \
 		pkg=$${t%%:*}; name=$${t##*:}; \
 		echo "fuzz $$name ($$pkg, $(FUZZTIME))"; \
-		$(GO) test -run='^$$' -fuzz="^$$name\$$" -fuzztime=$(FUZZTIME) $$pkg > $$log 2>&1 || { cat $$log; exit 1; }; \
+		(cd $$pkg && $$bin/$$(echo $${pkg#./} | tr / _).test -test.run='^$$' -test.fuzz="^$$name\$$" \
+			-test.fuzztime=$(FUZZTIME) -test.fuzzcachedir=$$cache/$${pkg#./} > $$bin/log 2>&1) || \
+			{ cat $$bin/log; exit 1; }; \
 	done
 
 lint:

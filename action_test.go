@@ -65,6 +65,7 @@ func loadAction(t *testing.T) *action {
 // what it installed (this test binary, which is coreclaw) against a fake
 // API, and the action's outputs are read back through its outputs: map.
 func TestAction(t *testing.T) {
+	skipUnderRace(t)
 	for _, tool := range []string{"bash", "curl", "tar"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			t.Skipf("the action's scripts need %s", tool)

@@ -1,65 +1,15 @@
 package main
 
 import (
-	"context"
 	"fmt"
-	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
-	"github.com/coreclaw/coreclaw/cmd"
-	"github.com/coreclaw/coreclaw/internal/api"
-	"github.com/coreclaw/coreclaw/internal/build"
-	"github.com/coreclaw/coreclaw/internal/cmdutil"
 	"github.com/coreclaw/coreclaw/internal/fakeapi"
-	"github.com/coreclaw/coreclaw/internal/iostreams"
 )
-
-// fakeClock is a clock that only moves when something sleeps on it, so that
-// retry budgets and wait windows play out at once.
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fakeClock) Sleep(ctx context.Context, d time.Duration) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-	return nil
-}
-
-// inProcess runs one coreclaw command line in this process against srv and
-// returns the exit code, stdout and stderr.
-func inProcess(t *testing.T, srv *fakeapi.Server, args ...string) (int, string, string) {
-	t.Helper()
-	ios, _, stdout, stderr := iostreams.Test()
-	f := cmdutil.New(build.Info{Version: "1.2.3", Commit: "test", Date: "today"}, ios)
-	env := map[string]string{
-		"CORECLAW_BASE_URL":   srv.URL,
-		"CORECLAW_API_KEY":    srv.APIKey(),
-		"CORECLAW_CONFIG_DIR": filepath.Join(t.TempDir(), "config"),
-	}
-	f.LookupEnv = func(k string) (string, bool) { v, ok := env[k]; return v, ok }
-	clock := &fakeClock{t: time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)}
-	f.Now, f.Sleep = clock.Now, clock.Sleep
-	f.Timeouts = api.Timeouts{Connect: time.Second, TLS: time.Second, Header: 150 * time.Millisecond,
-		SyncHeader: 150 * time.Millisecond, Idle: 150 * time.Millisecond}
-	code := cmd.Run(context.Background(), f, args)
-	return code, stdout.String(), stderr.String()
-}
 
 // errorLine is the "error: ..." line of stderr, or "".
 func errorLine(stderr string) string {
@@ -167,59 +117,56 @@ func TestFaultMatrix(t *testing.T) {
 			}
 			t.Run(fc.name+"/"+kind.name, func(t *testing.T) {
 				t.Parallel()
-				srv, err := fakeapi.Start(fakeapi.Options{Spec: spec})
-				if err != nil {
-					t.Fatal(err)
-				}
-				defer srv.Close()
-				slug, err := srv.AddRun("fake/succeeds", "succeeded", 3)
-				if err != nil {
-					t.Fatal(err)
-				}
-				runsBefore := srv.RunsCreated()
-				srv.ResetRequests()
-				f := fc.fault
-				f.Method, f.Path = kind.method, kind.path
-				srv.AddFault(f)
-
-				code, stdout, stderr := inProcess(t, srv, kind.args(slug)...)
-				if code != want.code {
-					t.Errorf("exit code %d, want %d\nstderr:\n%s", code, want.code, stderr)
-				}
-				line := errorLine(stderr)
-				switch {
-				case want.err == "" && line != "":
-					t.Errorf("unexpected error line %q", line)
-				case want.err != "" && !regexp.MustCompile(want.err).MatchString(line):
-					t.Errorf("error line %q does not match %q\nstderr:\n%s", line, want.err, stderr)
-				}
-				if n := countCalls(srv, kind.method, kind.path); n != want.calls {
-					t.Errorf("%d requests to %s %s, want %d", n, kind.method, kind.path, want.calls)
-				}
-				created := srv.RunsCreated() - runsBefore
-				if want.runs >= 0 && created != want.runs {
-					t.Errorf("%d runs created, want %d", created, want.runs)
-				}
-				if created > 1 {
-					t.Errorf("%d runs created: a start was carried out twice", created)
-				}
-				if want.code == 0 && (kind.name == "results" || (kind.name == "export" || kind.name == "download") && fc.fault.Code == 0) {
-					if got := strings.Count(stdout, "\n"); got != 3 {
-						t.Errorf("%d rows printed, want 3:\n%s", got, stdout)
+				inBubble(t, spec, func(t *testing.T, srv *fakeAPI) {
+					slug, err := srv.AddRun("fake/succeeds", "succeeded", 3)
+					if err != nil {
+						t.Fatal(err)
 					}
-				}
-				if strings.Contains(stdout+stderr, srv.APIKey()) {
-					t.Errorf("the API key was printed")
-				}
-				if v := srv.Violations(); len(v) > 0 {
-					t.Errorf("spec violations: %v", v)
-				}
+					runsBefore := srv.RunsCreated()
+					srv.ResetRequests()
+					f := fc.fault
+					f.Method, f.Path = kind.method, kind.path
+					srv.AddFault(f)
+
+					code, stdout, stderr := inProcess(t, srv, kind.args(slug)...)
+					if code != want.code {
+						t.Errorf("exit code %d, want %d\nstderr:\n%s", code, want.code, stderr)
+					}
+					line := errorLine(stderr)
+					switch {
+					case want.err == "" && line != "":
+						t.Errorf("unexpected error line %q", line)
+					case want.err != "" && !regexp.MustCompile(want.err).MatchString(line):
+						t.Errorf("error line %q does not match %q\nstderr:\n%s", line, want.err, stderr)
+					}
+					if n := countCalls(srv, kind.method, kind.path); n != want.calls {
+						t.Errorf("%d requests to %s %s, want %d", n, kind.method, kind.path, want.calls)
+					}
+					created := srv.RunsCreated() - runsBefore
+					if want.runs >= 0 && created != want.runs {
+						t.Errorf("%d runs created, want %d", created, want.runs)
+					}
+					if created > 1 {
+						t.Errorf("%d runs created: a start was carried out twice", created)
+					}
+					if want.code == 0 && (kind.name == "results" || (kind.name == "export" || kind.name == "download") && fc.fault.Code == 0) {
+						if got := strings.Count(stdout, "\n"); got != 3 {
+							t.Errorf("%d rows printed, want 3:\n%s", got, stdout)
+						}
+					}
+					if strings.Contains(stdout+stderr, srv.APIKey()) {
+						t.Errorf("the API key was printed")
+					}
+					if v := srv.Violations(); len(v) > 0 {
+						t.Errorf("spec violations: %v", v)
+					}
+				})
 			})
 		}
 	}
 }
 
-func countCalls(srv *fakeapi.Server, method, pattern string) int {
+func countCalls(srv *fakeAPI, method, pattern string) int {
 	re := regexp.MustCompile("^" + strings.ReplaceAll(regexp.QuoteMeta(pattern), `\*`, `[^/]+`) + "$")
 	n := 0
 	for _, r := range srv.Requests() {
@@ -233,11 +180,10 @@ func countCalls(srv *fakeapi.Server, method, pattern string) int {
 // TestStartGivesUpOnPersistentRateLimit: 429 proves no run was created, so a
 // start is retried, but only within the attempt limit.
 func TestStartGivesUpOnPersistentRateLimit(t *testing.T) {
-	srv, err := fakeapi.Start(fakeapi.Options{Spec: loadSpec(t)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
+	inBubble(t, loadSpec(t), testStartGivesUpOnPersistentRateLimit)
+}
+
+func testStartGivesUpOnPersistentRateLimit(t *testing.T, srv *fakeAPI) {
 	srv.AddFault(fakeapi.Fault{Method: "POST", Path: "/api/v2/workers/*/runs", Status: 429, Code: 13000})
 	code, stdout, stderr := inProcess(t, srv, "run", "fake/instant")
 	if code != 1 || stdout != "" {
@@ -265,36 +211,48 @@ func TestResultsNothingLost(t *testing.T) {
 	spec := loadSpec(t)
 	for _, rowOffset := range []bool{false, true} {
 		t.Run(fmt.Sprintf("row offset paging %v", rowOffset), func(t *testing.T) {
-			srv, err := fakeapi.Start(fakeapi.Options{Spec: spec})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer srv.Close()
-			srv.SetVariants(fakeapi.Variants{RowOffsetPaging: rowOffset})
-			slug, err := srv.AddRun("fake/big", "succeeded", 250)
-			if err != nil {
-				t.Fatal(err)
-			}
-			srv.AddFault(fakeapi.Fault{Method: "GET", Path: "/api/v2/worker-runs/*/result", Skip: 1, Times: 1, Status: 502, Code: 10000})
-			srv.AddFault(fakeapi.Fault{Method: "GET", Path: "/api/v2/worker-runs/*/result", Skip: 1, Times: 1, Drop: true})
-			code, stdout, stderr := inProcess(t, srv, "results", slug, "-o", "jsonl")
-			if code != 0 {
-				t.Fatalf("exit %d\n%s", code, stderr)
-			}
-			lines := strings.Split(strings.TrimSuffix(stdout, "\n"), "\n")
-			if len(lines) != 250 {
-				t.Fatalf("%d rows, want 250", len(lines))
-			}
-			for i, l := range lines {
-				if want := fmt.Sprintf(`{"n":%d,"title":"Item %d"}`, i+1, i+1); l != want {
-					t.Fatalf("row %d = %s, want %s", i+1, l, want)
+			inBubble(t, spec, func(t *testing.T, srv *fakeAPI) {
+				srv.SetVariants(fakeapi.Variants{RowOffsetPaging: rowOffset})
+				slug, err := srv.AddRun("fake/big", "succeeded", 250)
+				if err != nil {
+					t.Fatal(err)
 				}
-			}
-			// net/http itself may resend a GET whose reused connection was
-			// dropped, so the dropped page need not show a notice.
-			if n := strings.Count(stderr, "notice: retrying GET"); n < 1 {
-				t.Errorf("no retry notice:\n%s", stderr)
-			}
+				srv.AddFault(fakeapi.Fault{Method: "GET", Path: "/api/v2/worker-runs/*/result", Skip: 1, Times: 1, Status: 502, Code: 10000})
+				srv.AddFault(fakeapi.Fault{Method: "GET", Path: "/api/v2/worker-runs/*/result", Skip: 1, Times: 1, Drop: true})
+				code, stdout, stderr := inProcess(t, srv, "results", slug, "-o", "jsonl")
+				if code != 0 {
+					t.Fatalf("exit %d\n%s", code, stderr)
+				}
+				lines := strings.Split(strings.TrimSuffix(stdout, "\n"), "\n")
+				if len(lines) != 250 {
+					t.Fatalf("%d rows, want 250", len(lines))
+				}
+				for i, l := range lines {
+					if want := fmt.Sprintf(`{"n":%d,"title":"Item %d"}`, i+1, i+1); l != want {
+						t.Fatalf("row %d = %s, want %s", i+1, l, want)
+					}
+				}
+				// The second page fails twice. The 502 is retried by the
+				// client, with a notice. The dropped connection was a reused
+				// keep-alive one, and net/http's Transport sends a GET again by
+				// itself, unannounced, when such a connection closes before any
+				// reply: three sends of the page, one notice.
+				notice := regexp.MustCompile(`^notice: retrying GET /api/v2/worker-runs/` + slug +
+					`/result in \d+ms: server error \(HTTP 502\) \(attempt 2 of 5\)\n$`)
+				if !notice.MatchString(stderr) {
+					t.Errorf("stderr:\n%s\nwant one notice, for the 502", stderr)
+				}
+				reqs := srv.Requests()
+				sends := 0
+				for _, r := range reqs {
+					if r.Path == reqs[1].Path && r.Query == reqs[1].Query {
+						sends++
+					}
+				}
+				if sends != 3 {
+					t.Errorf("the second page was sent %d times, want 3: %v", sends, reqs)
+				}
+			})
 		})
 	}
 }
@@ -304,67 +262,71 @@ func TestResultsNothingLost(t *testing.T) {
 // without it, the start fails at once.
 func TestWaitForSlot(t *testing.T) {
 	spec := loadSpec(t)
-	start := func(t *testing.T, times int) *fakeapi.Server {
-		srv, err := fakeapi.Start(fakeapi.Options{Spec: spec})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { srv.Close() })
+	start := func(t *testing.T, times int) *fakeAPI {
+		srv := startFake(t, fakeapi.Options{Spec: spec})
 		srv.AddFault(fakeapi.Fault{Method: "POST", Path: "/api/v2/workers/*/runs", Status: 400, Code: 30003, Times: times})
 		return srv
 	}
 	t.Run("a slot comes free", func(t *testing.T) {
-		srv := start(t, 2)
-		code, stdout, stderr := inProcess(t, srv, "run", "fake/instant", "--no-validate", "--wait-for-slot", "1m")
-		if code != 0 || stdout != "01KFAKER000000000000000001\n" {
-			t.Fatalf("exit %d, stdout %q\n%s", code, stdout, stderr)
-		}
-		want := "notice: the plan's concurrent-run limit is reached; trying again in 5s (waiting up to 1m0s more for a slot)\n" +
-			"notice: the plan's concurrent-run limit is reached; trying again in 10s (waiting up to 55s more for a slot)\n"
-		if stderr != want {
-			t.Fatalf("stderr:\n%s\nwant:\n%s", stderr, want)
-		}
-		if n := countCalls(srv, "POST", "/api/v2/workers/*/runs"); n != 3 {
-			t.Fatalf("%d starts sent, want 3", n)
-		}
+		synctest.Test(t, func(t *testing.T) {
+			srv := start(t, 2)
+			code, stdout, stderr := inProcess(t, srv, "run", "fake/instant", "--no-validate", "--wait-for-slot", "1m")
+			if code != 0 || stdout != "01KFAKER000000000000000001\n" {
+				t.Fatalf("exit %d, stdout %q\n%s", code, stdout, stderr)
+			}
+			want := "notice: the plan's concurrent-run limit is reached; trying again in 5s (waiting up to 1m0s more for a slot)\n" +
+				"notice: the plan's concurrent-run limit is reached; trying again in 10s (waiting up to 55s more for a slot)\n"
+			if stderr != want {
+				t.Fatalf("stderr:\n%s\nwant:\n%s", stderr, want)
+			}
+			if n := countCalls(srv, "POST", "/api/v2/workers/*/runs"); n != 3 {
+				t.Fatalf("%d starts sent, want 3", n)
+			}
+		})
 	})
 	t.Run("no slot in time", func(t *testing.T) {
-		srv := start(t, 0)
-		code, _, stderr := inProcess(t, srv, "run", "fake/instant", "--no-validate", "--wait-for-slot", "20s")
-		if code != 1 {
-			t.Fatalf("exit %d\n%s", code, stderr)
-		}
-		if !strings.HasSuffix(stderr, "hint: no run slot came free within --wait-for-slot 20s; no run was started\n") {
-			t.Fatalf("stderr:\n%s", stderr)
-		}
-		// 5s + 10s + 5s (what was left), then the deadline.
-		if n := countCalls(srv, "POST", "/api/v2/workers/*/runs"); n != 4 {
-			t.Fatalf("%d starts sent, want 4", n)
-		}
-		if srv.RunsCreated() != 0 {
-			t.Fatal("a run was created")
-		}
+		synctest.Test(t, func(t *testing.T) {
+			srv := start(t, 0)
+			code, _, stderr := inProcess(t, srv, "run", "fake/instant", "--no-validate", "--wait-for-slot", "20s")
+			if code != 1 {
+				t.Fatalf("exit %d\n%s", code, stderr)
+			}
+			if !strings.HasSuffix(stderr, "hint: no run slot came free within --wait-for-slot 20s; no run was started\n") {
+				t.Fatalf("stderr:\n%s", stderr)
+			}
+			// 5s + 10s + 5s (what was left), then the deadline.
+			if n := countCalls(srv, "POST", "/api/v2/workers/*/runs"); n != 4 {
+				t.Fatalf("%d starts sent, want 4", n)
+			}
+			if srv.RunsCreated() != 0 {
+				t.Fatal("a run was created")
+			}
+		})
 	})
 	t.Run("rerun waits too", func(t *testing.T) {
-		srv := start(t, 0)
-		slug, err := srv.AddRun("fake/succeeds", "succeeded", 1)
-		if err != nil {
-			t.Fatal(err)
-		}
-		srv.AddFault(fakeapi.Fault{Method: "POST", Path: "/api/v2/worker-runs/*/rerun", Status: 400, Code: 30003, Times: 1})
-		code, stdout, stderr := inProcess(t, srv, "rerun", slug, "--wait-for-slot", "1m")
-		if code != 0 || stdout != "01KFAKER000000000000000002\n" || strings.Count(stderr, "notice: the plan's concurrent-run limit") != 1 {
-			t.Fatalf("exit %d, stdout %q\n%s", code, stdout, stderr)
-		}
+		synctest.Test(t, func(t *testing.T) {
+			srv := start(t, 0)
+			slug, err := srv.AddRun("fake/succeeds", "succeeded", 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			srv.AddFault(fakeapi.Fault{Method: "POST", Path: "/api/v2/worker-runs/*/rerun", Status: 400, Code: 30003, Times: 1})
+			code, stdout, stderr := inProcess(t, srv, "rerun", slug, "--wait-for-slot", "1m")
+			if code != 0 || stdout != "01KFAKER000000000000000002\n" || strings.Count(stderr, "notice: the plan's concurrent-run limit") != 1 {
+				t.Fatalf("exit %d, stdout %q\n%s", code, stdout, stderr)
+			}
+		})
 	})
 	t.Run("without the flag", func(t *testing.T) {
-		srv := start(t, 0)
-		code, _, stderr := inProcess(t, srv, "run", "fake/instant", "--no-validate")
-		if code != 1 || countCalls(srv, "POST", "/api/v2/workers/*/runs") != 1 {
-			t.Fatalf("exit %d, %d starts\n%s", code, countCalls(srv, "POST", "/api/v2/workers/*/runs"), stderr)
-		}
-		if !strings.Contains(stderr, "pass --wait-for-slot DURATION") {
-			t.Fatalf("no hint about --wait-for-slot:\n%s", stderr)
-		}
+		synctest.Test(t, func(t *testing.T) {
+			srv := start(t, 0)
+			code, _, stderr := inProcess(t, srv, "run", "fake/instant", "--no-validate")
+			if code != 1 || countCalls(srv, "POST", "/api/v2/workers/*/runs") != 1 {
+				t.Fatalf("exit %d, %d starts\n%s", code, countCalls(srv, "POST", "/api/v2/workers/*/runs"), stderr)
+			}
+			if !strings.Contains(stderr, "pass --wait-for-slot DURATION") {
+				t.Fatalf("no hint about --wait-for-slot:\n%s", stderr)
+			}
+		})
 	})
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -15,12 +16,14 @@ import (
 	"github.com/coreclaw/coreclaw/internal/build"
 	"github.com/coreclaw/coreclaw/internal/cmdutil"
 	"github.com/coreclaw/coreclaw/internal/fakeapi"
+	"github.com/coreclaw/coreclaw/internal/race"
 	"github.com/coreclaw/coreclaw/internal/scripttest"
 )
 
 // TestMain lets the test binary double as the coreclaw binary, so that
 // scripts run the real command line in a child process.
 func TestMain(m *testing.M) {
+	startSignalMasking()
 	testscript.Main(m, map[string]func(){
 		"coreclaw": func() {
 			code := cmd.MainWith(build.Info{Version: "1.2.3", Commit: "0123456789abcdef0123", Date: "2026-11-30T00:00:00Z"},
@@ -35,20 +38,69 @@ func TestMain(m *testing.M) {
 	})
 }
 
-// pinClock starts coreclaw's clock at CORECLAW_TEST_NOW (RFC 3339) when a
-// script sets it, so that "today" and "this month" are the same on every
-// run; from there the clock keeps the real pace.
+// pinClock gives the scripts' coreclaw a clock of its own (scriptClock).
 func pinClock(f *cmdutil.Factory) {
-	v := os.Getenv("CORECLAW_TEST_NOW")
-	if v == "" {
-		return
+	clock := &scriptClock{now: time.Now(), sleeps: -1}
+	if v := os.Getenv("CORECLAW_TEST_NOW"); v != "" {
+		start, err := time.Parse(time.RFC3339, v)
+		if err != nil {
+			panic("CORECLAW_TEST_NOW: " + err.Error())
+		}
+		clock.now = start
 	}
-	start, err := time.Parse(time.RFC3339, v)
-	if err != nil {
-		panic("CORECLAW_TEST_NOW: " + err.Error())
+	if v := os.Getenv("CORECLAW_TEST_SLEEPS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			panic("CORECLAW_TEST_SLEEPS: not a count: " + v)
+		}
+		clock.sleeps = n
 	}
-	base := time.Now()
-	f.Now = func() time.Time { return start.Add(time.Since(base)) }
+	f.Now, f.Sleep = clock.Now, clock.Sleep
+}
+
+// scriptClock is coreclaw's clock in the scripts. It starts at
+// CORECLAW_TEST_NOW (RFC 3339) when the script sets it, so that "today"
+// and "this month" are the same on every run, else at the real time the
+// command starts; from there it moves only when coreclaw sleeps, by
+// exactly what it asked for. Polls, retries and waits for a slot take no
+// real time, and what a command prints depends on the script alone, not
+// on how fast the machine is. (Timeouts of requests in flight, such as
+// --timeout cutting a check the server never answers, stay on the real
+// clock: nothing moves this one while coreclaw waits for the network.)
+//
+// CORECLAW_TEST_SLEEPS=N lets N sleeps pass and holds the next one until
+// the command is interrupted: a background command then stands still at a
+// known point (`run --wait` after N+1 polls) for the script to signal it.
+type scriptClock struct {
+	mu     sync.Mutex
+	now    time.Time
+	sleeps int // sleeps left before one holds; negative: no limit
+}
+
+func (c *scriptClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *scriptClock) Sleep(ctx context.Context, d time.Duration) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	c.mu.Lock()
+	if c.sleeps == 0 {
+		c.mu.Unlock()
+		<-ctx.Done()
+		return ctx.Err()
+	}
+	if c.sleeps > 0 {
+		c.sleeps--
+	}
+	if d > 0 {
+		c.now = c.now.Add(d)
+	}
+	c.mu.Unlock()
+	return nil
 }
 
 // completionBox sets the time box of Tab completion's API calls to
@@ -68,6 +120,7 @@ func completionBox(f *cmdutil.Factory) {
 
 // TestScripts runs testdata/script/*.txtar, each against its own fake API.
 func TestScripts(t *testing.T) {
+	skipUnderRace(t)
 	spec := loadSpec(t)
 	testscript.Run(t, testscript.Params{
 		Dir:                 filepath.Join("testdata", "script"),
@@ -77,6 +130,16 @@ func TestScripts(t *testing.T) {
 		Setup:               func(env *testscript.Env) error { return setupScript(env, spec) },
 		Cmds:                scripttest.Commands(),
 	})
+}
+
+// skipUnderRace skips the tests that run coreclaw as a child process when
+// the race detector is built in: a race-instrumented child makes them ten
+// times slower, and the code they drive meets the detector in process
+// (make test runs them in its plain pass).
+func skipUnderRace(t *testing.T) {
+	if race.Enabled {
+		t.Skip("coreclaw runs as a child process here; make test runs this without the race detector")
+	}
 }
 
 func loadSpec(t *testing.T) *fakeapi.Spec {

@@ -53,6 +53,7 @@ import (
 // coreclaw's start at 2026-11-30T08:00:00Z, so everything else the
 // examples show is what coreclaw prints.
 func TestREADME(t *testing.T) {
+	skipUnderRace(t)
 	if _, err := exec.LookPath("bash"); err != nil {
 		t.Skip("the README's examples need bash")
 	}

@@ -26,7 +26,7 @@ type startPath struct {
 
 // startPaths sets up what each start needs (a finished run to rerun, a
 // task to run) and returns the five ways to start a run.
-func startPaths(t *testing.T, srv *fakeapi.Server) []startPath {
+func startPaths(t *testing.T, srv *fakeAPI) []startPath {
 	t.Helper()
 	slug, err := srv.AddRun("fake/instant", "succeeded", 2)
 	if err != nil {
@@ -83,46 +83,43 @@ func TestStartRepliesThatNameNoRun(t *testing.T) {
 	for _, reply := range replies {
 		for i := range 5 {
 			t.Run(fmt.Sprintf("%s/%d", reply.name, i), func(t *testing.T) {
-				srv, err := fakeapi.Start(fakeapi.Options{Spec: spec})
-				if err != nil {
-					t.Fatal(err)
-				}
-				defer srv.Close()
-				p := startPaths(t, srv)[i]
-				runsBefore := srv.RunsCreated()
-				srv.ResetRequests()
-				f := reply.fault(p)
-				f.Method, f.Path, f.AfterHandling, f.Times = "POST", p.path, true, 1
-				srv.AddFault(f)
+				inBubble(t, spec, func(t *testing.T, srv *fakeAPI) {
+					p := startPaths(t, srv)[i]
+					runsBefore := srv.RunsCreated()
+					srv.ResetRequests()
+					f := reply.fault(p)
+					f.Method, f.Path, f.AfterHandling, f.Times = "POST", p.path, true, 1
+					srv.AddFault(f)
 
-				code, stdout, stderr := inProcess(t, srv, p.args...)
-				if code != 1 || stdout != "" {
-					t.Errorf("%s: exit %d, stdout %q, want 1 and nothing\n%s", p.name, code, stdout, stderr)
-				}
-				if line := errorLine(stderr); !regexp.MustCompile(reply.err).MatchString(line) {
-					t.Errorf("%s: error line %q does not match %q", p.name, line, reply.err)
-				}
-				// Either form of the line says the run may have started and
-				// how to find it.
-				hint := "hint: the run may have started: " + p.find + " before you try again\n"
-				if strings.HasSuffix(errorLine(stderr), "; the run may have started") {
-					hint = "hint: " + p.find + " before you try again\n"
-				}
-				if !strings.HasSuffix(stderr, hint) || strings.Count(stderr, "\n") != 2 {
-					t.Errorf("%s: stderr\n%s\nwant the error line and\n%s", p.name, stderr, hint)
-				}
-				if n := countCalls(srv, "POST", p.path); n != 1 {
-					t.Errorf("%s: %d starts sent, want exactly 1", p.name, n)
-				}
-				if n := srv.RunsCreated() - runsBefore; n != 1 {
-					t.Errorf("%s: %d runs created, want 1", p.name, n)
-				}
-				if reqs := srv.Requests(); len(reqs) != 1 {
-					t.Errorf("%s: requests %v, want the start alone", p.name, reqs)
-				}
-				if v := srv.Violations(); len(v) > 0 {
-					t.Errorf("spec violations: %v", v)
-				}
+					code, stdout, stderr := inProcess(t, srv, p.args...)
+					if code != 1 || stdout != "" {
+						t.Errorf("%s: exit %d, stdout %q, want 1 and nothing\n%s", p.name, code, stdout, stderr)
+					}
+					if line := errorLine(stderr); !regexp.MustCompile(reply.err).MatchString(line) {
+						t.Errorf("%s: error line %q does not match %q", p.name, line, reply.err)
+					}
+					// Either form of the line says the run may have started and
+					// how to find it.
+					hint := "hint: the run may have started: " + p.find + " before you try again\n"
+					if strings.HasSuffix(errorLine(stderr), "; the run may have started") {
+						hint = "hint: " + p.find + " before you try again\n"
+					}
+					if !strings.HasSuffix(stderr, hint) || strings.Count(stderr, "\n") != 2 {
+						t.Errorf("%s: stderr\n%s\nwant the error line and\n%s", p.name, stderr, hint)
+					}
+					if n := countCalls(srv, "POST", p.path); n != 1 {
+						t.Errorf("%s: %d starts sent, want exactly 1", p.name, n)
+					}
+					if n := srv.RunsCreated() - runsBefore; n != 1 {
+						t.Errorf("%s: %d runs created, want 1", p.name, n)
+					}
+					if reqs := srv.Requests(); len(reqs) != 1 {
+						t.Errorf("%s: requests %v, want the start alone", p.name, reqs)
+					}
+					if v := srv.Violations(); len(v) > 0 {
+						t.Errorf("spec violations: %v", v)
+					}
+				})
 			})
 		}
 	}
@@ -145,42 +142,39 @@ func TestStartRepliesWithOddFields(t *testing.T) {
 	for i := range 5 {
 		for _, sync := range []bool{false, true} {
 			t.Run(fmt.Sprintf("%d/sync=%v", i, sync), func(t *testing.T) {
-				srv, err := fakeapi.Start(fakeapi.Options{Spec: spec})
-				if err != nil {
-					t.Fatal(err)
-				}
-				defer srv.Close()
-				p := startPaths(t, srv)[i]
-				slug := fmt.Sprintf("01KFAKER%018d", srv.RunsCreated()+1)
-				srv.ResetRequests()
-				srv.AddFault(fakeapi.Fault{Method: "POST", Path: p.path, AfterHandling: true, Times: 1, Raw: true,
-					Body: `{"code":0,"message":{"text":"ok"},"request_id":7,"data":{"run_slug":"` + slug + `","error_message":12,` +
-						`"run_status":{"s":1},"results":"many","is_finished":"no","running_duration":"long"}}`})
-				args := p.args
-				if sync {
-					args = append(append([]string(nil), args...), "--sync", "-o", "jsonl", "--interval", "1ms")
-				}
-				code, stdout, stderr := inProcess(t, srv, args...)
-				if code != 0 {
-					t.Fatalf("%s: exit %d\n%s", p.name, code, stderr)
-				}
-				warning := `warning: ignored what could not be read in the reply to the start: run_status={"s":1}, error_message=12, ` +
-					`running_duration="long", is_finished="no", results="many"` + "\n"
-				if !sync {
-					if stdout != slug+"\n" || stderr != warning {
-						t.Errorf("%s: stdout %q, stderr %q", p.name, stdout, stderr)
+				inBubble(t, spec, func(t *testing.T, srv *fakeAPI) {
+					p := startPaths(t, srv)[i]
+					slug := fmt.Sprintf("01KFAKER%018d", srv.RunsCreated()+1)
+					srv.ResetRequests()
+					srv.AddFault(fakeapi.Fault{Method: "POST", Path: p.path, AfterHandling: true, Times: 1, Raw: true,
+						Body: `{"code":0,"message":{"text":"ok"},"request_id":7,"data":{"run_slug":"` + slug + `","error_message":12,` +
+							`"run_status":{"s":1},"results":"many","is_finished":"no","running_duration":"long"}}`})
+					args := p.args
+					if sync {
+						args = append(append([]string(nil), args...), "--sync", "-o", "jsonl", "--interval", "1ms")
 					}
-				} else {
-					if !strings.HasPrefix(stderr, "started run "+slug+"\n"+warning) {
-						t.Errorf("%s: stderr\n%s", p.name, stderr)
+					code, stdout, stderr := inProcess(t, srv, args...)
+					if code != 0 {
+						t.Fatalf("%s: exit %d\n%s", p.name, code, stderr)
 					}
-					if strings.Count(stdout, "\n") != 2 || !strings.Contains(stdout, `"title":"Coffee Spot 2"`) {
-						t.Errorf("%s: the results were not printed: %q", p.name, stdout)
+					warning := `warning: ignored what could not be read in the reply to the start: run_status={"s":1}, error_message=12, ` +
+						`running_duration="long", is_finished="no", results="many"` + "\n"
+					if !sync {
+						if stdout != slug+"\n" || stderr != warning {
+							t.Errorf("%s: stdout %q, stderr %q", p.name, stdout, stderr)
+						}
+					} else {
+						if !strings.HasPrefix(stderr, "started run "+slug+"\n"+warning) {
+							t.Errorf("%s: stderr\n%s", p.name, stderr)
+						}
+						if strings.Count(stdout, "\n") != 2 || !strings.Contains(stdout, `"title":"Coffee Spot 2"`) {
+							t.Errorf("%s: the results were not printed: %q", p.name, stdout)
+						}
 					}
-				}
-				if n := countCalls(srv, "POST", p.path); n != 1 {
-					t.Errorf("%s: %d starts sent, want exactly 1", p.name, n)
-				}
+					if n := countCalls(srv, "POST", p.path); n != 1 {
+						t.Errorf("%s: %d starts sent, want exactly 1", p.name, n)
+					}
+				})
 			})
 		}
 	}
@@ -190,6 +184,7 @@ func TestStartRepliesWithOddFields(t *testing.T) {
 // closed pipe), the real binary puts it on stderr and exits 1 instead of
 // dying of SIGPIPE or losing it; the --slug-file is written first.
 func TestSlugOutputFails(t *testing.T) {
+	skipUnderRace(t)
 	bin, err := exec.LookPath("coreclaw")
 	if err != nil {
 		t.Skip("the coreclaw command of the scripts is not set up")

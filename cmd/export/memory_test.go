@@ -10,6 +10,7 @@ import (
 	"github.com/coreclaw/coreclaw/internal/api"
 	"github.com/coreclaw/coreclaw/internal/hostile"
 	"github.com/coreclaw/coreclaw/internal/iostreams"
+	"github.com/coreclaw/coreclaw/internal/race"
 )
 
 type countingWriter struct{ n int64 }
@@ -22,6 +23,9 @@ func (w *countingWriter) Write(p []byte) (int, error) {
 // TestTerminalExportMemoryIsFlat: export to a terminal cleans the file as
 // it streams: a 32 MiB file of one line (no newline) is not held whole.
 func TestTerminalExportMemoryIsFlat(t *testing.T) {
+	if race.Enabled {
+		t.Skip("a memory bound, under the race detector; make test runs it without")
+	}
 	const size = 32 << 20
 	mux := http.NewServeMux()
 	var srv *hostile.Server

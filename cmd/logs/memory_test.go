@@ -12,6 +12,7 @@ import (
 	"github.com/coreclaw/coreclaw/internal/api"
 	"github.com/coreclaw/coreclaw/internal/hostile"
 	"github.com/coreclaw/coreclaw/internal/iostreams"
+	"github.com/coreclaw/coreclaw/internal/race"
 )
 
 // countingWriter counts what is printed, and remembers its last bytes.
@@ -31,6 +32,9 @@ func (w *countingWriter) Write(p []byte) (int, error) {
 // pipe and onto a terminal, prints a 32 MiB log of one line (no newline)
 // without holding it: what is allocated stays a few buffers.
 func TestAllLogsMemoryIsFlat(t *testing.T) {
+	if race.Enabled {
+		t.Skip("a memory bound, under the race detector; make test runs it without")
+	}
 	const size = 32 << 20
 	mux := http.NewServeMux()
 	var srv *hostile.Server
@@ -88,6 +92,9 @@ func TestAllLogsMemoryIsFlat(t *testing.T) {
 // TestGrepLongLines: a line longer than maxGrepLine is matched on its
 // first maxGrepLine bytes and then printed whole, or skipped whole.
 func TestGrepLongLines(t *testing.T) {
+	if race.Enabled {
+		t.Skip("megabyte lines through one goroutine, under the race detector; make test runs it without")
+	}
 	long := "start " + strings.Repeat("x", 3*maxGrepLine) + " end"
 	in := "short match\n" + long + "\nshort other\n" + long
 	for _, tt := range []struct {

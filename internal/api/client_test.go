@@ -16,9 +16,11 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/coreclaw/coreclaw/internal/iostreams"
+	"github.com/coreclaw/coreclaw/internal/memnet"
 )
 
 const testKey = "cc_test_key_123456"
@@ -41,20 +43,53 @@ type testServer struct {
 func newTestServer(t *testing.T, handlers ...http.HandlerFunc) *testServer {
 	t.Helper()
 	ts := &testServer{handlers: handlers}
-	ts.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, _ := io.ReadAll(r.Body)
-		ts.mu.Lock()
-		n := len(ts.reqs)
-		ts.reqs = append(ts.reqs, seen{Method: r.Method, URI: r.RequestURI, Body: string(body), Header: r.Header.Clone()})
-		h := ts.handlers[min(n, len(ts.handlers)-1)]
-		ts.mu.Unlock()
-		h(w, r)
-	}))
+	ts.Server = httptest.NewServer(http.HandlerFunc(ts.serve))
 	// A new connection per request: net/http's own silent retry of a
 	// request on a reused connection must not blur the counts.
 	ts.Config.SetKeepAlivesEnabled(false)
 	t.Cleanup(ts.Close)
 	return ts
+}
+
+// serve records the request and answers with the next handler.
+func (ts *testServer) serve(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(r.Body)
+	ts.mu.Lock()
+	n := len(ts.reqs)
+	ts.reqs = append(ts.reqs, seen{Method: r.Method, URI: r.RequestURI, Body: string(body), Header: r.Header.Clone()})
+	h := ts.handlers[min(n, len(ts.handlers)-1)]
+	ts.mu.Unlock()
+	h(w, r)
+}
+
+// newMemTestServer is newTestServer on an in-memory network, for a test in a
+// testing/synctest bubble: the handlers' pauses and the client's timeouts
+// then run on the bubble's clock, which moves only when everything waits,
+// so that which comes first is decided by the durations, never by the load
+// of the machine. The client must dial through nw (memTransport).
+func newMemTestServer(t *testing.T, nw *memnet.Network, handlers ...http.HandlerFunc) *testServer {
+	t.Helper()
+	ts := &testServer{handlers: handlers}
+	ts.Server = httptest.NewUnstartedServer(http.HandlerFunc(ts.serve))
+	ts.Listener.Close()
+	ln, err := nw.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts.Listener = ln
+	ts.Config.SetKeepAlivesEnabled(false)
+	ts.Start()
+	t.Cleanup(ts.Close)
+	return ts
+}
+
+// memTransport dials through nw.
+func memTransport(nw *memnet.Network) func(*Options) {
+	return func(o *Options) {
+		tr := NewTransport(DefaultTimeouts(), nil)
+		tr.DialContext = nw.DialContext
+		o.Transport = tr
+	}
 }
 
 func (ts *testServer) requests() []seen {
@@ -491,9 +526,12 @@ func shortTimeouts() Timeouts {
 	return Timeouts{Connect: time.Second, TLS: time.Second, Header: 20 * time.Millisecond, SyncHeader: time.Minute, Idle: 20 * time.Millisecond}
 }
 
-func TestHeaderTimeout(t *testing.T) {
-	ts := newTestServer(t, blockUntilGone)
-	h := newHarness(t, ts.URL, func(o *Options) { o.Timeouts = shortTimeouts(); o.Retry.MaxAttempts = 2 })
+func TestHeaderTimeout(t *testing.T) { synctest.Test(t, testHeaderTimeout) }
+
+func testHeaderTimeout(t *testing.T) {
+	nw := memnet.New()
+	ts := newMemTestServer(t, nw, blockUntilGone)
+	h := newHarness(t, ts.URL, memTransport(nw), func(o *Options) { o.Timeouts = shortTimeouts(); o.Retry.MaxAttempts = 2 })
 	_, err := h.client.GetRun(context.Background(), RunRef{Slug: "01KRUN"})
 	var netErr *NetworkError
 	if !errors.As(err, &netErr) || !netErr.Timeout || netErr.NotSent {
@@ -509,6 +547,10 @@ func TestHeaderTimeout(t *testing.T) {
 }
 
 func TestSyncStartUsesTheLongHeaderTimeout(t *testing.T) {
+	synctest.Test(t, testSyncStartUsesTheLongHeaderTimeout)
+}
+
+func testSyncStartUsesTheLongHeaderTimeout(t *testing.T) {
 	slowReply := func(w http.ResponseWriter, r *http.Request) {
 		select {
 		case <-time.After(60 * time.Millisecond):
@@ -517,8 +559,9 @@ func TestSyncStartUsesTheLongHeaderTimeout(t *testing.T) {
 		}
 		ok(`{"run_slug":"01KS","run_status":"succeeded"}`)(w, r)
 	}
-	ts := newTestServer(t, slowReply)
-	h := newHarness(t, ts.URL, func(o *Options) { o.Timeouts = shortTimeouts() })
+	nw := memnet.New()
+	ts := newMemTestServer(t, nw, slowReply)
+	h := newHarness(t, ts.URL, memTransport(nw), func(o *Options) { o.Timeouts = shortTimeouts() })
 	got, err := h.client.StartRun(context.Background(), "o~w", RunRequest{IsAsync: false})
 	if err != nil || got.RunSlug != "01KS" {
 		t.Fatalf("sync start: %+v, %v", got, err)
@@ -535,7 +578,10 @@ func TestSyncStartUsesTheLongHeaderTimeout(t *testing.T) {
 	}
 }
 
-func TestIdleBodyTimeout(t *testing.T) {
+func TestIdleBodyTimeout(t *testing.T) { synctest.Test(t, testIdleBodyTimeout) }
+
+func testIdleBodyTimeout(t *testing.T) {
+	nw := memnet.New()
 	stall := func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(200)
@@ -543,8 +589,8 @@ func TestIdleBodyTimeout(t *testing.T) {
 		w.(http.Flusher).Flush()
 		<-r.Context().Done()
 	}
-	ts := newTestServer(t, stall)
-	h := newHarness(t, ts.URL, func(o *Options) {
+	ts := newMemTestServer(t, nw, stall)
+	h := newHarness(t, ts.URL, memTransport(nw), func(o *Options) {
 		o.Timeouts = shortTimeouts()
 		o.Timeouts.Header = time.Minute
 		o.Retry = NoRetries()
@@ -564,8 +610,8 @@ func TestIdleBodyTimeout(t *testing.T) {
 			time.Sleep(2 * time.Millisecond)
 		}
 	}
-	ts2 := newTestServer(t, trickle)
-	h2 := newHarness(t, ts2.URL, func(o *Options) {
+	ts2 := newMemTestServer(t, nw, trickle)
+	h2 := newHarness(t, ts2.URL, memTransport(nw), func(o *Options) {
 		o.Timeouts = shortTimeouts()
 		o.Timeouts.Idle = time.Second
 		o.Timeouts.Header = time.Minute

@@ -84,7 +84,7 @@ func (t *debugTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	start := t.log.now()
 	resp, err := t.next.RoundTrip(req)
 	if err != nil {
-		t.log.printf("< error after %s: %v", t.log.now().Sub(start).Round(time.Millisecond), err)
+		t.log.printf("< error after %s: %v", elapsedText(t.log.now().Sub(start)), err)
 		return nil, err
 	}
 	resp.Body = &debugBody{ReadCloser: resp.Body, t: t, resp: resp, header: resp.Header.Clone(), start: start}
@@ -182,7 +182,7 @@ func (b *debugBody) Close() error {
 // show prints the status line, the headers and the preview (mu held).
 func (b *debugBody) show() {
 	b.shown = true
-	status := fmt.Sprintf("< %s (%s", b.resp.Status, b.t.log.now().Sub(b.start).Round(time.Millisecond))
+	status := fmt.Sprintf("< %s (%s", b.resp.Status, elapsedText(b.t.log.now().Sub(b.start)))
 	if b.eof {
 		status += fmt.Sprintf(", %d bytes", b.n)
 	}
@@ -272,4 +272,13 @@ func withoutCutRune(b []byte) []byte {
 		}
 	}
 	return b
+}
+
+// elapsedText shows a request's time in milliseconds under a second, so a
+// reply that took no time reads "0ms", not Go's bare "0s".
+func elapsedText(d time.Duration) string {
+	if d < time.Second {
+		return fmt.Sprintf("%dms", d.Milliseconds())
+	}
+	return d.Round(time.Millisecond).String()
 }

@@ -5,23 +5,39 @@ import (
 	"context"
 	"errors"
 	"io"
+	"net"
 	"net/http"
 	"strings"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/coreclaw/coreclaw/internal/hostile"
+	"github.com/coreclaw/coreclaw/internal/memnet"
 )
+
+// memListener listens on nw for a hostile server.
+func memListener(t *testing.T, nw *memnet.Network) net.Listener {
+	t.Helper()
+	ln, err := nw.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ln
+}
 
 // runEnvelope is a complete reply to GET .../worker-runs/01KRUN.
 const runEnvelope = `{"code":0,"message":"success","request_id":"req-ok","data":` + runJSON + `}`
 
 // TestTotalDeadline: a reply that keeps trickling in, a byte at a time, so
 // that no idle timeout ever fires, is cut by the call's total limit.
-func TestTotalDeadline(t *testing.T) {
-	srv := hostile.Start(t, hostile.Trickle("application/json", []byte(runEnvelope), 5*time.Millisecond, true))
-	h := newHarness(t, srv.URL, func(o *Options) {
+func TestTotalDeadline(t *testing.T) { synctest.Test(t, testTotalDeadline) }
+
+func testTotalDeadline(t *testing.T) {
+	nw := memnet.New()
+	srv := hostile.StartOn(t, memListener(t, nw), hostile.Trickle("application/json", []byte(runEnvelope), 5*time.Millisecond, true))
+	h := newHarness(t, srv.URL, memTransport(nw), func(o *Options) {
 		o.Timeouts = Timeouts{Header: time.Minute, Idle: time.Minute, Total: 200 * time.Millisecond}
 		o.Retry = NoRetries()
 	})
@@ -45,10 +61,13 @@ func TestTotalDeadline(t *testing.T) {
 // TestSyncStartKeepsItsLongTotal: a synchronous start may take minutes,
 // so the normal total limit does not apply to it; an asynchronous start
 // gets the normal one (and is not retried: the run may exist).
-func TestSyncStartKeepsItsLongTotal(t *testing.T) {
+func TestSyncStartKeepsItsLongTotal(t *testing.T) { synctest.Test(t, testSyncStartKeepsItsLongTotal) }
+
+func testSyncStartKeepsItsLongTotal(t *testing.T) {
 	reply := []byte(`{"code":0,"message":"success","data":{"run_slug":"01KS","run_status":"succeeded"}}`)
-	srv := hostile.Start(t, hostile.Trickle("application/json", reply, 3*time.Millisecond, false))
-	h := newHarness(t, srv.URL, func(o *Options) {
+	nw := memnet.New()
+	srv := hostile.StartOn(t, memListener(t, nw), hostile.Trickle("application/json", reply, 3*time.Millisecond, false))
+	h := newHarness(t, srv.URL, memTransport(nw), func(o *Options) {
 		o.Timeouts = Timeouts{Header: time.Minute, Idle: time.Minute, Total: 50 * time.Millisecond, SyncTotal: time.Minute}
 	})
 	got, err := h.client.StartRun(context.Background(), "o~w", RunRequest{IsAsync: false})
@@ -253,7 +272,12 @@ func TestDownloadMinimumRate(t *testing.T) {
 // reads (a pager, a slow pipe) does not make the download look stalled:
 // only time spent waiting for the network counts.
 func TestDownloadIdleCountsOnlyNetworkWaits(t *testing.T) {
-	srv := hostile.Start(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	synctest.Test(t, testDownloadIdleCountsOnlyNetworkWaits)
+}
+
+func testDownloadIdleCountsOnlyNetworkWaits(t *testing.T) {
+	nw := memnet.New()
+	srv := hostile.StartOn(t, memListener(t, nw), http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(200)
 		io.WriteString(w, "first part,")
 		w.(http.Flusher).Flush()
@@ -264,7 +288,7 @@ func TestDownloadIdleCountsOnlyNetworkWaits(t *testing.T) {
 		}
 		io.WriteString(w, "second part")
 	}))
-	h := newHarness(t, "http://127.0.0.1:1", func(o *Options) { o.Timeouts = Timeouts{Idle: 600 * time.Millisecond} })
+	h := newHarness(t, "http://127.0.0.1:1", memTransport(nw), func(o *Options) { o.Timeouts = Timeouts{Idle: 600 * time.Millisecond} })
 	d, err := h.client.Download(context.Background(), srv.URL+"/files/x.txt")
 	if err != nil {
 		t.Fatal(err)
@@ -283,11 +307,14 @@ func TestDownloadIdleCountsOnlyNetworkWaits(t *testing.T) {
 	}
 }
 
-// TestDownloadTrickleFailsForReal: the same with the real clock and a real
-// trickling host (it only gets slower on a loaded machine).
-func TestDownloadTrickleFailsForReal(t *testing.T) {
-	srv := hostile.Start(t, hostile.Trickle("text/csv", []byte("a,b\n"), 5*time.Millisecond, true))
-	h := newHarness(t, "http://127.0.0.1:1", func(o *Options) {
+// TestDownloadTrickleFailsForReal: the same with the client's own clock
+// (time.Now, here the bubble's) and a trickling host on the network.
+func TestDownloadTrickleFailsForReal(t *testing.T) { synctest.Test(t, testDownloadTrickleFailsForReal) }
+
+func testDownloadTrickleFailsForReal(t *testing.T) {
+	nw := memnet.New()
+	srv := hostile.StartOn(t, memListener(t, nw), hostile.Trickle("text/csv", []byte("a,b\n"), 5*time.Millisecond, true))
+	h := newHarness(t, "http://127.0.0.1:1", memTransport(nw), func(o *Options) {
 		o.Timeouts = Timeouts{Idle: time.Minute, MinRate: 1 << 20, RateWindow: 100 * time.Millisecond}
 	})
 	// Without the minimum rate the copy would never end; this bound only

@@ -28,7 +28,7 @@ func (s *Server) startDownloadHost(apiAddr string) error {
 	if err != nil {
 		return err
 	}
-	ln, err := net.Listen("tcp", net.JoinHostPort(host, "0"))
+	ln, err := s.listen("tcp", net.JoinHostPort(host, "0"))
 	if err != nil {
 		return err
 	}

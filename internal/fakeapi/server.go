@@ -50,6 +50,11 @@ type Options struct {
 	// README's examples show real-looking slugs); the rest, and all when
 	// these are empty, get counted slugs (01KFAKER000000000000000001).
 	RunSlugs, TaskSlugs []string
+	// Listen opens the API's and the download host's listeners; net.Listen
+	// when nil. Tests in a testing/synctest bubble pass an in-memory
+	// network's (internal/memnet), on which the fake's delays and the
+	// client's timeouts run on the bubble's clock.
+	Listen func(network, address string) (net.Listener, error)
 }
 
 // Variants are the documented behaviours the real API has shown, selectable
@@ -161,6 +166,7 @@ type Server struct {
 	latency      time.Duration
 
 	runSlugs, taskSlugs []string
+	listen              func(network, address string) (net.Listener, error)
 }
 
 // Start starts a fake server on loopback.
@@ -196,7 +202,10 @@ func Start(opts Options) (*Server, error) {
 	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
 		return nil, fmt.Errorf("fakeapi: refusing to listen on %s: loopback only", opts.Addr)
 	}
-	ln, err := net.Listen("tcp", opts.Addr)
+	if opts.Listen == nil {
+		opts.Listen = net.Listen
+	}
+	ln, err := opts.Listen("tcp", opts.Addr)
 	if err != nil {
 		return nil, err
 	}
@@ -215,6 +224,7 @@ func Start(opts Options) (*Server, error) {
 		latency:      opts.Latency,
 		runSlugs:     opts.RunSlugs,
 		taskSlugs:    opts.TaskSlugs,
+		listen:       opts.Listen,
 	}
 	if err := s.startDownloadHost(ln.Addr().String()); err != nil {
 		ln.Close()

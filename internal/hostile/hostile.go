@@ -41,8 +41,24 @@ func (s *Server) Conns() int { return int(s.conns.Load()) }
 // Start serves h over plain HTTP until the test ends.
 func Start(t testing.TB, h http.Handler) *Server {
 	t.Helper()
+	return start(t, nil, h)
+}
+
+// StartOn is Start on a listener of the test's choosing: an in-memory
+// network's (internal/memnet), for a test in a testing/synctest bubble
+// whose timeouts must run on the bubble's clock.
+func StartOn(t testing.TB, ln net.Listener, h http.Handler) *Server {
+	t.Helper()
+	return start(t, ln, h)
+}
+
+func start(t testing.TB, ln net.Listener, h http.Handler) *Server {
 	s := &Server{}
 	ts := httptest.NewUnstartedServer(s.counting(h))
+	if ln != nil {
+		ts.Listener.Close()
+		ts.Listener = ln
+	}
 	ts.Config.ConnState = s.countConn
 	// One request per connection: net/http's silent resend of a request
 	// on a reused connection must not blur the counts.

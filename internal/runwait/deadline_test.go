@@ -9,19 +9,30 @@ import (
 	"reflect"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/coreclaw/coreclaw/internal/api"
 	"github.com/coreclaw/coreclaw/internal/cmdutil"
 	"github.com/coreclaw/coreclaw/internal/fakeapi"
 	"github.com/coreclaw/coreclaw/internal/iostreams"
+	"github.com/coreclaw/coreclaw/internal/memnet"
 )
 
 // TestWaitTimeoutCutsACheckInFlight: --timeout bounds the whole wait, a
 // check that the server never answers included: exit 5 at the deadline,
 // not when the client's own timeouts (a minute and more) give up.
+//
+// The fake and the client run in a testing/synctest bubble, on its clock.
 func TestWaitTimeoutCutsACheckInFlight(t *testing.T) {
-	h, slug := newWait(t, "fake/slow", "running")
+	if _, err := loadSpec(); err != nil { // outside the bubble: the tests share it
+		t.Fatal(err)
+	}
+	synctest.Test(t, testWaitTimeoutCutsACheckInFlight)
+}
+
+func testWaitTimeoutCutsACheckInFlight(t *testing.T) {
+	h, slug := newWaitOn(t, memnet.New(), "fake/slow", "running")
 	// No check is ever answered.
 	h.srv.AddFault(fakeapi.Fault{Method: "GET", Path: "/api/v2/worker-runs/*", Delay: time.Hour})
 	h.opts.Timeout = 200 * time.Millisecond
@@ -43,19 +54,23 @@ func TestWaitTimeoutCutsACheckInFlight(t *testing.T) {
 	if got := h.stderr.String(); got != "" {
 		t.Errorf("stderr %q", got)
 	}
-	// Loose on purpose: the client alone would have waited 60s for the
-	// reply's headers.
-	if took > 20*time.Second {
-		t.Errorf("the wait took %s", took)
+	// On the bubble's clock, to the nanosecond: the client alone would
+	// have waited 60s for the reply's headers.
+	if took != h.opts.Timeout {
+		t.Errorf("the wait took %s, want %s", took, h.opts.Timeout)
 	}
 }
 
 // TestWaitSecondInterruptDuringAbort: a second Ctrl-C while the abort is in
 // flight ends the command at once, saying the abort's outcome is unknown.
 func TestWaitSecondInterruptDuringAbort(t *testing.T) {
+	synctest.Test(t, testWaitSecondInterruptDuringAbort)
+}
+
+func testWaitSecondInterruptDuringAbort(t *testing.T) {
 	abortArrived := make(chan struct{})
 	var once sync.Once
-	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	ts := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == "POST" {
 			// Read the body, so that the server notices the client leave.
 			io.ReadAll(r.Body)
@@ -65,8 +80,18 @@ func TestWaitSecondInterruptDuringAbort(t *testing.T) {
 		}
 		fmt.Fprint(w, `{"code":0,"message":"success","data":{"slug":"R1","status":"running"}}`)
 	}))
+	nw := memnet.New()
+	ln, err := nw.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts.Listener.Close()
+	ts.Listener = ln
+	ts.Start()
 	defer ts.Close()
-	client, err := api.New(api.Options{BaseURL: ts.URL, APIKey: "k", Retry: api.NoRetries()})
+	transport := api.NewTransport(api.DefaultTimeouts(), nil)
+	transport.DialContext = nw.DialContext
+	client, err := api.New(api.Options{BaseURL: ts.URL, APIKey: "k", Retry: api.NoRetries(), Transport: transport})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,8 +116,9 @@ func TestWaitSecondInterruptDuringAbort(t *testing.T) {
 	if got := []string{msg, hint}; !reflect.DeepEqual(got, want) {
 		t.Errorf("got %q\nwant %q", got, want)
 	}
-	// The abort alone would have waited its 10s.
-	if took := time.Since(began); took >= abortTimeout {
+	// At once, on the bubble's clock: the abort alone would have waited
+	// its 10s.
+	if took := time.Since(began); took != 0 {
 		t.Errorf("took %s", took)
 	}
 }

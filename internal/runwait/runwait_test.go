@@ -19,6 +19,7 @@ import (
 	"github.com/coreclaw/coreclaw/internal/cmdutil"
 	"github.com/coreclaw/coreclaw/internal/fakeapi"
 	"github.com/coreclaw/coreclaw/internal/iostreams"
+	"github.com/coreclaw/coreclaw/internal/memnet"
 	"github.com/coreclaw/coreclaw/internal/output"
 )
 
@@ -226,11 +227,26 @@ type waitHarness struct {
 // every fault reaches the wait.
 func newWait(t *testing.T, worker, status string) (*waitHarness, string) {
 	t.Helper()
+	return newWaitOn(t, nil, worker, status)
+}
+
+// newWaitOn is newWait with the fake on an in-memory network (nil: on
+// loopback), for a test in a testing/synctest bubble.
+func newWaitOn(t *testing.T, nw *memnet.Network, worker, status string) (*waitHarness, string) {
+	t.Helper()
 	spec, err := loadSpec()
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := fakeapi.Start(fakeapi.Options{Spec: spec})
+	opts := fakeapi.Options{Spec: spec}
+	var transport api.Transport
+	if nw != nil {
+		opts.Listen = nw.Listen
+		tr := api.NewTransport(api.DefaultTimeouts(), nil)
+		tr.DialContext = nw.DialContext
+		transport = tr
+	}
+	srv, err := fakeapi.Start(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -247,7 +263,8 @@ func newWait(t *testing.T, worker, status string) (*waitHarness, string) {
 	srv.ResetRequests()
 	clk := newClock()
 	client, err := api.New(api.Options{BaseURL: srv.URL, APIKey: srv.APIKey(), Retry: api.NoRetries(), Now: clk.Now,
-		Sleep: func(context.Context, time.Duration) error { t.Error("the client slept"); return nil }})
+		Transport: transport,
+		Sleep:     func(context.Context, time.Duration) error { t.Error("the client slept"); return nil }})
 	if err != nil {
 		t.Fatal(err)
 	}
