@@ -23,31 +23,6 @@ import (
 	"github.com/coreclaw/coreclaw/internal/output"
 )
 
-func TestDelay(t *testing.T) {
-	ms := time.Millisecond
-	tests := []struct {
-		max  time.Duration
-		want []time.Duration // Delay(1), Delay(2), ...
-	}{
-		{10 * time.Second, []time.Duration{250 * ms, 500 * ms, time.Second, 2 * time.Second, 4 * time.Second, 8 * time.Second, 10 * time.Second, 10 * time.Second}},
-		{time.Second, []time.Duration{250 * ms, 500 * ms, time.Second, time.Second}},
-		{300 * ms, []time.Duration{250 * ms, 300 * ms, 300 * ms}},
-		{250 * ms, []time.Duration{250 * ms, 250 * ms}},
-		{100 * ms, []time.Duration{100 * ms, 100 * ms}},
-		{10 * ms, []time.Duration{10 * ms, 10 * ms, 10 * ms}},
-	}
-	for _, tt := range tests {
-		for i, want := range tt.want {
-			if got := Delay(i+1, tt.max); got != want {
-				t.Errorf("Delay(%d, %v) = %v, want %v", i+1, tt.max, got, want)
-			}
-		}
-	}
-	if got := Delay(1000, time.Minute); got != time.Minute {
-		t.Errorf("Delay(1000, 1m) = %v", got)
-	}
-}
-
 func TestSummary(t *testing.T) {
 	off := iostreams.NewColorScheme(false)
 	tests := []struct {
@@ -348,12 +323,16 @@ func TestWaitScheduleAndTimeout(t *testing.T) {
 func TestWaitDefaultInterval(t *testing.T) {
 	h, slug := newWait(t, "fake/slow", "running")
 	h.opts.Interval = 0
-	h.opts.Timeout = 40 * time.Second
+	h.opts.Timeout = 2 * time.Minute
 	if _, err := Wait(context.Background(), h.opts, slug); cmdutil.ExitCode(err) != cmdutil.ExitTimeout {
 		t.Fatalf("error %v", err)
 	}
-	// Doubling up to the 10s default, the last pause cut at the deadline.
-	if got := h.clock.slept(); !reflect.DeepEqual(got, ms(250, 500, 1000, 2000, 4000, 8000, 10000, 10000, 4250)) {
+	// The schedule (NextDelay) up to the 10s default, the last pause cut
+	// at the deadline.
+	want := ms(250, 500, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000,
+		1100, 1200, 1400, 1500, 1600, 1800, 2000, 2200, 2400, 2600, 2900, 3200, 3500,
+		3900, 4300, 4700, 5200, 5700, 6200, 6900, 7600, 8300, 9100, 10000, 8950)
+	if got := h.clock.slept(); !reflect.DeepEqual(got, want) {
 		t.Errorf("sleeps %v", got)
 	}
 }
@@ -385,7 +364,7 @@ func TestWaitAborting(t *testing.T) {
 	if run.Status != api.StatusAborting || h.gets(slug) != 5 {
 		t.Errorf("status %s after %d checks", run.Status, h.gets(slug))
 	}
-	if got := h.clock.slept(); !reflect.DeepEqual(got, ms(250, 500, 1000, 2000)) {
+	if got := h.clock.slept(); !reflect.DeepEqual(got, ms(250, 500, 1000, 1000)) {
 		t.Errorf("sleeps %v", got)
 	}
 	if code := cmdutil.ExitCode(Outcome(run)); code != cmdutil.ExitAborted {
@@ -460,8 +439,8 @@ func TestWaitRidesOutTransientErrors(t *testing.T) {
 	if err != nil || run.Status != api.StatusSucceeded {
 		t.Fatalf("run %+v, err %v", run, err)
 	}
-	// ready, four failures, running, succeeded: the pauses keep growing.
-	if got := h.clock.slept(); !reflect.DeepEqual(got, ms(250, 500, 1000, 2000, 4000, 8000)) {
+	// ready, four failures, running, succeeded: the schedule goes on.
+	if got := h.clock.slept(); !reflect.DeepEqual(got, ms(250, 500, 1000, 1000, 1000, 1000)) {
 		t.Errorf("sleeps %v", got)
 	}
 	lines := strings.Split(strings.TrimSuffix(h.stderr.String(), "\n"), "\n")

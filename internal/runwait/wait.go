@@ -27,10 +27,6 @@ const DefaultInterval = 10 * time.Second
 // does not promise it (REFERENCE §6).
 const abortingChecks = 2
 
-// transientWindow is how long polls may keep failing with transient errors
-// (after the client's own retries) before the wait gives up.
-const transientWindow = 5 * time.Minute
-
 // Interrupt policies.
 const (
 	OnInterruptDetach = "detach"
@@ -78,21 +74,7 @@ func Wait(ctx context.Context, o Options, slug string) (*api.Run, error) {
 }
 
 func wait(ctx context.Context, o Options, slug string) (*api.Run, error) {
-	if o.Interval <= 0 {
-		o.Interval = DefaultInterval
-	}
 	ref := api.RunRef{Slug: slug}
-	start := o.Now()
-	var deadline time.Time
-	// pollCtx ends with --timeout, so that a check in flight (a server
-	// that does not answer, a retry) is cut at the deadline too.
-	pollCtx := ctx
-	if o.Timeout > 0 {
-		deadline = start.Add(o.Timeout)
-		var cancel context.CancelFunc
-		pollCtx, cancel = context.WithTimeout(ctx, o.Timeout)
-		defer cancel()
-	}
 	prog := newProgress(o.IO, o.Now, slug)
 	prog.begin()
 	defer prog.end()
@@ -100,87 +82,51 @@ func wait(ctx context.Context, o Options, slug string) (*api.Run, error) {
 	var (
 		last         *api.Run
 		aborting     int
-		failingSince time.Time
 		warnedStatus = map[api.Status]bool{}
 	)
-	for n := 1; ; n++ {
-		run, err := o.Client.GetRun(pollCtx, ref)
-		switch {
-		case err == nil:
-			failingSince = time.Time{}
-			last = run
-			prog.update(string(run.Status), int64(run.Results))
-			if run.Status.Terminal() && run.Status != api.StatusAborting {
-				return run, nil
-			}
-			if run.Status == api.StatusAborting {
-				if aborting >= abortingChecks {
-					return run, nil
-				}
-				aborting++
-			}
-			if !run.Status.Known() && !warnedStatus[run.Status] {
-				warnedStatus[run.Status] = true
-				prog.end()
-				fmt.Fprintf(o.IO.ErrOut, "warning: run %s shows the unknown status %q; still waiting\n", slug, iostreams.SanitizeLine(string(run.Status)))
-				prog.begin()
-			}
-		case ctx.Err() != nil:
-			prog.end()
-			return last, interrupted(ctx, o, slug)
-		case pollCtx.Err() != nil:
-			prog.end()
-			return last, timedOut(o, slug, last)
-		case transient(err):
-			if failingSince.IsZero() {
-				failingSince = o.Now()
-			}
-			if o.Now().Sub(failingSince) > transientWindow {
-				return last, fmt.Errorf("waiting for run %s: %w", slug, err)
-			}
+	poll := Poll{
+		Now: o.Now, Sleep: o.Sleep, Interval: o.Interval, Timeout: o.Timeout,
+		What: "waiting for run " + slug,
+		Failing: func(err error) {
 			prog.end()
 			fmt.Fprintf(o.IO.ErrOut, "notice: checking run %s failed (%v); still waiting\n", slug, oneLineErr(err))
 			prog.begin()
-		default:
-			return last, err
+		},
+	}
+	err := poll.Run(ctx, func(ctx context.Context) (bool, error) {
+		run, err := o.Client.GetRun(ctx, ref)
+		if err != nil {
+			return false, err
 		}
-
-		delay := Delay(n, o.Interval)
-		if !deadline.IsZero() {
-			left := deadline.Sub(o.Now())
-			if left <= 0 {
-				prog.end()
-				return last, timedOut(o, slug, last)
-			}
-			if delay > left {
-				delay = left
-			}
+		last = run
+		prog.update(string(run.Status), int64(run.Results))
+		if run.Status == api.StatusAborting {
+			// Cancellation may settle into aborted, but the API does not
+			// promise it (REFERENCE §6): a few more reads, then stop.
+			aborting++
+			return aborting > abortingChecks, nil
 		}
-		if err := o.Sleep(pollCtx, delay); err != nil {
+		if run.Status.Terminal() {
+			return true, nil
+		}
+		if !run.Status.Known() && !warnedStatus[run.Status] {
+			warnedStatus[run.Status] = true
 			prog.end()
-			if ctx.Err() == nil {
-				return last, timedOut(o, slug, last)
-			}
-			return last, interrupted(ctx, o, slug)
+			fmt.Fprintf(o.IO.ErrOut, "warning: run %s shows the unknown status %q; still waiting\n", slug, iostreams.SanitizeLine(string(run.Status)))
+			prog.begin()
 		}
+		return false, nil
+	})
+	prog.end()
+	switch {
+	case err == nil:
+		return last, nil
+	case errors.Is(err, ErrTimedOut):
+		return last, timedOut(o, slug, last)
+	case ctx.Err() != nil:
+		return last, interrupted(ctx, o, slug)
 	}
-}
-
-// transient reports failures that a wait rides out: the client has already
-// retried them, and the run is unaffected.
-func transient(err error) bool {
-	if api.Permanent(err) {
-		return false
-	}
-	var netErr *api.NetworkError
-	if errors.As(err, &netErr) {
-		return true
-	}
-	var apiErr *api.Error
-	if errors.As(err, &apiErr) {
-		return apiErr.IsRateLimited() || apiErr.IsServerFault() || (apiErr.NotJSON && apiErr.HTTPStatus >= 500)
-	}
-	return false
+	return last, err
 }
 
 func oneLineErr(err error) string {
