@@ -212,6 +212,16 @@ func follow(ctx context.Context, opts *Options, client *api.Client, ref api.RunR
 		}
 		return "the " + ref.String()
 	}
+	// resumeArg is the RUN argument that follows the same run again.
+	resumeArg := func() string {
+		switch {
+		case last != nil:
+			return last.Slug
+		case ref.Worker != "":
+			return opts.Run + " --worker " + string(ref.Worker)
+		}
+		return opts.Run
+	}
 	poll := runwait.Poll{
 		Now: opts.Now, Sleep: opts.Sleep, Interval: opts.Interval, Timeout: opts.Timeout,
 		What: "following the log of " + name(),
@@ -221,10 +231,11 @@ func follow(ctx context.Context, opts *Options, client *api.Client, ref api.RunR
 		},
 	}
 	err = poll.Run(ctx, func(ctx context.Context) (bool, error) {
+		pinned := ref
 		if last != nil {
-			ref = api.RunRef{Slug: last.Slug}
+			pinned = api.RunRef{Slug: last.Slug}
 		}
-		run, err := client.GetRun(ctx, ref)
+		run, err := client.GetRun(ctx, pinned)
 		if err != nil {
 			return false, err
 		}
@@ -248,17 +259,16 @@ func follow(ctx context.Context, opts *Options, client *api.Client, ref api.RunR
 	case err == nil:
 		fmt.Fprintln(opts.IO.ErrOut, runwait.Summary(opts.IO.Stderr(), last))
 		return nil
+	case ctx.Err() != nil:
+		return &cmdutil.InterruptedError{Err: err, Hint: fmt.Sprintf("go on with `coreclaw logs %s --follow`", resumeArg())}
 	case errors.Is(err, runwait.ErrTimedOut):
-		status, resumeArg := "unknown", opts.Run
-		if ref.Worker != "" {
-			resumeArg += " --worker " + string(ref.Worker)
-		}
+		status := "unknown"
 		if last != nil {
-			status, resumeArg = string(last.Status), last.Slug
+			status = string(last.Status)
 		}
 		return &cmdutil.ExitError{Code: cmdutil.ExitTimeout,
 			Err:  fmt.Errorf("timed out after %s following the log of %s (status %s); the run goes on", opts.Timeout, name(), iostreams.SanitizeLine(status)),
-			Hint: fmt.Sprintf("go on with `coreclaw logs %s --follow`", resumeArg)}
+			Hint: fmt.Sprintf("go on with `coreclaw logs %s --follow`", resumeArg())}
 	}
 	return err
 }

@@ -167,8 +167,7 @@ func Start(ctx context.Context, o Options, f *Flags, check string, send func(con
 		fmt.Fprintf(o.IO.ErrOut, "notice: the plan's concurrent-run limit is reached; trying again in %s (waiting up to %s more for a slot)\n",
 			pause, left.Round(time.Second))
 		if err := o.Sleep(ctx, pause); err != nil {
-			return nil, &cmdutil.ExitError{Code: cmdutil.ExitInterrupted,
-				Err: errors.New("interrupted while waiting for a run slot; no run was started")}
+			return nil, cmdutil.Interrupted("", "interrupted while waiting for a run slot; no run was started")
 		}
 		delay = min(2*delay, maxSlotDelay)
 	}
@@ -235,9 +234,7 @@ func Finish(ctx context.Context, o Options, f *Flags, printer *output.Printer, s
 // without it.
 func Error(ctx context.Context, err error, check string) error {
 	if ctx.Err() != nil {
-		return &cmdutil.ExitError{Code: cmdutil.ExitInterrupted,
-			Err:  errors.New("interrupted while starting the run; it may or may not have started"),
-			Hint: check}
+		return cmdutil.Interrupted(check, "interrupted while starting the run; it may or may not have started")
 	}
 	var netErr *api.NetworkError
 	if errors.As(err, &netErr) && !netErr.NotSent {

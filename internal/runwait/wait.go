@@ -174,31 +174,18 @@ func interrupted(ctx context.Context, o Options, slug string) error {
 		}()
 		err := o.Client.AbortRun(abortCtx, api.RunRef{Slug: slug})
 		if err != nil && errors.Is(context.Cause(abortCtx), errInterruptedAgain) {
-			return &cmdutil.ExitError{
-				Code: cmdutil.ExitInterrupted,
-				Err:  fmt.Errorf("interrupted again while aborting run %s; whether it was aborted is unknown", slug),
-				Hint: fmt.Sprintf("check it with `coreclaw status %s`, and stop it with `coreclaw abort %s` if it is still going", slug, slug),
-			}
+			return cmdutil.Interrupted(fmt.Sprintf("check it with `coreclaw status %s`, and stop it with `coreclaw abort %s` if it is still going", slug, slug),
+				"interrupted again while aborting run %s; whether it was aborted is unknown", slug)
 		}
 		if err != nil {
 			msg, _ := cmdutil.Describe(err)
-			return &cmdutil.ExitError{
-				Code: cmdutil.ExitInterrupted,
-				Err:  fmt.Errorf("interrupted; aborting run %s failed: %s", slug, msg),
-				Hint: fmt.Sprintf("the run may still be going: stop it with `coreclaw abort %s`", slug),
-			}
+			return cmdutil.Interrupted(fmt.Sprintf("the run may still be going: stop it with `coreclaw abort %s`", slug),
+				"interrupted; aborting run %s failed: %s", slug, msg)
 		}
-		return &cmdutil.ExitError{
-			Code: cmdutil.ExitInterrupted,
-			Err:  fmt.Errorf("interrupted; asked CoreClaw to abort run %s", slug),
-			Hint: fmt.Sprintf("check it with `coreclaw status %s`", slug),
-		}
+		return cmdutil.Interrupted(fmt.Sprintf("check it with `coreclaw status %s`", slug),
+			"interrupted; asked CoreClaw to abort run %s", slug)
 	}
-	return &cmdutil.ExitError{
-		Code: cmdutil.ExitInterrupted,
-		Err:  fmt.Errorf("interrupted; run %s goes on", slug),
-		Hint: resumeHint(slug),
-	}
+	return cmdutil.Interrupted(resumeHint(slug), "interrupted; run %s goes on", slug)
 }
 
 // Finish prints the summary line on stderr and the results (or the run's
@@ -227,9 +214,8 @@ func Finish(ctx context.Context, o Options, run *api.Run, r Report) error {
 	} else if run.Status == api.StatusSucceeded {
 		if err := printResults(ctx, o, run, r); err != nil {
 			if ctx.Err() != nil {
-				return &cmdutil.ExitError{Code: cmdutil.ExitInterrupted,
-					Err:  fmt.Errorf("interrupted while printing the results of run %s", run.Slug),
-					Hint: fmt.Sprintf("print them again with `coreclaw results %s`", run.Slug)}
+				return cmdutil.Interrupted(fmt.Sprintf("print them again with `coreclaw results %s`", run.Slug),
+					"interrupted while printing the results of run %s", run.Slug)
 			}
 			return fmt.Errorf("reading the results of run %s: %w", run.Slug, err)
 		}
