@@ -153,8 +153,8 @@ func TestFollowSleepsThroughTheInjectedSleep(t *testing.T) {
 		t.Errorf("got %d lines:\n%s", len(lines), out)
 	}
 	// Three rounds (ready, running, succeeded): two pauses on the wait's
-	// schedule (250ms, 500ms), all through the injected sleep.
-	if len(slept) != 2 || slept[0] != 250*time.Millisecond || slept[1] != 500*time.Millisecond {
+	// schedule (250ms, 900ms), all through the injected sleep.
+	if len(slept) != 2 || slept[0] != 250*time.Millisecond || slept[1] != 900*time.Millisecond {
 		t.Errorf("slept %v", slept)
 	}
 	if !strings.HasPrefix(errOut.String(), "✓ run "+started.RunSlug+" succeeded · 3 results") {
@@ -180,6 +180,9 @@ func TestFollowInterruptedKeepsJSONValid(t *testing.T) {
 	err = Run(ctx, opts)
 	if code := cmdutil.ExitCode(err); code != cmdutil.ExitInterrupted {
 		t.Errorf("exit code %d (%v), want 130", code, err)
+	}
+	if msg, hint := cmdutil.Describe(err); msg != "interrupted" || hint != "go on with `coreclaw logs "+started.RunSlug+" --follow`" {
+		t.Errorf("%q / %q", msg, hint)
 	}
 	var entries []map[string]any
 	if err := json.Unmarshal(out.Bytes(), &entries); err != nil || len(entries) != 3 {

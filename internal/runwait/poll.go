@@ -18,7 +18,7 @@ var ErrTimedOut = errors.New("timed out")
 
 // Poll is the one loop that watches a run: `wait` (and the commands that
 // wait after a start) and `logs --follow` both run on it. It checks on the
-// schedule of NextDelay, rides out transient failures for a while, stops
+// schedule of NextDelay (each check due a pause after the last was due), rides out transient failures for a while, stops
 // at the timeout (cutting a check in flight) and on an interrupt.
 type Poll struct {
 	Now      func() time.Time
@@ -54,6 +54,9 @@ func (p Poll) Run(ctx context.Context, check func(ctx context.Context) (done boo
 		defer cancel()
 	}
 	var failingSince time.Time
+	// due is when the last check was due, after start: the schedule runs
+	// on it, so that the time checks take does not pile up as lateness.
+	var due time.Duration
 	for {
 		done, err := check(pollCtx)
 		switch {
@@ -80,7 +83,13 @@ func (p Poll) Run(ctx context.Context, check func(ctx context.Context) (done boo
 			return err
 		}
 
-		delay := NextDelay(p.Now().Sub(start), interval)
+		elapsed := p.Now().Sub(start)
+		due += NextDelay(due, interval)
+		if due <= elapsed {
+			// Behind (a slow reply, a retry): start again from now.
+			due = elapsed + NextDelay(elapsed, interval)
+		}
+		delay := due - elapsed
 		if !deadline.IsZero() {
 			left := deadline.Sub(p.Now())
 			if left <= 0 {

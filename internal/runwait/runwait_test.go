@@ -277,7 +277,7 @@ func TestWaitSucceeds(t *testing.T) {
 		t.Errorf("run %+v", run)
 	}
 	// Checks: ready, running, succeeded; the pauses between them.
-	if got := h.clock.slept(); !reflect.DeepEqual(got, ms(250, 500)) {
+	if got := h.clock.slept(); !reflect.DeepEqual(got, ms(250, 900)) {
 		t.Errorf("sleeps %v", got)
 	}
 	if n := h.gets(slug); n != 3 {
@@ -296,9 +296,9 @@ func TestWaitScheduleAndTimeout(t *testing.T) {
 	h.opts.Interval = time.Second
 	h.opts.Timeout = 3 * time.Second
 	run, err := Wait(context.Background(), h.opts, slug)
-	// 0, .25, .75, 1.75, 2.75 and, the last pause cut to the deadline, 3s:
-	// one last check at the deadline, then exit 5.
-	if got := h.clock.slept(); !reflect.DeepEqual(got, ms(250, 500, 1000, 1000, 250)) {
+	// 0, .25, 1.15, 2.05, 2.95 and, the last pause cut to the deadline,
+	// 3s: one last check at the deadline, then exit 5.
+	if got := h.clock.slept(); !reflect.DeepEqual(got, ms(250, 900, 900, 900, 50)) {
 		t.Errorf("sleeps %v", got)
 	}
 	if n := h.gets(slug); n != 6 {
@@ -329,9 +329,9 @@ func TestWaitDefaultInterval(t *testing.T) {
 	}
 	// The schedule (NextDelay) up to the 10s default, the last pause cut
 	// at the deadline.
-	want := ms(250, 500, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000,
-		1100, 1200, 1400, 1500, 1600, 1800, 2000, 2200, 2400, 2600, 2900, 3200, 3500,
-		3900, 4300, 4700, 5200, 5700, 6200, 6900, 7600, 8300, 9100, 10000, 8950)
+	want := ms(250, 900, 900, 900, 900, 900, 900, 900, 900, 900, 900, 900, 900,
+		1000, 1100, 1200, 1300, 1400, 1600, 1700, 1900, 2100, 2300, 2500, 2800, 3000,
+		3300, 3700, 4000, 4400, 4900, 5400, 5900, 6500, 7200, 7900, 8700, 9500, 10000, 3650)
 	if got := h.clock.slept(); !reflect.DeepEqual(got, want) {
 		t.Errorf("sleeps %v", got)
 	}
@@ -364,7 +364,7 @@ func TestWaitAborting(t *testing.T) {
 	if run.Status != api.StatusAborting || h.gets(slug) != 5 {
 		t.Errorf("status %s after %d checks", run.Status, h.gets(slug))
 	}
-	if got := h.clock.slept(); !reflect.DeepEqual(got, ms(250, 500, 1000, 1000)) {
+	if got := h.clock.slept(); !reflect.DeepEqual(got, ms(250, 900, 900, 900)) {
 		t.Errorf("sleeps %v", got)
 	}
 	if code := cmdutil.ExitCode(Outcome(run)); code != cmdutil.ExitAborted {
@@ -440,7 +440,7 @@ func TestWaitRidesOutTransientErrors(t *testing.T) {
 		t.Fatalf("run %+v, err %v", run, err)
 	}
 	// ready, four failures, running, succeeded: the schedule goes on.
-	if got := h.clock.slept(); !reflect.DeepEqual(got, ms(250, 500, 1000, 1000, 1000, 1000)) {
+	if got := h.clock.slept(); !reflect.DeepEqual(got, ms(250, 900, 900, 900, 900, 900)) {
 		t.Errorf("sleeps %v", got)
 	}
 	lines := strings.Split(strings.TrimSuffix(h.stderr.String(), "\n"), "\n")
