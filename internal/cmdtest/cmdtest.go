@@ -32,13 +32,17 @@ import (
 // Epoch is where the fake's clock and the factory's clock start.
 var Epoch = time.Date(2026, 11, 30, 8, 0, 0, 0, time.UTC)
 
+// spec is the embedded OpenAPI document, parsed once per test binary:
+// parsing it costs a good part of a second, and every test starts a fake.
+var spec = sync.OnceValues(func() (*fakeapi.Spec, error) { return fakeapi.DefaultSpec(os.LookupEnv) })
+
 // Server starts a fake API on loopback whose clock ticks a second on each
 // reading (reproducible timestamps), and fails the test at cleanup if any
 // request broke the OpenAPI spec.
 func Server(t *testing.T, opts fakeapi.Options) *fakeapi.Server {
 	t.Helper()
 	if opts.Spec == nil {
-		spec, err := fakeapi.DefaultSpec(os.LookupEnv)
+		spec, err := spec()
 		if err != nil {
 			t.Fatal(err)
 		}
