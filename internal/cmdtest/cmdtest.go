@@ -121,7 +121,7 @@ type Streams struct {
 // client options all real) reading env instead of the process's
 // environment, with a config directory of its own, in-memory streams
 // (not terminals) and a Clock. With srv, the environment points at it
-// with its key.
+// with its key. The config and cache directories are the test's own.
 func Factory(t *testing.T, srv *fakeapi.Server, env Env) (*cmdutil.Factory, *Streams, *Clock) {
 	t.Helper()
 	ios, in, out, errOut := iostreams.Test()
@@ -131,6 +131,9 @@ func Factory(t *testing.T, srv *fakeapi.Server, env Env) (*cmdutil.Factory, *Str
 	}
 	if _, ok := env["CORECLAW_CONFIG_DIR"]; !ok {
 		env["CORECLAW_CONFIG_DIR"] = filepath.Join(t.TempDir(), "config")
+	}
+	if _, ok := env["CORECLAW_CACHE_DIR"]; !ok {
+		env["CORECLAW_CACHE_DIR"] = filepath.Join(t.TempDir(), "cache")
 	}
 	if srv != nil {
 		if _, ok := env["CORECLAW_BASE_URL"]; !ok {
