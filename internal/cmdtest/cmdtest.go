@@ -213,6 +213,6 @@ func Requests(srv *fakeapi.Server) string {
 func Diff(t *testing.T, what, got, want string) {
 	t.Helper()
 	if got != want {
-		t.Errorf("%s:\n--- got\n%s\n--- want\n%s", what, got, want)
+		t.Errorf("%s:\n--- got\n%s\n--- want\n%s\n--- got, quoted\n%q", what, got, want, got)
 	}
 }
