@@ -113,7 +113,7 @@ func TestWaitRunInterrupted(t *testing.T) {
 	defer cancel()
 	opts := &Options{IO: f.IOStreams, APIClient: f.APIClient, Now: f.Now, Run: slug,
 		WaitFlags: runwait.Flags{Interval: runwait.DefaultInterval, OnInterrupt: runwait.OnInterruptDetach},
-		Sleep: func(context.Context, time.Duration) error { cancel(); return context.Canceled }}
+		Sleep:     func(context.Context, time.Duration) error { cancel(); return context.Canceled }}
 	err = Run(ctx, opts)
 	cmdtest.Diff(t, "error", cmdtest.Message(err), "error: interrupted; run "+slug+" goes on\n"+
 		"hint: resume with `coreclaw wait "+slug+"`, or stop it with `coreclaw abort "+slug+"`\n(exit 130)")
