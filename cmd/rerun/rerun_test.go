@@ -32,7 +32,7 @@ func TestNewCmdRerun(t *testing.T) {
 			want: Options{Run: "A"}, start: runstart.Flags{Sync: true, Page: 2, DryRun: true, WaitFlags: runwait.Flags{Limit: 20,
 				Interval: runwait.DefaultInterval, OnInterrupt: runwait.OnInterruptDetach}}},
 		{name: "--timeout without --wait", argv: []string{"A", "--timeout", "1m"}, want: Options{Run: "A"},
-			start: runstart.Flags{WaitFlags: runwait.Flags{Timeout: time.Minute, Interval: runwait.DefaultInterval, OnInterrupt: runwait.OnInterruptDetach}},
+			start:    runstart.Flags{WaitFlags: runwait.Flags{Timeout: time.Minute, Interval: runwait.DefaultInterval, OnInterrupt: runwait.OnInterruptDetach}},
 			checkErr: "error: --timeout only applies with --wait or --sync\n(exit 2)"},
 		{name: "no run", wantErr: "error: coreclaw rerun: missing the run to start again (a run slug, or last)\n(exit 2)"},
 		{name: "-f is not a rerun flag", argv: []string{"A", "-f", "in.json"}, wantErr: "error: unknown shorthand flag: 'f' in -f\nhint: see `coreclaw rerun --help`\n(exit 2)"},
