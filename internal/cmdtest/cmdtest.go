@@ -29,8 +29,9 @@ import (
 	"github.com/coreclaw/coreclaw/internal/iostreams"
 )
 
-// Epoch is where the fake's clock and the factory's clock start.
-var Epoch = time.Date(2026, 11, 30, 8, 0, 0, 0, time.UTC)
+// Epoch is where the fake's clock starts; the factory's starts an hour
+// later.
+func Epoch() time.Time { return time.Date(2026, 11, 30, 8, 0, 0, 0, time.UTC) }
 
 // spec is the embedded OpenAPI document, parsed once per test binary:
 // parsing it costs a good part of a second, and every test starts a fake.
@@ -50,7 +51,7 @@ func Server(t *testing.T, opts fakeapi.Options) *fakeapi.Server {
 	}
 	if opts.Now == nil {
 		var mu sync.Mutex
-		now := Epoch
+		now := Epoch()
 		opts.Now = func() time.Time {
 			mu.Lock()
 			defer mu.Unlock()
@@ -144,7 +145,7 @@ func Factory(t *testing.T, srv *fakeapi.Server, env Env) (*cmdutil.Factory, *Str
 		}
 	}
 	f.LookupEnv = env.Lookup
-	clock := &Clock{now: Epoch.Add(time.Hour)}
+	clock := &Clock{now: Epoch().Add(time.Hour)}
 	f.Now, f.Sleep = clock.Now, clock.Sleep
 	return f, &Streams{In: in, Out: out, Err: errOut}, clock
 }
