@@ -20,7 +20,9 @@ func TestNewCmdAccount(t *testing.T) {
 		{name: "-o json", argv: []string{"-o", "json"}, want: output.Flags{Output: "json"}},
 		{name: "--jq", argv: []string{"--jq", ".balance"}, want: output.Flags{JQ: ".balance"}},
 		{name: "unknown format", argv: []string{"-o", "xml"},
-			wantErr: "error: --output must be json, jsonl, csv or table, not \"xml\"\nhint: see `coreclaw account --help`\n(exit 2)"},
+			wantErr: "error: --output must be json, jsonl, csv or table, not \"xml\"\n" +
+				"hint: see `coreclaw account --help`\n" +
+				"(exit 2)"},
 		{name: "an argument", argv: []string{"me"}, wantErr: "error: coreclaw account takes no arguments (got \"me\")\n(exit 2)"},
 	}
 	for _, tt := range tests {
@@ -53,13 +55,22 @@ func TestAccountRun(t *testing.T) {
 		wantErr  string
 		requests string
 	}{
-		{name: "pipe: the API's JSON", stdout: "{\n  \"balance\": \"2.7129\",\n  \"balance_expiration_at\": 1812418930\n}\n", requests: "GET /api/v2/users/account\n"},
-		{name: "terminal: balance and expiry", tty: true, stdout: "\x1b[1mbalance:\x1b[22m 2.7129\n\x1b[1mexpires:\x1b[22m 2027-06-08T01:42:10Z\n", requests: "GET /api/v2/users/account\n"},
+		{name: "pipe: the API's JSON",
+			stdout:   "{\n  \"balance\": \"2.7129\",\n  \"balance_expiration_at\": 1812418930\n}\n",
+			requests: "GET /api/v2/users/account\n"},
+		{name: "terminal: balance and expiry", tty: true,
+			stdout:   "\x1b[1mbalance:\x1b[22m 2.7129\n\x1b[1mexpires:\x1b[22m 2027-06-08T01:42:10Z\n",
+			requests: "GET /api/v2/users/account\n"},
 		{name: "--jq", output: output.Flags{JQ: ".balance"}, stdout: "2.7129\n", requests: "GET /api/v2/users/account\n"},
-		{name: "-o csv", output: output.Flags{Output: "csv"}, stdout: "balance,balance_expiration_at\n2.7129,1812418930\n", requests: "GET /api/v2/users/account\n"},
+		{name: "-o csv", output: output.Flags{Output: "csv"},
+			stdout:   "balance,balance_expiration_at\n2.7129,1812418930\n",
+			requests: "GET /api/v2/users/account\n"},
 		{name: "a bad --jq sends nothing", output: output.Flags{JQ: ".["}, wantErr: "error: invalid --jq expression \".[\": unexpected EOF\n(exit 2)"},
 		{name: "a rejected key", key: "cc_live_wrongwrongwrong",
-			wantErr: "error: invalid token (HTTP 401, code 12002, request req-1)\nhint: check the key: set CORECLAW_API_KEY or run `coreclaw config set api_key -`\n(exit 4)", requests: "GET /api/v2/users/account\n"},
+			wantErr: "error: invalid token (HTTP 401, code 12002, request req-1)\n" +
+				"hint: check the key: set CORECLAW_API_KEY or run `coreclaw config set api_key -`\n" +
+				"(exit 4)",
+			requests: "GET /api/v2/users/account\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -29,12 +29,15 @@ func TestNewCmdConfig(t *testing.T) {
 		{name: "set without a value", verb: "set", argv: []string{"api_key"},
 			wantErr: "error: coreclaw config set: missing KEY and VALUE (- reads VALUE from stdin)\n(exit 2)"},
 		{name: "set, three arguments", verb: "set", argv: []string{"a", "b", "c"},
-			wantErr: "error: coreclaw config set: too many arguments (got \"a\" \"b\" \"c\"); expected KEY and VALUE (- reads VALUE from stdin)\n(exit 2)"},
+			wantErr: "error: coreclaw config set: too many arguments (got \"a\" \"b\" \"c\"); expected KEY and VALUE (- reads VALUE from stdin)\n" +
+				"(exit 2)"},
 		{name: "get", verb: "get", argv: []string{"api_key"}, want: Options{Key: "api_key"}},
 		{name: "get --show-secrets", verb: "get", argv: []string{"api_key", "--show-secrets"}, want: Options{Key: "api_key", ShowSecrets: true}},
 		{name: "get without a key", verb: "get", argv: nil, wantErr: "error: coreclaw config get: missing KEY\n(exit 2)"},
 		{name: "get, unknown flag", verb: "get", argv: []string{"api_key", "--show-secret"},
-			wantErr: "error: unknown flag: --show-secret; did you mean --show-secrets?\nhint: see `coreclaw config get --help`\n(exit 2)"},
+			wantErr: "error: unknown flag: --show-secret; did you mean --show-secrets?\n" +
+				"hint: see `coreclaw config get --help`\n" +
+				"(exit 2)"},
 		{name: "unset", verb: "unset", argv: []string{"base_url"}, want: Options{Key: "base_url"}},
 		{name: "list", verb: "list", want: Options{}},
 		{name: "list, both flags", verb: "list", argv: []string{"--show-secrets", "--show-origin"}, want: Options{ShowSecrets: true, ShowOrigin: true}},
@@ -93,11 +96,15 @@ func TestConfigRun(t *testing.T) {
 		{name: "path", run: wrapRun(pathRun), stdout: path + "\n", file: "-"},
 		{name: "unset with no file writes none", run: wrapRun(unsetRun), opts: Options{Key: "base_url"}, file: "-"},
 		{name: "get, not set", run: wrapRun(getRun), opts: Options{Key: "api_key"},
-			wantErr: "error: api_key is not set\nhint: set it with `coreclaw config set api_key -` or CORECLAW_API_KEY\n(exit 1)", file: "-"},
+			wantErr: "error: api_key is not set\n" +
+				"hint: set it with `coreclaw config set api_key -` or CORECLAW_API_KEY\n" +
+				"(exit 1)", file: "-"},
 		{name: "set, unknown key", run: setRun, opts: Options{Key: "colour", Value: "red"},
 			wantErr: "error: unknown key \"colour\": known keys are api_key, base_url\n(exit 2)", file: "-"},
 		{name: "set base_url, plain http elsewhere than loopback", run: setRun, opts: Options{Key: "base_url", Value: "http://example.com"},
-			wantErr: "error: invalid base_url: base URL \"http://example.com\" uses http: only https is allowed, except on a loopback address\n(exit 2)", file: "-"},
+			wantErr: "error: invalid base_url: base URL \"http://example.com\" uses http: only https is allowed, except on a loopback address\n" +
+				"(exit 2)",
+			file: "-"},
 		{name: "set base_url", run: setRun, opts: Options{Key: "base_url", Value: "https://api.example.com"},
 			file: "base_url: https://api.example.com\n"},
 		{name: "set api_key from stdin", run: setRun, opts: Options{Key: "api_key", Value: "-"}, stdin: "  " + key + "  \nignored\n",
@@ -120,7 +127,9 @@ func TestConfigRun(t *testing.T) {
 			file:    "api_key: cc_live_0000111122223333\nbase_url: https://api.example.com\n"},
 		{name: "unset", run: wrapRun(unsetRun), opts: Options{Key: "api_key"}, file: "base_url: https://api.example.com\n"},
 		{name: "list, unset and default", run: wrapRun(listRun), opts: Options{ShowOrigin: true},
-			stdout: "unset\tapi_key=\nfile:" + path + "\tbase_url=https://api.example.com\n", file: "base_url: https://api.example.com\n"},
+			stdout: "unset\tapi_key=\n" +
+				"file:" + path + "\tbase_url=https://api.example.com\n" +
+				"", file: "base_url: https://api.example.com\n"},
 	}
 	// The steps share one config file, in order.
 	for _, tt := range tests {

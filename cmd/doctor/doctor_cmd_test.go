@@ -49,11 +49,18 @@ func TestDoctorRun(t *testing.T) {
 		wantErr  string
 		requests string
 	}{
-		{name: "all well", output: output.Flags{JQ: `.[] | "\(.check) \(.ok)"`}, stdout: "API key true\nAPI true\nconfig file true\nproxy true\nclock true\n", wantErr: "", requests: "GET /api/v2/store?limit=1&offset=1\nGET /api/v2/users/account\n"},
+		{name: "all well", output: output.Flags{JQ: `.[] | "\(.check) \(.ok)"`},
+			stdout:   "API key true\nAPI true\nconfig file true\nproxy true\nclock true\n",
+			wantErr:  "",
+			requests: "GET /api/v2/store?limit=1&offset=1\nGET /api/v2/users/account\n"},
 		{name: "a rejected key", env: cmdtest.Env{"CORECLAW_API_KEY": "cc_live_wrongwrongwrong"}, output: output.Flags{JQ: `.[] | select(.ok | not) | .detail`},
-			stdout: "from CORECLAW_API_KEY, rejected: invalid token (HTTP 401, code 12002, request req-2)\n", wantErr: "error: 1 of 5 checks failed\n(exit 1)", requests: "GET /api/v2/store?limit=1&offset=1\nGET /api/v2/users/account\n"},
+			stdout:   "from CORECLAW_API_KEY, rejected: invalid token (HTTP 401, code 12002, request req-2)\n",
+			wantErr:  "error: 1 of 5 checks failed\n(exit 1)",
+			requests: "GET /api/v2/store?limit=1&offset=1\nGET /api/v2/users/account\n"},
 		{name: "no key", env: cmdtest.Env{"CORECLAW_API_KEY": ""}, output: output.Flags{JQ: `.[] | select(.ok | not) | .detail`},
-			stdout: "not set: set CORECLAW_API_KEY or run `coreclaw config set api_key -`\n", wantErr: "error: 1 of 5 checks failed\n(exit 1)", requests: "GET /api/v2/store?limit=1&offset=1\n"},
+			stdout:   "not set: set CORECLAW_API_KEY or run `coreclaw config set api_key -`\n",
+			wantErr:  "error: 1 of 5 checks failed\n(exit 1)",
+			requests: "GET /api/v2/store?limit=1&offset=1\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -18,7 +18,8 @@ func TestNewCmdTemplate(t *testing.T) {
 		{name: "a worker", argv: []string{"coreclaw/web-page-fetcher"}, want: "coreclaw/web-page-fetcher"},
 		{name: "no worker", wantErr: "error: coreclaw input template: missing the Worker (owner/name, owner~name or a Worker slug)\n(exit 2)"},
 		{name: "two workers", argv: []string{"a/b", "c/d"},
-			wantErr: "error: coreclaw input template: too many arguments (got \"a/b\" \"c/d\"); expected the Worker (owner/name, owner~name or a Worker slug)\n(exit 2)"},
+			wantErr: "error: coreclaw input template: too many arguments (got \"a/b\" \"c/d\"); expected the Worker (owner/name, owner~name or a Worker slug)\n" +
+				"(exit 2)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -50,14 +51,28 @@ func TestTemplateRun(t *testing.T) {
 		wantErr  string
 		requests string
 	}{
-		{name: "defaults and placeholders", worker: "coreclaw/web-page-fetcher", stdout: "{\n  \"url\": \"<required: string>\",\n  \"depth\": 1,\n  \"follow_links\": false,\n  \"format\": \"text\"\n}\n",
+		{name: "defaults and placeholders", worker: "coreclaw/web-page-fetcher",
+			stdout: "{\n" +
+				"  \"url\": \"<required: string>\",\n" +
+				"  \"depth\": 1,\n" +
+				"  \"follow_links\": false,\n" +
+				"  \"format\": \"text\"\n" +
+				"}\n",
 			requests: "GET /api/v2/workers/coreclaw~web-page-fetcher/input-schema\n"},
-		{name: "no key needed", worker: "coreclaw/web-page-fetcher", noKey: true, stdout: "{\n  \"url\": \"<required: string>\",\n  \"depth\": 1,\n  \"follow_links\": false,\n  \"format\": \"text\"\n}\n",
+		{name: "no key needed", worker: "coreclaw/web-page-fetcher", noKey: true,
+			stdout: "{\n" +
+				"  \"url\": \"<required: string>\",\n" +
+				"  \"depth\": 1,\n" +
+				"  \"follow_links\": false,\n" +
+				"  \"format\": \"text\"\n" +
+				"}\n",
 			requests: "GET /api/v2/workers/coreclaw~web-page-fetcher/input-schema\n"},
 		{name: "a schema with no fields", worker: "fake/succeeds", stdout: "{}\n",
-			stderr: "the input schema of fake~succeeds declares no fields\n", requests: "GET /api/v2/workers/fake~succeeds/input-schema\n"},
+			stderr: "the input schema of fake~succeeds declares no fields\n" +
+				"", requests: "GET /api/v2/workers/fake~succeeds/input-schema\n"},
 		{name: "not a worker", worker: "a/b/c",
-			wantErr: "error: worker id \"a/b/c\" has more than one separator: use owner/name, owner~name or a Worker slug\n(exit 2)"},
+			wantErr: "error: worker id \"a/b/c\" has more than one separator: use owner/name, owner~name or a Worker slug\n" +
+				"(exit 2)"},
 		{name: "an unknown worker", worker: "nobody/nothing",
 			wantErr: "error: no input schema for nobody~nothing: the Worker does not exist, or has none: not found (HTTP 404, code 11004, request req-1)\n" +
 				"hint: `coreclaw workers search KEYWORD` finds Workers in the Store\n(exit 1)",

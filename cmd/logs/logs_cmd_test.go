@@ -18,12 +18,16 @@ func TestNewCmdLogs(t *testing.T) {
 		given   string
 		wantErr string
 	}{
-		{name: "a slug, defaults", argv: []string{"01KKDXV2G26BT7NH4ZQR2R4NPZ"}, want: Options{Run: "01KKDXV2G26BT7NH4ZQR2R4NPZ", Interval: DefaultInterval}, given: "[]"},
+		{name: "a slug, defaults", argv: []string{"01KKDXV2G26BT7NH4ZQR2R4NPZ"},
+			want: Options{Run: "01KKDXV2G26BT7NH4ZQR2R4NPZ", Interval: DefaultInterval}, given: "[]"},
 		{name: "last --worker --follow --interval --grep -o --jq", argv: []string{"last", "--worker", "fake/slow", "-f", "--interval", "1s", "--grep", "(?i)error", "-o", "json", "--jq", ".[]"},
 			want:  Options{Run: "last", Worker: "fake/slow", Follow: true, Interval: time.Second, Grep: "(?i)error", Output: "json", JQ: ".[]"},
 			given: "[--output --jq --follow --interval]"},
 		{name: "--all", argv: []string{"A", "--all"}, want: Options{Run: "A", All: true, Interval: DefaultInterval}, given: "[]"},
-		{name: "-o csv", argv: []string{"A", "-o", "csv"}, wantErr: "error: --output must be text, json or jsonl, not \"csv\"\nhint: see `coreclaw logs --help`\n(exit 2)"},
+		{name: "-o csv", argv: []string{"A", "-o", "csv"},
+			wantErr: "error: --output must be text, json or jsonl, not \"csv\"\n" +
+				"hint: see `coreclaw logs --help`\n" +
+				"(exit 2)"},
 		{name: "no run", wantErr: "error: coreclaw logs: missing the run (a run slug, or last)\n(exit 2)"},
 	}
 	for _, tt := range tests {
@@ -62,13 +66,40 @@ func TestLogsRun(t *testing.T) {
 		wantErr  string
 		requests string
 	}{
-		{name: "text", status: "failed", stdout: "2026-11-30T08:00:03.000Z info SYSTEM: Starting fake~fails v1.2.8\n2026-11-30T08:00:03.100Z debug proxy region US, memory 1024 MB\n2026-11-30T08:00:03.200Z info Scraped item 1\n2026-11-30T08:00:03.250Z warn slow reply from page 2\n2026-11-30T08:00:03.250Z warn retrying in 2s\n2026-11-30T08:00:10.000Z error Error: navigation timeout on page 3\n", requests: "GET /api/v2/worker-runs/01KFAKER000000000000000001/log\n"},
-		{name: "--grep, jsonl", status: "failed", opts: Options{Grep: "(?i)timeout", Output: "jsonl"}, stdout: "{\"time\":\"2026-11-30T08:00:10.000Z\",\"timestamp\":1796025610000,\"level\":\"error\",\"type\":4,\"group\":\"49763990997368832\",\"content\":\"Error: navigation timeout on page 3\"}\n", requests: "GET /api/v2/worker-runs/01KFAKER000000000000000001/log\n"},
-		{name: "--all", status: "failed", opts: Options{All: true}, stdout: "2026-11-30 08:00:01.000 [INFO] SYSTEM: Run created, waiting for a slot\n2026-11-30 08:00:03.000 [INFO] SYSTEM: Starting fake~fails v1.2.8\n2026-11-30 08:00:03.100 [DEBUG] proxy region US, memory 1024 MB\n2026-11-30 08:00:03.200 [INFO] Scraped item 1\n2026-11-30 08:00:03.250 [WARN] \x1b[33mslow reply\x1b[0m from page 2\nretrying in 2s\n2026-11-30 08:00:10.000 [ERROR] Error: navigation timeout on page 3\n", requests: "GET /api/v2/worker-runs/01KFAKER000000000000000001/log\nGET /_downloads/log-01KFAKER000000000000000001-1.txt\n"},
-		{name: "--all on a terminal: cleaned", status: "failed", tty: true, opts: Options{All: true, Grep: "slow"}, stdout: "2026-11-30 08:00:03.250 [WARN] slow reply from page 2\n", requests: "GET /api/v2/worker-runs/01KFAKER000000000000000001/log\nGET /_downloads/log-01KFAKER000000000000000001-1.txt\n"},
-		{name: "--follow: until the run ends", status: "running", opts: Options{Follow: true, Grep: "SYSTEM"}, stdout: "2026-11-30T08:00:03.000Z info SYSTEM: Starting fake~fails v1.2.8\n", stderr: "✗ run 01KFAKER000000000000000001 failed · 1 result · 1s · usage $0.0110 · navigation timeout on page 3\n", requests: "GET /api/v2/worker-runs/01KFAKER000000000000000001\nGET /api/v2/worker-runs/01KFAKER000000000000000001/log\n"},
-		{name: "--all --follow: nothing sent", status: "failed", opts: Options{All: true, Follow: true, given: []string{"--follow"}}, wantErr: "error: --follow does not go with --all, which prints the log file as it is\n(exit 2)"},
-		{name: "a bad --grep: nothing sent", status: "failed", opts: Options{Grep: "(["}, wantErr: "error: invalid --grep expression: error parsing regexp: missing closing ]: `[`\n(exit 2)"},
+		{name: "text", status: "failed",
+			stdout: "2026-11-30T08:00:03.000Z info SYSTEM: Starting fake~fails v1.2.8\n" +
+				"2026-11-30T08:00:03.100Z debug proxy region US, memory 1024 MB\n" +
+				"2026-11-30T08:00:03.200Z info Scraped item 1\n" +
+				"2026-11-30T08:00:03.250Z warn slow reply from page 2\n" +
+				"2026-11-30T08:00:03.250Z warn retrying in 2s\n" +
+				"2026-11-30T08:00:10.000Z error Error: navigation timeout on page 3\n",
+			requests: "GET /api/v2/worker-runs/01KFAKER000000000000000001/log\n"},
+		{name: "--grep, jsonl", status: "failed", opts: Options{Grep: "(?i)timeout", Output: "jsonl"},
+			stdout:   "{\"time\":\"2026-11-30T08:00:10.000Z\",\"timestamp\":1796025610000,\"level\":\"error\",\"type\":4,\"group\":\"49763990997368832\",\"content\":\"Error: navigation timeout on page 3\"}\n",
+			requests: "GET /api/v2/worker-runs/01KFAKER000000000000000001/log\n"},
+		{name: "--all", status: "failed", opts: Options{All: true},
+			stdout: "2026-11-30 08:00:01.000 [INFO] SYSTEM: Run created, waiting for a slot\n" +
+				"2026-11-30 08:00:03.000 [INFO] SYSTEM: Starting fake~fails v1.2.8\n" +
+				"2026-11-30 08:00:03.100 [DEBUG] proxy region US, memory 1024 MB\n" +
+				"2026-11-30 08:00:03.200 [INFO] Scraped item 1\n" +
+				"2026-11-30 08:00:03.250 [WARN] \x1b[33mslow reply\x1b[0m from page 2\n" +
+				"retrying in 2s\n" +
+				"2026-11-30 08:00:10.000 [ERROR] Error: navigation timeout on page 3\n",
+			requests: "GET /api/v2/worker-runs/01KFAKER000000000000000001/log\n" +
+				"GET /_downloads/log-01KFAKER000000000000000001-1.txt\n"},
+		{name: "--all on a terminal: cleaned", status: "failed", tty: true, opts: Options{All: true, Grep: "slow"},
+			stdout: "2026-11-30 08:00:03.250 [WARN] slow reply from page 2\n",
+			requests: "GET /api/v2/worker-runs/01KFAKER000000000000000001/log\n" +
+				"GET /_downloads/log-01KFAKER000000000000000001-1.txt\n"},
+		{name: "--follow: until the run ends", status: "running", opts: Options{Follow: true, Grep: "SYSTEM"},
+			stdout: "2026-11-30T08:00:03.000Z info SYSTEM: Starting fake~fails v1.2.8\n",
+			stderr: "✗ run 01KFAKER000000000000000001 failed · 1 result · 1s · usage $0.0110 · navigation timeout on page 3\n",
+			requests: "GET /api/v2/worker-runs/01KFAKER000000000000000001\n" +
+				"GET /api/v2/worker-runs/01KFAKER000000000000000001/log\n"},
+		{name: "--all --follow: nothing sent", status: "failed", opts: Options{All: true, Follow: true, given: []string{"--follow"}},
+			wantErr: "error: --follow does not go with --all, which prints the log file as it is\n(exit 2)"},
+		{name: "a bad --grep: nothing sent", status: "failed", opts: Options{Grep: "(["},
+			wantErr: "error: invalid --grep expression: error parsing regexp: missing closing ]: `[`\n(exit 2)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -23,7 +23,8 @@ func TestNewCmdRerun(t *testing.T) {
 		checkErr string
 		wantErr  string
 	}{
-		{name: "a slug", argv: []string{"01KKDXV2G26BT7NH4ZQR2R4NPZ"}, want: Options{Run: "01KKDXV2G26BT7NH4ZQR2R4NPZ"}, start: runstart.Flags{WaitFlags: waitDefaults}},
+		{name: "a slug", argv: []string{"01KKDXV2G26BT7NH4ZQR2R4NPZ"},
+			want: Options{Run: "01KKDXV2G26BT7NH4ZQR2R4NPZ"}, start: runstart.Flags{WaitFlags: waitDefaults}},
 		{name: "last --worker --callback-url --wait", argv: []string{"last", "--worker", "fake/succeeds", "--callback-url", "https://example.com/hook", "--wait", "--timeout", "1h", "-o", "csv"},
 			want: Options{Run: "last", Worker: "fake/succeeds", CallbackURL: "https://example.com/hook"},
 			start: runstart.Flags{Wait: true, WaitFlags: runwait.Flags{Timeout: time.Hour, Output: output.Flags{Output: "csv"},
@@ -35,7 +36,8 @@ func TestNewCmdRerun(t *testing.T) {
 			start:    runstart.Flags{WaitFlags: runwait.Flags{Timeout: time.Minute, Interval: runwait.DefaultInterval, OnInterrupt: runwait.OnInterruptDetach}},
 			checkErr: "error: --timeout only applies with --wait or --sync\n(exit 2)"},
 		{name: "no run", wantErr: "error: coreclaw rerun: missing the run to start again (a run slug, or last)\n(exit 2)"},
-		{name: "-f is not a rerun flag", argv: []string{"A", "-f", "in.json"}, wantErr: "error: unknown shorthand flag: 'f' in -f\nhint: see `coreclaw rerun --help`\n(exit 2)"},
+		{name: "-f is not a rerun flag", argv: []string{"A", "-f", "in.json"},
+			wantErr: "error: unknown shorthand flag: 'f' in -f\nhint: see `coreclaw rerun --help`\n(exit 2)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -91,16 +93,55 @@ func TestRerunRun(t *testing.T) {
 		wantErr  string
 		requests string
 	}{
-		{name: "the new slug alone on stdout", stdout: "01KFAKER000000000000000002\n", requests: "POST /api/v2/worker-runs/01KFAKER000000000000000001/rerun {\"is_async\":true}\n"},
+		{name: "the new slug alone on stdout",
+			stdout:   "01KFAKER000000000000000002\n",
+			requests: "POST /api/v2/worker-runs/01KFAKER000000000000000001/rerun {\"is_async\":true}\n"},
 		{name: "last --worker --wait", opts: Options{Run: "last", Worker: "fake/succeeds"}, argv: []string{"--wait", "--jq", "length"},
-			stdout: "3\n", stderr: "started run 01KFAKER000000000000000002\nrun 01KFAKER000000000000000002: ready\nrun 01KFAKER000000000000000002: running\n✓ run 01KFAKER000000000000000002 succeeded · 3 results · 1s · usage $0.0130\n", requests: "POST /api/v2/workers/fake~succeeds/runs/last/rerun {\"is_async\":true}\nGET /api/v2/worker-runs/01KFAKER000000000000000002\nGET /api/v2/worker-runs/01KFAKER000000000000000002\nGET /api/v2/worker-runs/01KFAKER000000000000000002\nGET /api/v2/worker-runs/01KFAKER000000000000000002/result?limit=100&offset=1\n"},
+			stdout: "3\n",
+			stderr: "started run 01KFAKER000000000000000002\n" +
+				"run 01KFAKER000000000000000002: ready\n" +
+				"run 01KFAKER000000000000000002: running\n" +
+				"✓ run 01KFAKER000000000000000002 succeeded · 3 results · 1s · usage $0.0130\n",
+			requests: "POST /api/v2/workers/fake~succeeds/runs/last/rerun {\"is_async\":true}\n" +
+				"GET /api/v2/worker-runs/01KFAKER000000000000000002\n" +
+				"GET /api/v2/worker-runs/01KFAKER000000000000000002\n" +
+				"GET /api/v2/worker-runs/01KFAKER000000000000000002\n" +
+				"GET /api/v2/worker-runs/01KFAKER000000000000000002/result?limit=100&offset=1\n"},
 		{name: "--sync --limit 2 --callback-url", opts: Options{CallbackURL: "https://example.com/hook"}, argv: []string{"--sync", "--limit", "2", "-o", "csv"},
-			stdout: "title,address,rating,reviews_count,phone,website\nCoffee Spot 1,\"101 Main St, New York, USA\",4.1,10,+1 212 555 0001,https://example.com/places/1\nCoffee Spot 2,\"102 Main St, New York, USA\",4.2,20,+1 212 555 0002,https://example.com/places/2\n", stderr: "started run 01KFAKER000000000000000002\n✓ run 01KFAKER000000000000000002 succeeded · 3 results · 1s · usage $0.0130\n", requests: "POST /api/v2/worker-runs/01KFAKER000000000000000001/rerun {\"is_async\":false,\"callback_url\":\"https://example.com/hook\",\"limit\":2}\nGET /api/v2/worker-runs/01KFAKER000000000000000002\n"},
-		{name: "--dry-run", argv: []string{"--dry-run"}, stdout: "POST $URL/api/v2/worker-runs/01KFAKER000000000000000001/rerun\nAccept: application/json\nAuthorization: Bearer [REDACTED]\nContent-Type: application/json\nUser-Agent: coreclaw/1.2.3\n\n{\n  \"is_async\": true\n}\n"},
-		{name: "an unknown run", opts: Options{Run: "01KNOSUCHRUN0000000000000A"}, wantErr: "error: run record does not exist (HTTP 404, code 70001, request req-1)\nhint: check the run slug; `coreclaw runs` lists recent runs\n(exit 1)", requests: "POST /api/v2/worker-runs/01KNOSUCHRUN0000000000000A/rerun {\"is_async\":true}\n"},
-		{name: "a server fault: the run may have started", argv: nil, stdout: "", wantErr: "error: bad gateway (HTTP 502, code 10000, request req-2)\nhint: the run may have started: `coreclaw status last` shows the account's newest run before you try again\n(exit 1)", requests: "POST /api/v2/worker-runs/01KFAKER000000000000000001/rerun {\"is_async\":true}\n"},
-		{name: "--worker without last: nothing sent", opts: Options{Worker: "fake/succeeds"}, wantErr: "error: --worker only goes with the run \"last\"\n(exit 2)"},
-		{name: "no key: nothing sent", env: cmdtest.Env{"CORECLAW_API_KEY": ""}, wantErr: "error: no API key: set CORECLAW_API_KEY or store one with `coreclaw config set api_key -`\nhint: create a key in the CoreClaw console under Settings → API & Integrations\n(exit 4)"},
+			stdout: "title,address,rating,reviews_count,phone,website\n" +
+				"Coffee Spot 1,\"101 Main St, New York, USA\",4.1,10,+1 212 555 0001,https://example.com/places/1\n" +
+				"Coffee Spot 2,\"102 Main St, New York, USA\",4.2,20,+1 212 555 0002,https://example.com/places/2\n",
+			stderr: "started run 01KFAKER000000000000000002\n" +
+				"✓ run 01KFAKER000000000000000002 succeeded · 3 results · 1s · usage $0.0130\n",
+			requests: "POST /api/v2/worker-runs/01KFAKER000000000000000001/rerun {\"is_async\":false,\"callback_url\":\"https://example.com/hook\",\"limit\":2}\n" +
+				"GET /api/v2/worker-runs/01KFAKER000000000000000002\n"},
+		{name: "--dry-run", argv: []string{"--dry-run"},
+			stdout: "POST $URL/api/v2/worker-runs/01KFAKER000000000000000001/rerun\n" +
+				"Accept: application/json\n" +
+				"Authorization: Bearer [REDACTED]\n" +
+				"Content-Type: application/json\n" +
+				"User-Agent: coreclaw/1.2.3\n" +
+				"\n" +
+				"{\n" +
+				"  \"is_async\": true\n" +
+				"}\n"},
+		{name: "an unknown run", opts: Options{Run: "01KNOSUCHRUN0000000000000A"},
+			wantErr: "error: run record does not exist (HTTP 404, code 70001, request req-1)\n" +
+				"hint: check the run slug; `coreclaw runs` lists recent runs\n" +
+				"(exit 1)",
+			requests: "POST /api/v2/worker-runs/01KNOSUCHRUN0000000000000A/rerun {\"is_async\":true}\n"},
+		{name: "a server fault: the run may have started", argv: nil,
+			stdout: "",
+			wantErr: "error: bad gateway (HTTP 502, code 10000, request req-2)\n" +
+				"hint: the run may have started: `coreclaw status last` shows the account's newest run before you try again\n" +
+				"(exit 1)",
+			requests: "POST /api/v2/worker-runs/01KFAKER000000000000000001/rerun {\"is_async\":true}\n"},
+		{name: "--worker without last: nothing sent", opts: Options{Worker: "fake/succeeds"},
+			wantErr: "error: --worker only goes with the run \"last\"\n(exit 2)"},
+		{name: "no key: nothing sent", env: cmdtest.Env{"CORECLAW_API_KEY": ""},
+			wantErr: "error: no API key: set CORECLAW_API_KEY or store one with `coreclaw config set api_key -`\n" +
+				"hint: create a key in the CoreClaw console under Settings → API & Integrations\n" +
+				"(exit 4)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -28,9 +28,13 @@ func TestNewCmdRoot(t *testing.T) {
 		{name: "--base-url without a value", argv: []string{"version", "--base-url"},
 			wantErr: "error: flag needs an argument: --base-url\nhint: see `coreclaw version --help`\n(exit 2)"},
 		{name: "--debug=maybe", argv: []string{"--debug=maybe", "version"},
-			wantErr: "error: --debug takes no value, or =true or =false (not \"maybe\")\nhint: see `coreclaw version --help`\n(exit 2)"},
+			wantErr: "error: --debug takes no value, or =true or =false (not \"maybe\")\n" +
+				"hint: see `coreclaw version --help`\n" +
+				"(exit 2)"},
 		{name: "a mistyped command", argv: []string{"runn"},
-			wantErr: "error: unknown command \"runn\" for \"coreclaw\"; did you mean \"run\" or \"runs\"?\nhint: see `coreclaw --help`\n(exit 2)"},
+			wantErr: "error: unknown command \"runn\" for \"coreclaw\"; did you mean \"run\" or \"runs\"?\n" +
+				"hint: see `coreclaw --help`\n" +
+				"(exit 2)"},
 		{name: "a mistyped global flag", argv: []string{"--debgu", "version"},
 			wantErr: "error: unknown flag: --debgu; did you mean --debug?\nhint: see `coreclaw --help`\n(exit 2)"},
 	}
@@ -91,9 +95,13 @@ func TestRootRun(t *testing.T) {
 		{name: "--version", argv: []string{"--version"}, stdout: "coreclaw 1.2.3 (commit 0123456789ab, built 2026-11-30)\n"},
 		{name: "version", argv: []string{"version"}, stdout: "coreclaw 1.2.3 (commit 0123456789ab, built 2026-11-30)\n"},
 		{name: "an unknown help topic", argv: []string{"help", "exit-code"},
-			wantErr: "error: unknown help topic \"exit-code\"; did you mean \"exit-codes\"?\nhint: `coreclaw help` lists the commands and topics\n(exit 2)"},
+			wantErr: "error: unknown help topic \"exit-code\"; did you mean \"exit-codes\"?\n" +
+				"hint: `coreclaw help` lists the commands and topics\n" +
+				"(exit 2)"},
 		{name: "an unknown shell", argv: []string{"completion", "tcsh"},
-			wantErr: "error: unknown command \"tcsh\" for \"coreclaw completion\"; did you mean \"bash\", \"fish\" or \"zsh\"?\nhint: see `coreclaw completion --help`\n(exit 2)"},
+			wantErr: "error: unknown command \"tcsh\" for \"coreclaw completion\"; did you mean \"bash\", \"fish\" or \"zsh\"?\n" +
+				"hint: see `coreclaw completion --help`\n" +
+				"(exit 2)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

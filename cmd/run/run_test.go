@@ -54,8 +54,12 @@ func TestNewCmdRun(t *testing.T) {
 			want: Options{Worker: "a/b"}, start: runstart.Flags{Wait: true, Page: 2, WaitFlags: waitDefaults},
 			checkErr: "error: --page only applies with --sync\n(exit 2)"},
 		{name: "no worker", wantErr: "error: coreclaw run: missing the Worker to run (owner/name, owner~name or a Worker slug)\n(exit 2)"},
-		{name: "-p without a value", argv: []string{"a/b", "-p"}, wantErr: "error: flag needs an argument: 'p' in -p\nhint: see `coreclaw run --help`\n(exit 2)"},
-		{name: "--wait-for-slot 5", argv: []string{"a/b", "--wait-for-slot", "5"}, wantErr: "error: --wait-for-slot 5 needs a unit: 5s (seconds), 5m (minutes) or 5h (hours)\nhint: see `coreclaw run --help`\n(exit 2)"},
+		{name: "-p without a value", argv: []string{"a/b", "-p"},
+			wantErr: "error: flag needs an argument: 'p' in -p\nhint: see `coreclaw run --help`\n(exit 2)"},
+		{name: "--wait-for-slot 5", argv: []string{"a/b", "--wait-for-slot", "5"},
+			wantErr: "error: --wait-for-slot 5 needs a unit: 5s (seconds), 5m (minutes) or 5h (hours)\n" +
+				"hint: see `coreclaw run --help`\n" +
+				"(exit 2)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -121,24 +125,108 @@ func TestRunRun(t *testing.T) {
 		wantErr  string
 		requests string
 	}{
-		{name: "the slug alone on stdout", opts: Options{Worker: "fake/succeeds", Input: input.Sources{Params: []string{"q=tea"}}}, stdout: "01KFAKER000000000000000001\n", requests: "GET /api/v2/workers/fake~succeeds/input-schema\nPOST /api/v2/workers/fake~succeeds/runs {\"input\":{\"parameters\":{\"custom\":{\"q\":\"tea\"}}},\"is_async\":true}\n"},
+		{name: "the slug alone on stdout", opts: Options{Worker: "fake/succeeds", Input: input.Sources{Params: []string{"q=tea"}}},
+			stdout: "01KFAKER000000000000000001\n",
+			requests: "GET /api/v2/workers/fake~succeeds/input-schema\n" +
+				"POST /api/v2/workers/fake~succeeds/runs {\"input\":{\"parameters\":{\"custom\":{\"q\":\"tea\"}}},\"is_async\":true}\n"},
 		{name: "--wait: results on stdout, the rest on stderr", opts: Options{Worker: "fake/succeeds"}, argv: []string{"--wait", "-o", "jsonl", "--limit", "1"},
-			stdout: "{\"title\":\"Coffee Spot 1\",\"address\":\"101 Main St, New York, USA\",\"rating\":4.1,\"reviews_count\":10,\"phone\":\"+1 212 555 0001\",\"website\":\"https://example.com/places/1\"}\n", stderr: "started run 01KFAKER000000000000000001\nrun 01KFAKER000000000000000001: ready\nrun 01KFAKER000000000000000001: running\n✓ run 01KFAKER000000000000000001 succeeded · 3 results · 1s · usage $0.0130\n", requests: "GET /api/v2/workers/fake~succeeds/input-schema\nPOST /api/v2/workers/fake~succeeds/runs {\"is_async\":true}\nGET /api/v2/worker-runs/01KFAKER000000000000000001\nGET /api/v2/worker-runs/01KFAKER000000000000000001\nGET /api/v2/worker-runs/01KFAKER000000000000000001\nGET /api/v2/worker-runs/01KFAKER000000000000000001/result?limit=1&offset=1\n"},
-		{name: "--wait, failed: exit 3", opts: Options{Worker: "fake/fails"}, argv: []string{"--wait", "--no-results"}, stdout: "{\n  \"slug\": \"01KFAKER000000000000000001\",\n  \"scraper_slug\": \"01KFAKE0000000000000000003\",\n  \"scraper_title\": \"Fails\",\n  \"version\": \"v1.2.8\",\n  \"status\": \"failed\",\n  \"results\": 1,\n  \"usage\": \"0.0110\",\n  \"traffic\": 2048,\n  \"origin\": \"openapi\",\n  \"started_at\": 1796025604,\n  \"finished_at\": 1796025605,\n  \"duration\": 1,\n  \"err_msg\": \"navigation timeout on page 3\"\n}\n", stderr: "started run 01KFAKER000000000000000001\nrun 01KFAKER000000000000000001: ready\nrun 01KFAKER000000000000000001: running\n✗ run 01KFAKER000000000000000001 failed · 1 result · 1s · usage $0.0110 · navigation timeout on page 3\n", wantErr: "error: run 01KFAKER000000000000000001 failed: navigation timeout on page 3\nhint: see why with `coreclaw logs 01KFAKER000000000000000001`\n(exit 3)", requests: "GET /api/v2/workers/fake~fails/input-schema\nPOST /api/v2/workers/fake~fails/runs {\"is_async\":true}\nGET /api/v2/worker-runs/01KFAKER000000000000000001\nGET /api/v2/worker-runs/01KFAKER000000000000000001\nGET /api/v2/worker-runs/01KFAKER000000000000000001\n"},
+			stdout: "{\"title\":\"Coffee Spot 1\",\"address\":\"101 Main St, New York, USA\",\"rating\":4.1,\"reviews_count\":10,\"phone\":\"+1 212 555 0001\",\"website\":\"https://example.com/places/1\"}\n",
+			stderr: "started run 01KFAKER000000000000000001\n" +
+				"run 01KFAKER000000000000000001: ready\n" +
+				"run 01KFAKER000000000000000001: running\n" +
+				"✓ run 01KFAKER000000000000000001 succeeded · 3 results · 1s · usage $0.0130\n",
+			requests: "GET /api/v2/workers/fake~succeeds/input-schema\n" +
+				"POST /api/v2/workers/fake~succeeds/runs {\"is_async\":true}\n" +
+				"GET /api/v2/worker-runs/01KFAKER000000000000000001\n" +
+				"GET /api/v2/worker-runs/01KFAKER000000000000000001\n" +
+				"GET /api/v2/worker-runs/01KFAKER000000000000000001\n" +
+				"GET /api/v2/worker-runs/01KFAKER000000000000000001/result?limit=1&offset=1\n"},
+		{name: "--wait, failed: exit 3", opts: Options{Worker: "fake/fails"}, argv: []string{"--wait", "--no-results"},
+			stdout: "{\n" +
+				"  \"slug\": \"01KFAKER000000000000000001\",\n" +
+				"  \"scraper_slug\": \"01KFAKE0000000000000000003\",\n" +
+				"  \"scraper_title\": \"Fails\",\n" +
+				"  \"version\": \"v1.2.8\",\n" +
+				"  \"status\": \"failed\",\n" +
+				"  \"results\": 1,\n" +
+				"  \"usage\": \"0.0110\",\n" +
+				"  \"traffic\": 2048,\n" +
+				"  \"origin\": \"openapi\",\n" +
+				"  \"started_at\": 1796025604,\n" +
+				"  \"finished_at\": 1796025605,\n" +
+				"  \"duration\": 1,\n" +
+				"  \"err_msg\": \"navigation timeout on page 3\"\n" +
+				"}\n",
+			stderr: "started run 01KFAKER000000000000000001\n" +
+				"run 01KFAKER000000000000000001: ready\n" +
+				"run 01KFAKER000000000000000001: running\n" +
+				"✗ run 01KFAKER000000000000000001 failed · 1 result · 1s · usage $0.0110 · navigation timeout on page 3\n",
+			wantErr: "error: run 01KFAKER000000000000000001 failed: navigation timeout on page 3\n" +
+				"hint: see why with `coreclaw logs 01KFAKER000000000000000001`\n" +
+				"(exit 3)",
+			requests: "GET /api/v2/workers/fake~fails/input-schema\n" +
+				"POST /api/v2/workers/fake~fails/runs {\"is_async\":true}\n" +
+				"GET /api/v2/worker-runs/01KFAKER000000000000000001\n" +
+				"GET /api/v2/worker-runs/01KFAKER000000000000000001\n" +
+				"GET /api/v2/worker-runs/01KFAKER000000000000000001\n"},
 		{name: "--sync --limit 1: the reply's window", opts: Options{Worker: "fake/instant", Input: input.Sources{File: "-"}}, stdin: `{"q":"tea"}`,
-			argv: []string{"--sync", "--limit", "1", "--jq", ".[].title"}, stdout: "Coffee Spot 1\n", stderr: "started run 01KFAKER000000000000000001\n✓ run 01KFAKER000000000000000001 succeeded · 2 results · usage $0.0120\n", requests: "GET /api/v2/workers/fake~instant/input-schema\nPOST /api/v2/workers/fake~instant/runs {\"input\":{\"parameters\":{\"custom\":{\"q\":\"tea\"}}},\"is_async\":false,\"limit\":1}\nGET /api/v2/worker-runs/01KFAKER000000000000000001\n"},
+			argv:   []string{"--sync", "--limit", "1", "--jq", ".[].title"},
+			stdout: "Coffee Spot 1\n",
+			stderr: "started run 01KFAKER000000000000000001\n" +
+				"✓ run 01KFAKER000000000000000001 succeeded · 2 results · usage $0.0120\n",
+			requests: "GET /api/v2/workers/fake~instant/input-schema\n" +
+				"POST /api/v2/workers/fake~instant/runs {\"input\":{\"parameters\":{\"custom\":{\"q\":\"tea\"}}},\"is_async\":false,\"limit\":1}\n" +
+				"GET /api/v2/worker-runs/01KFAKER000000000000000001\n"},
 		{name: "--dry-run: nothing started", opts: Options{Worker: "coreclaw/web-page-fetcher", Input: input.Sources{Params: []string{"url=https://example.com", "depth=2"}}},
-			argv: []string{"--dry-run", "-o", "json"}, stdout: "{\n  \"method\": \"POST\",\n  \"url\": \"$URL/api/v2/workers/coreclaw~web-page-fetcher/runs\",\n  \"headers\": {\n    \"Accept\": \"application/json\",\n    \"Authorization\": \"Bearer [REDACTED]\",\n    \"Content-Type\": \"application/json\",\n    \"User-Agent\": \"coreclaw/1.2.3\"\n  },\n  \"body\": {\n    \"input\": {\n      \"parameters\": {\n        \"custom\": {\n          \"url\": \"https://example.com\",\n          \"depth\": 2\n        }\n      }\n    },\n    \"is_async\": true\n  }\n}\n", requests: "GET /api/v2/workers/coreclaw~web-page-fetcher/input-schema\n"},
-		{name: "--queue: the queue ref", opts: Options{Worker: "fake/succeeds", Queue: true, NoValidate: true}, stdout: "123456\n", requests: "POST /api/v2/workers/fake~succeeds/queued-runs {}\n"},
+			argv: []string{"--dry-run", "-o", "json"},
+			stdout: "{\n" +
+				"  \"method\": \"POST\",\n" +
+				"  \"url\": \"$URL/api/v2/workers/coreclaw~web-page-fetcher/runs\",\n" +
+				"  \"headers\": {\n" +
+				"    \"Accept\": \"application/json\",\n" +
+				"    \"Authorization\": \"Bearer [REDACTED]\",\n" +
+				"    \"Content-Type\": \"application/json\",\n" +
+				"    \"User-Agent\": \"coreclaw/1.2.3\"\n" +
+				"  },\n" +
+				"  \"body\": {\n" +
+				"    \"input\": {\n" +
+				"      \"parameters\": {\n" +
+				"        \"custom\": {\n" +
+				"          \"url\": \"https://example.com\",\n" +
+				"          \"depth\": 2\n" +
+				"        }\n" +
+				"      }\n" +
+				"    },\n" +
+				"    \"is_async\": true\n" +
+				"  }\n" +
+				"}\n",
+			requests: "GET /api/v2/workers/coreclaw~web-page-fetcher/input-schema\n"},
+		{name: "--queue: the queue ref", opts: Options{Worker: "fake/succeeds", Queue: true, NoValidate: true},
+			stdout:   "123456\n",
+			requests: "POST /api/v2/workers/fake~succeeds/queued-runs {}\n"},
 		{name: "schema check: every bad field, nothing started", opts: Options{Worker: "coreclaw/web-page-fetcher", Input: input.Sources{Params: []string{"depth=9", "format=pdf"}}},
-			wantErr: "error: the input does not match the schema of coreclaw~web-page-fetcher: url: required; depth: 9 is more than the maximum 5; format: \"pdf\" is not one of \"html\", \"text\", \"markdown\"\nhint: `coreclaw workers schema coreclaw~web-page-fetcher` lists the fields; --no-validate skips this check\n(exit 2)", requests: "GET /api/v2/workers/coreclaw~web-page-fetcher/input-schema\n"},
+			wantErr: "error: the input does not match the schema of coreclaw~web-page-fetcher: url: required; depth: 9 is more than the maximum 5; format: \"pdf\" is not one of \"html\", \"text\", \"markdown\"\n" +
+				"hint: `coreclaw workers schema coreclaw~web-page-fetcher` lists the fields; --no-validate skips this check\n" +
+				"(exit 2)",
+			requests: "GET /api/v2/workers/coreclaw~web-page-fetcher/input-schema\n"},
 		{name: "an unknown run setting warns", opts: Options{Worker: "fake/succeeds", NoValidate: true, Input: input.Sources{System: []string{"colour=red"}}},
-			stdout: "01KFAKER000000000000000001\n", stderr: "warning: \"colour\" is not a documented run setting (proxy_region, memory, cpus, execute_limit_time_seconds, max_total_charge, max_total_traffic); sent as given\n", requests: "POST /api/v2/workers/fake~succeeds/runs {\"input\":{\"parameters\":{\"custom\":{},\"system\":{\"colour\":\"red\"}}},\"is_async\":true}\n"},
-		{name: "bad JSON: exit 2, nothing sent", opts: Options{Worker: "fake/succeeds", Input: input.Sources{Inline: `{"a":`, HasInline: true}}, wantErr: "error: invalid JSON in --input at line 1, column 6: unexpected end of input\n(exit 2)"},
-		{name: "--queue --wait: nothing sent", opts: Options{Worker: "fake/succeeds", Queue: true}, argv: []string{"--wait"}, wantErr: "error: --queue cannot be combined with --wait or --sync: a queued run starts later\n(exit 2)"},
-		{name: "--version latest: nothing sent", opts: Options{Worker: "fake/succeeds", Version: "latest"}, wantErr: "error: --version \"latest\" is refused by many Workers: omit --version to run the current version\n(exit 2)"},
-		{name: "a name without its owner: nothing sent", opts: Options{Worker: "succeeds"}, wantErr: "error: worker id \"succeeds\" has no owner: write owner/name (`coreclaw workers search succeeds` shows it) or the Worker's slug\n(exit 2)"},
-		{name: "no key: exit 4, nothing sent", opts: Options{Worker: "fake/succeeds"}, env: cmdtest.Env{"CORECLAW_API_KEY": ""}, wantErr: "error: no API key: set CORECLAW_API_KEY or store one with `coreclaw config set api_key -`\nhint: create a key in the CoreClaw console under Settings → API & Integrations\n(exit 4)"},
+			stdout:   "01KFAKER000000000000000001\n",
+			stderr:   "warning: \"colour\" is not a documented run setting (proxy_region, memory, cpus, execute_limit_time_seconds, max_total_charge, max_total_traffic); sent as given\n",
+			requests: "POST /api/v2/workers/fake~succeeds/runs {\"input\":{\"parameters\":{\"custom\":{},\"system\":{\"colour\":\"red\"}}},\"is_async\":true}\n"},
+		{name: "bad JSON: exit 2, nothing sent", opts: Options{Worker: "fake/succeeds", Input: input.Sources{Inline: `{"a":`, HasInline: true}},
+			wantErr: "error: invalid JSON in --input at line 1, column 6: unexpected end of input\n(exit 2)"},
+		{name: "--queue --wait: nothing sent", opts: Options{Worker: "fake/succeeds", Queue: true}, argv: []string{"--wait"},
+			wantErr: "error: --queue cannot be combined with --wait or --sync: a queued run starts later\n(exit 2)"},
+		{name: "--version latest: nothing sent", opts: Options{Worker: "fake/succeeds", Version: "latest"},
+			wantErr: "error: --version \"latest\" is refused by many Workers: omit --version to run the current version\n" +
+				"(exit 2)"},
+		{name: "a name without its owner: nothing sent", opts: Options{Worker: "succeeds"},
+			wantErr: "error: worker id \"succeeds\" has no owner: write owner/name (`coreclaw workers search succeeds` shows it) or the Worker's slug\n" +
+				"(exit 2)"},
+		{name: "no key: exit 4, nothing sent", opts: Options{Worker: "fake/succeeds"}, env: cmdtest.Env{"CORECLAW_API_KEY": ""},
+			wantErr: "error: no API key: set CORECLAW_API_KEY or store one with `coreclaw config set api_key -`\n" +
+				"hint: create a key in the CoreClaw console under Settings → API & Integrations\n" +
+				"(exit 4)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

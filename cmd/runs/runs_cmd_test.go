@@ -20,7 +20,10 @@ func TestNewCmdRuns(t *testing.T) {
 		{name: "no flags"},
 		{name: "every flag", argv: []string{"--worker", "fake/fails", "--status", "failed", "--since", "2026-10-01", "--until", "2026-11-15", "--limit", "3", "-o", "jsonl"},
 			want: Options{Worker: "fake/fails", Status: "failed", Since: "2026-10-01", Until: "2026-11-15", Limit: 3, Output: output.Flags{Output: "jsonl"}}},
-		{name: "an unknown --status", argv: []string{"--status", "done"}, wantErr: "error: --status must be ready, running, succeeded, failed or aborting, not \"done\"\nhint: see `coreclaw runs --help`\n(exit 2)"},
+		{name: "an unknown --status", argv: []string{"--status", "done"},
+			wantErr: "error: --status must be ready, running, succeeded, failed or aborting, not \"done\"\n" +
+				"hint: see `coreclaw runs --help`\n" +
+				"(exit 2)"},
 		{name: "an argument", argv: []string{"fake/fails"}, wantErr: "error: coreclaw runs takes no arguments (got \"fake/fails\")\n(exit 2)"},
 	}
 	for _, tt := range tests {
@@ -52,13 +55,26 @@ func TestRunsRun(t *testing.T) {
 		wantErr  string
 		requests string
 	}{
-		{name: "terminal: this month, a table", tty: true, stdout: "\x1b[1mSLUG\x1b[22m                        \x1b[1mWORKER\x1b[22m    \x1b[1mSTATUS\x1b[22m     \x1b[1mRESULTS\x1b[22m  \x1b[1mSTARTED\x1b[22m               \x1b[1mDURATION\x1b[22m  \x1b[1mUSAGE\x1b[22m\n01KFAKER000000000000000003  Fails     failed     2        2026-11-30T01:00:02Z  7s        $0.0120\n01KFAKER000000000000000002  Succeeds  succeeded  2        2026-11-29T12:00:02Z  7s        $0.0120\n", requests: "GET /api/v2/worker-runs?end_time=1795968000&limit=100&offset=1&start_time=1793462400\n"},
-		{name: "--since: month by month", opts: Options{Since: "2026-10-01", Output: output.Flags{JQ: "[.[] | .slug]"}}, stdout: "[\"01KFAKER000000000000000003\",\"01KFAKER000000000000000002\",\"01KFAKER000000000000000001\"]\n", requests: "GET /api/v2/worker-runs?end_time=1795968000&limit=100&offset=1&start_time=1793462400\nGET /api/v2/worker-runs?end_time=1793376000&limit=100&offset=1&start_time=1790784000\n"},
+		{name: "terminal: this month, a table", tty: true,
+			stdout: "\x1b[1mSLUG\x1b[22m                        \x1b[1mWORKER\x1b[22m    \x1b[1mSTATUS\x1b[22m     \x1b[1mRESULTS\x1b[22m  \x1b[1mSTARTED\x1b[22m               \x1b[1mDURATION\x1b[22m  \x1b[1mUSAGE\x1b[22m\n" +
+				"01KFAKER000000000000000003  Fails     failed     2        2026-11-30T01:00:02Z  7s        $0.0120\n" +
+				"01KFAKER000000000000000002  Succeeds  succeeded  2        2026-11-29T12:00:02Z  7s        $0.0120\n",
+			requests: "GET /api/v2/worker-runs?end_time=1795968000&limit=100&offset=1&start_time=1793462400\n"},
+		{name: "--since: month by month", opts: Options{Since: "2026-10-01", Output: output.Flags{JQ: "[.[] | .slug]"}},
+			stdout: "[\"01KFAKER000000000000000003\",\"01KFAKER000000000000000002\",\"01KFAKER000000000000000001\"]\n",
+			requests: "GET /api/v2/worker-runs?end_time=1795968000&limit=100&offset=1&start_time=1793462400\n" +
+				"GET /api/v2/worker-runs?end_time=1793376000&limit=100&offset=1&start_time=1790784000\n"},
 		{name: "--status --worker --limit", opts: Options{Since: "2026-10-01", Status: "failed", Worker: "fake/fails", Limit: 1, Output: output.Flags{Output: "jsonl"}},
-			stdout: "{\"duration\":7,\"err_msg\":\"navigation timeout on page 3\",\"finished_at\":1796000409,\"origin\":\"openapi\",\"results\":2,\"scraper_slug\":\"01KFAKE0000000000000000003\",\"scraper_title\":\"Fails\",\"slug\":\"01KFAKER000000000000000003\",\"started_at\":1796000402,\"status\":\"failed\",\"traffic\":4096,\"usage\":\"0.0120\",\"version\":\"v1.2.8\"}\n", requests: "GET /api/v2/worker-runs?end_time=1795968000&limit=1&offset=1&start_time=1793462400&status=failed&worker_id=fake~fails\n"},
-		{name: "nothing in the range", tty: true, opts: Options{Since: "2026-09-01", Until: "2026-09-30"}, stderr: "no runs from 2026-09-01 to 2026-09-30\n", requests: "GET /api/v2/worker-runs?end_time=1790697600&limit=100&offset=1&start_time=1788192000\n"},
-		{name: "--since after --until: nothing sent", opts: Options{Since: "2026-11-02", Until: "2026-11-01"}, wantErr: "error: --since 2026-11-02 is after --until 2026-11-01\n(exit 2)"},
-		{name: "--until not a day: nothing sent", opts: Options{Until: "2026-13-01"}, wantErr: "error: invalid --until: \"2026-13-01\" is not a day of the form YYYY-MM-DD (a day in Beijing time, UTC+8)\n(exit 2)"},
+			stdout:   "{\"duration\":7,\"err_msg\":\"navigation timeout on page 3\",\"finished_at\":1796000409,\"origin\":\"openapi\",\"results\":2,\"scraper_slug\":\"01KFAKE0000000000000000003\",\"scraper_title\":\"Fails\",\"slug\":\"01KFAKER000000000000000003\",\"started_at\":1796000402,\"status\":\"failed\",\"traffic\":4096,\"usage\":\"0.0120\",\"version\":\"v1.2.8\"}\n",
+			requests: "GET /api/v2/worker-runs?end_time=1795968000&limit=1&offset=1&start_time=1793462400&status=failed&worker_id=fake~fails\n"},
+		{name: "nothing in the range", tty: true, opts: Options{Since: "2026-09-01", Until: "2026-09-30"},
+			stderr:   "no runs from 2026-09-01 to 2026-09-30\n",
+			requests: "GET /api/v2/worker-runs?end_time=1790697600&limit=100&offset=1&start_time=1788192000\n"},
+		{name: "--since after --until: nothing sent", opts: Options{Since: "2026-11-02", Until: "2026-11-01"},
+			wantErr: "error: --since 2026-11-02 is after --until 2026-11-01\n(exit 2)"},
+		{name: "--until not a day: nothing sent", opts: Options{Until: "2026-13-01"},
+			wantErr: "error: invalid --until: \"2026-13-01\" is not a day of the form YYYY-MM-DD (a day in Beijing time, UTC+8)\n" +
+				"(exit 2)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -62,22 +62,41 @@ func TestNewCmdTask(t *testing.T) {
 		want    string
 		wantErr string
 	}{
-		{name: "create", verb: "create", argv: []string{"fake/succeeds", "--title", "T", "--description", "D", "--version", "v1", "-p", "q=tea", "--no-validate"}, want: "worker=fake/succeeds title=\"T\"/true description=\"D\" version=\"v1\" input={File: Inline: HasInline:false Params:[q=tea] System:[] MaxCharge:} schedule={Schedule: At: Weekday:0 Day:0 Date: Enabled:false given:map[at:false date:false day:false enabled:false schedule:false weekday:false]} no-validate=true"},
-		{name: "create --schedule weekly", verb: "create", argv: []string{"fake/succeeds", "--title", "T", "--schedule", "weekly", "--weekday", "1", "--at", "09:00", "--enabled"}, want: "worker=fake/succeeds title=\"T\"/true description=\"\" version=\"\" input={File: Inline: HasInline:false Params:[] System:[] MaxCharge:} schedule={Schedule:weekly At:09:00 Weekday:1 Day:0 Date: Enabled:true given:map[at:true date:false day:false enabled:true schedule:true weekday:true]} no-validate=false"},
-		{name: "create, no worker", verb: "create", argv: []string{"--title", "T"}, wantErr: "error: coreclaw task create: missing the Worker of the task (owner/name, owner~name or a Worker slug)\n(exit 2)"},
-		{name: "create, an unknown --schedule", verb: "create", argv: []string{"a/b", "--title", "T", "--schedule", "hourly"}, wantErr: "error: --schedule must be daily, weekly, monthly or once, not \"hourly\"\nhint: see `coreclaw task create --help`\n(exit 2)"},
-		{name: "get -o json", verb: "get", argv: []string{"01KX4ZM5DE8Y8GAZQ7R0KYZ3FD", "-o", "json"}, want: "task=01KX4ZM5DE8Y8GAZQ7R0KYZ3FD output={Output:json JQ:}"},
-		{name: "get, two tasks", verb: "get", argv: []string{"A", "B"}, wantErr: "error: coreclaw task get: too many arguments (got \"A\" \"B\"); expected the task (a task slug)\n(exit 2)"},
-		{name: "update --title --enabled=false", verb: "update", argv: []string{"A", "--title", "New", "--enabled=false"}, want: "task=A title=\"New\" description=\"\" version=\"\" given=map[description:false title:true version:false] input={File: Inline: HasInline:false Params:[] System:[] MaxCharge:} schedule={Schedule: At: Weekday:0 Day:0 Date: Enabled:false given:map[at:false date:false day:false enabled:true schedule:false weekday:false]} no-validate=false"},
-		{name: "update --version", verb: "update", argv: []string{"A", "--version", "v2"}, want: "task=A title=\"\" description=\"\" version=\"v2\" given=map[description:false title:false version:true] input={File: Inline: HasInline:false Params:[] System:[] MaxCharge:} schedule={Schedule: At: Weekday:0 Day:0 Date: Enabled:false given:map[at:false date:false day:false enabled:false schedule:false weekday:false]} no-validate=false"},
-		{name: "update --weekday x", verb: "update", argv: []string{"A", "--weekday", "x"}, wantErr: "error: --weekday \"x\" is not a whole number\nhint: see `coreclaw task update --help`\n(exit 2)"},
+		{name: "create", verb: "create", argv: []string{"fake/succeeds", "--title", "T", "--description", "D", "--version", "v1", "-p", "q=tea", "--no-validate"},
+			want: "worker=fake/succeeds title=\"T\"/true description=\"D\" version=\"v1\" input={File: Inline: HasInline:false Params:[q=tea] System:[] MaxCharge:} schedule={Schedule: At: Weekday:0 Day:0 Date: Enabled:false given:map[at:false date:false day:false enabled:false schedule:false weekday:false]} no-validate=true"},
+		{name: "create --schedule weekly", verb: "create", argv: []string{"fake/succeeds", "--title", "T", "--schedule", "weekly", "--weekday", "1", "--at", "09:00", "--enabled"},
+			want: "worker=fake/succeeds title=\"T\"/true description=\"\" version=\"\" input={File: Inline: HasInline:false Params:[] System:[] MaxCharge:} schedule={Schedule:weekly At:09:00 Weekday:1 Day:0 Date: Enabled:true given:map[at:true date:false day:false enabled:true schedule:true weekday:true]} no-validate=false"},
+		{name: "create, no worker", verb: "create", argv: []string{"--title", "T"},
+			wantErr: "error: coreclaw task create: missing the Worker of the task (owner/name, owner~name or a Worker slug)\n" +
+				"(exit 2)"},
+		{name: "create, an unknown --schedule", verb: "create", argv: []string{"a/b", "--title", "T", "--schedule", "hourly"},
+			wantErr: "error: --schedule must be daily, weekly, monthly or once, not \"hourly\"\n" +
+				"hint: see `coreclaw task create --help`\n" +
+				"(exit 2)"},
+		{name: "get -o json", verb: "get", argv: []string{"01KX4ZM5DE8Y8GAZQ7R0KYZ3FD", "-o", "json"},
+			want: "task=01KX4ZM5DE8Y8GAZQ7R0KYZ3FD output={Output:json JQ:}"},
+		{name: "get, two tasks", verb: "get", argv: []string{"A", "B"},
+			wantErr: "error: coreclaw task get: too many arguments (got \"A\" \"B\"); expected the task (a task slug)\n" +
+				"(exit 2)"},
+		{name: "update --title --enabled=false", verb: "update", argv: []string{"A", "--title", "New", "--enabled=false"},
+			want: "task=A title=\"New\" description=\"\" version=\"\" given=map[description:false title:true version:false] input={File: Inline: HasInline:false Params:[] System:[] MaxCharge:} schedule={Schedule: At: Weekday:0 Day:0 Date: Enabled:false given:map[at:false date:false day:false enabled:true schedule:false weekday:false]} no-validate=false"},
+		{name: "update --version", verb: "update", argv: []string{"A", "--version", "v2"},
+			want: "task=A title=\"\" description=\"\" version=\"v2\" given=map[description:false title:false version:true] input={File: Inline: HasInline:false Params:[] System:[] MaxCharge:} schedule={Schedule: At: Weekday:0 Day:0 Date: Enabled:false given:map[at:false date:false day:false enabled:false schedule:false weekday:false]} no-validate=false"},
+		{name: "update --weekday x", verb: "update", argv: []string{"A", "--weekday", "x"},
+			wantErr: "error: --weekday \"x\" is not a whole number\n" +
+				"hint: see `coreclaw task update --help`\n" +
+				"(exit 2)"},
 		{name: "delete", verb: "delete", argv: []string{"A"}, want: "task=A"},
 		{name: "delete, no task", verb: "delete", wantErr: "error: coreclaw task delete: missing the task to delete (a task slug)\n(exit 2)"},
-		{name: "input", verb: "input", argv: []string{"A"}, want: "task=A set=false input={File: Inline: HasInline:false Params:[] System:[] MaxCharge:} version=\"\" output={Output: JQ:} given=[] no-validate=false"},
-		{name: "input --set -f --version", verb: "input", argv: []string{"A", "--set", "-f", "in.json", "--version", "v2"}, want: "task=A set=true input={File:in.json Inline: HasInline:false Params:[] System:[] MaxCharge:} version=\"v2\" output={Output: JQ:} given=[--input-file --version] no-validate=false"},
-		{name: "run --wait --callback-url", verb: "run", argv: []string{"A", "--wait", "--callback-url", "https://example.com/h", "-o", "csv"}, want: "task=A callback=\"https://example.com/h\" wait=true sync=false page=0 dry-run=false wait-flags={Interval:10s Timeout:0s Output:{Output:csv JQ:} Limit:0 NoResults:false OnInterrupt:detach}"},
+		{name: "input", verb: "input", argv: []string{"A"},
+			want: "task=A set=false input={File: Inline: HasInline:false Params:[] System:[] MaxCharge:} version=\"\" output={Output: JQ:} given=[] no-validate=false"},
+		{name: "input --set -f --version", verb: "input", argv: []string{"A", "--set", "-f", "in.json", "--version", "v2"},
+			want: "task=A set=true input={File:in.json Inline: HasInline:false Params:[] System:[] MaxCharge:} version=\"v2\" output={Output: JQ:} given=[--input-file --version] no-validate=false"},
+		{name: "run --wait --callback-url", verb: "run", argv: []string{"A", "--wait", "--callback-url", "https://example.com/h", "-o", "csv"},
+			want: "task=A callback=\"https://example.com/h\" wait=true sync=false page=0 dry-run=false wait-flags={Interval:10s Timeout:0s Output:{Output:csv JQ:} Limit:0 NoResults:false OnInterrupt:detach}"},
 		{name: "run, no task", verb: "run", wantErr: "error: coreclaw task run: missing the task to run (a task slug)\n(exit 2)"},
-		{name: "tasks", verb: "tasks", argv: []string{"--worker", "fake/succeeds", "--keyword", "coffee", "--limit", "2", "--jq", ".[].slug"}, want: "worker=\"fake/succeeds\" keyword=\"coffee\" limit=2 output={Output: JQ:.[].slug}"},
+		{name: "tasks", verb: "tasks", argv: []string{"--worker", "fake/succeeds", "--keyword", "coffee", "--limit", "2", "--jq", ".[].slug"},
+			want: "worker=\"fake/succeeds\" keyword=\"coffee\" limit=2 output={Output: JQ:.[].slug}"},
 		{name: "tasks takes no argument", verb: "tasks", argv: []string{"x"}, wantErr: "error: coreclaw tasks takes no arguments (got \"x\")\n(exit 2)"},
 	}
 	for _, tt := range tests {
@@ -119,21 +138,85 @@ func TestTaskRun(t *testing.T) {
 		wantErr  string
 		requests string
 	}{
-		{name: "create", verb: "create", argv: []string{"fake/succeeds", "--title", "Coffee", "-p", "q=tea", "--schedule", "daily", "--at", "06:30"}, stdout: "01KFAKETASK000000000000003\n", requests: "GET /api/v2/workers/fake~succeeds/input-schema\nPOST /api/v2/worker-tasks {\"worker_id\":\"fake~succeeds\",\"title\":\"Coffee\",\"input\":{\"parameters\":{\"custom\":{\"q\":\"tea\"}}},\"schedule_type\":1,\"schedule_time\":\"06:30\",\"schedule_enabled\":1}\n"},
-		{name: "create without --title: nothing sent", verb: "create", argv: []string{"fake/succeeds"}, wantErr: "error: --title is required: the task's name\n(exit 2)"},
-		{name: "get, terminal", verb: "get", argv: []string{"$TASK"}, tty: true, stdout: "\x1b[1mcreated_at:\x1b[22m         2026-11-30T08:00:01Z\n\x1b[1mdescription:\x1b[22m\n\x1b[1mid:\x1b[22m                 1786001196232214890\n\x1b[1minput:\x1b[22m              {\"parameters\":{\"custom\":{}}}\n\x1b[1mlast_modified_at:\x1b[22m   2026-11-30T08:00:01Z\n\x1b[1mlast_run_id:\x1b[22m\n\x1b[1mplatform_actors_id:\x1b[22m 32708435342582325\n\x1b[1mrun_times:\x1b[22m          0\n\x1b[1mschedule_enabled:\x1b[22m   no\n\x1b[1mschedule_time:\x1b[22m\n\x1b[1mschedule_type:\x1b[22m      0\n\x1b[1mslug:\x1b[22m               01KFAKETASK000000000000001\n\x1b[1mtitle:\x1b[22m              Task 1\n\x1b[1mupdated_at:\x1b[22m         2026-11-30T08:00:01Z\n\x1b[1mversion:\x1b[22m            v1.2.8\n\x1b[1mworker_id:\x1b[22m          32708435342582318\n\x1b[1mworker_path:\x1b[22m        fake~succeeds\n\x1b[1mworker_slug:\x1b[22m        01KFAKE0000000000000000001\n\x1b[1mworker_title:\x1b[22m       Succeeds\n", requests: "GET /api/v2/worker-tasks/01KFAKETASK000000000000001\n"},
-		{name: "get --jq", verb: "get", argv: []string{"$TASK", "--jq", ".title"}, stdout: "Task 1\n", requests: "GET /api/v2/worker-tasks/01KFAKETASK000000000000001\n"},
-		{name: "update --title", verb: "update", argv: []string{"$TASK", "--title", "Renamed"}, stdout: "", stderr: "✓ updated task 01KFAKETASK000000000000001\n", requests: "PUT /api/v2/worker-tasks/01KFAKETASK000000000000001 {\"title\":\"Renamed\"}\n"},
-		{name: "update, nothing to change: nothing sent", verb: "update", argv: []string{"$TASK"}, wantErr: "error: nothing to change: give --title, --description, a schedule flag, the input flags or --version\n(exit 2)"},
-		{name: "delete", verb: "delete", argv: []string{"$TASK"}, stdout: "", stderr: "✓ deleted task 01KFAKETASK000000000000001\n", requests: "DELETE /api/v2/worker-tasks/01KFAKETASK000000000000001\n"},
-		{name: "delete an unknown task", verb: "delete", argv: []string{"01KNOSUCHTASK000000000000A"}, wantErr: "error: task does not exist (HTTP 400, code 60001, request req-1)\nhint: check the task id; `coreclaw tasks` lists your tasks\n(exit 1)", requests: "DELETE /api/v2/worker-tasks/01KNOSUCHTASK000000000000A\n"},
-		{name: "input", verb: "input", argv: []string{"$TASK"}, stdout: "{\n  \"parameters\": {\n    \"custom\": {}\n  }\n}\n", requests: "GET /api/v2/worker-tasks/01KFAKETASK000000000000001/input\n"},
-		{name: "input --set", verb: "input", argv: []string{"$TASK", "--set", "--input", `{"q":"coffee"}`}, stdout: "", stderr: "✓ saved the input of task 01KFAKETASK000000000000001\n", requests: "GET /api/v2/worker-tasks/01KFAKETASK000000000000001\nGET /api/v2/workers/fake~succeeds/input-schema\nPUT /api/v2/worker-tasks/01KFAKETASK000000000000001/input {\"input\":{\"parameters\":{\"custom\":{\"q\":\"coffee\"}}}}\n"},
-		{name: "input -p without --set: nothing sent", verb: "input", argv: []string{"$TASK", "-p", "q=x"}, wantErr: "error: --param only applies with --set\n(exit 2)"},
-		{name: "run", verb: "run", argv: []string{"$TASK"}, stdout: "01KFAKER000000000000000001\n", requests: "POST /api/v2/worker-tasks/01KFAKETASK000000000000001/runs {\"is_async\":true}\n"},
-		{name: "run --wait", verb: "run", argv: []string{"$TASK", "--wait", "--jq", "length"}, stdout: "3\n", stderr: "started run 01KFAKER000000000000000001\nrun 01KFAKER000000000000000001: ready\nrun 01KFAKER000000000000000001: running\n✓ run 01KFAKER000000000000000001 succeeded · 3 results · 1s · usage $0.0130\n", requests: "POST /api/v2/worker-tasks/01KFAKETASK000000000000001/runs {\"is_async\":true}\nGET /api/v2/worker-runs/01KFAKER000000000000000001\nGET /api/v2/worker-runs/01KFAKER000000000000000001\nGET /api/v2/worker-runs/01KFAKER000000000000000001\nGET /api/v2/worker-runs/01KFAKER000000000000000001/result?limit=100&offset=1\n"},
-		{name: "tasks, terminal", verb: "tasks", tty: true, stdout: "\x1b[1mSLUG\x1b[22m                        \x1b[1mTITLE\x1b[22m   \x1b[1mWORKER\x1b[22m         \x1b[1mSCHEDULE\x1b[22m  \x1b[1mRUNS\x1b[22m\n01KFAKETASK000000000000002  Task 2  fake/succeeds            0\n01KFAKETASK000000000000001  Task 1  fake/succeeds            0\n", requests: "GET /api/v2/worker-tasks?limit=100&offset=1\n"},
-		{name: "tasks --worker --limit", verb: "tasks", argv: []string{"--worker", "fake/succeeds", "--limit", "1", "--jq", ".[].slug"}, stdout: "01KFAKETASK000000000000002\n", requests: "GET /api/v2/worker-tasks?limit=1&offset=1&worker_id=fake~succeeds\n"},
+		{name: "create", verb: "create", argv: []string{"fake/succeeds", "--title", "Coffee", "-p", "q=tea", "--schedule", "daily", "--at", "06:30"},
+			stdout: "01KFAKETASK000000000000003\n",
+			requests: "GET /api/v2/workers/fake~succeeds/input-schema\n" +
+				"POST /api/v2/worker-tasks {\"worker_id\":\"fake~succeeds\",\"title\":\"Coffee\",\"input\":{\"parameters\":{\"custom\":{\"q\":\"tea\"}}},\"schedule_type\":1,\"schedule_time\":\"06:30\",\"schedule_enabled\":1}\n"},
+		{name: "create without --title: nothing sent", verb: "create", argv: []string{"fake/succeeds"},
+			wantErr: "error: --title is required: the task's name\n(exit 2)"},
+		{name: "get, terminal", verb: "get", argv: []string{"$TASK"}, tty: true,
+			stdout: "\x1b[1mcreated_at:\x1b[22m         2026-11-30T08:00:01Z\n" +
+				"\x1b[1mdescription:\x1b[22m\n" +
+				"\x1b[1mid:\x1b[22m                 1786001196232214890\n" +
+				"\x1b[1minput:\x1b[22m              {\"parameters\":{\"custom\":{}}}\n" +
+				"\x1b[1mlast_modified_at:\x1b[22m   2026-11-30T08:00:01Z\n" +
+				"\x1b[1mlast_run_id:\x1b[22m\n" +
+				"\x1b[1mplatform_actors_id:\x1b[22m 32708435342582325\n" +
+				"\x1b[1mrun_times:\x1b[22m          0\n" +
+				"\x1b[1mschedule_enabled:\x1b[22m   no\n" +
+				"\x1b[1mschedule_time:\x1b[22m\n" +
+				"\x1b[1mschedule_type:\x1b[22m      0\n" +
+				"\x1b[1mslug:\x1b[22m               01KFAKETASK000000000000001\n" +
+				"\x1b[1mtitle:\x1b[22m              Task 1\n" +
+				"\x1b[1mupdated_at:\x1b[22m         2026-11-30T08:00:01Z\n" +
+				"\x1b[1mversion:\x1b[22m            v1.2.8\n" +
+				"\x1b[1mworker_id:\x1b[22m          32708435342582318\n" +
+				"\x1b[1mworker_path:\x1b[22m        fake~succeeds\n" +
+				"\x1b[1mworker_slug:\x1b[22m        01KFAKE0000000000000000001\n" +
+				"\x1b[1mworker_title:\x1b[22m       Succeeds\n",
+			requests: "GET /api/v2/worker-tasks/01KFAKETASK000000000000001\n"},
+		{name: "get --jq", verb: "get", argv: []string{"$TASK", "--jq", ".title"},
+			stdout:   "Task 1\n",
+			requests: "GET /api/v2/worker-tasks/01KFAKETASK000000000000001\n"},
+		{name: "update --title", verb: "update", argv: []string{"$TASK", "--title", "Renamed"},
+			stdout:   "",
+			stderr:   "✓ updated task 01KFAKETASK000000000000001\n",
+			requests: "PUT /api/v2/worker-tasks/01KFAKETASK000000000000001 {\"title\":\"Renamed\"}\n"},
+		{name: "update, nothing to change: nothing sent", verb: "update", argv: []string{"$TASK"},
+			wantErr: "error: nothing to change: give --title, --description, a schedule flag, the input flags or --version\n" +
+				"(exit 2)"},
+		{name: "delete", verb: "delete", argv: []string{"$TASK"},
+			stdout:   "",
+			stderr:   "✓ deleted task 01KFAKETASK000000000000001\n",
+			requests: "DELETE /api/v2/worker-tasks/01KFAKETASK000000000000001\n"},
+		{name: "delete an unknown task", verb: "delete", argv: []string{"01KNOSUCHTASK000000000000A"},
+			wantErr: "error: task does not exist (HTTP 400, code 60001, request req-1)\n" +
+				"hint: check the task id; `coreclaw tasks` lists your tasks\n" +
+				"(exit 1)",
+			requests: "DELETE /api/v2/worker-tasks/01KNOSUCHTASK000000000000A\n"},
+		{name: "input", verb: "input", argv: []string{"$TASK"},
+			stdout:   "{\n  \"parameters\": {\n    \"custom\": {}\n  }\n}\n",
+			requests: "GET /api/v2/worker-tasks/01KFAKETASK000000000000001/input\n"},
+		{name: "input --set", verb: "input", argv: []string{"$TASK", "--set", "--input", `{"q":"coffee"}`},
+			stdout: "",
+			stderr: "✓ saved the input of task 01KFAKETASK000000000000001\n",
+			requests: "GET /api/v2/worker-tasks/01KFAKETASK000000000000001\n" +
+				"GET /api/v2/workers/fake~succeeds/input-schema\n" +
+				"PUT /api/v2/worker-tasks/01KFAKETASK000000000000001/input {\"input\":{\"parameters\":{\"custom\":{\"q\":\"coffee\"}}}}\n"},
+		{name: "input -p without --set: nothing sent", verb: "input", argv: []string{"$TASK", "-p", "q=x"},
+			wantErr: "error: --param only applies with --set\n(exit 2)"},
+		{name: "run", verb: "run", argv: []string{"$TASK"},
+			stdout:   "01KFAKER000000000000000001\n",
+			requests: "POST /api/v2/worker-tasks/01KFAKETASK000000000000001/runs {\"is_async\":true}\n"},
+		{name: "run --wait", verb: "run", argv: []string{"$TASK", "--wait", "--jq", "length"},
+			stdout: "3\n",
+			stderr: "started run 01KFAKER000000000000000001\n" +
+				"run 01KFAKER000000000000000001: ready\n" +
+				"run 01KFAKER000000000000000001: running\n" +
+				"✓ run 01KFAKER000000000000000001 succeeded · 3 results · 1s · usage $0.0130\n",
+			requests: "POST /api/v2/worker-tasks/01KFAKETASK000000000000001/runs {\"is_async\":true}\n" +
+				"GET /api/v2/worker-runs/01KFAKER000000000000000001\n" +
+				"GET /api/v2/worker-runs/01KFAKER000000000000000001\n" +
+				"GET /api/v2/worker-runs/01KFAKER000000000000000001\n" +
+				"GET /api/v2/worker-runs/01KFAKER000000000000000001/result?limit=100&offset=1\n"},
+		{name: "tasks, terminal", verb: "tasks", tty: true,
+			stdout: "\x1b[1mSLUG\x1b[22m                        \x1b[1mTITLE\x1b[22m   \x1b[1mWORKER\x1b[22m         \x1b[1mSCHEDULE\x1b[22m  \x1b[1mRUNS\x1b[22m\n" +
+				"01KFAKETASK000000000000002  Task 2  fake/succeeds            0\n" +
+				"01KFAKETASK000000000000001  Task 1  fake/succeeds            0\n",
+			requests: "GET /api/v2/worker-tasks?limit=100&offset=1\n"},
+		{name: "tasks --worker --limit", verb: "tasks", argv: []string{"--worker", "fake/succeeds", "--limit", "1", "--jq", ".[].slug"},
+			stdout:   "01KFAKETASK000000000000002\n",
+			requests: "GET /api/v2/worker-tasks?limit=1&offset=1&worker_id=fake~succeeds\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -25,8 +25,14 @@ func TestNewCmdWait(t *testing.T) {
 			"--jq", ".name", "--limit", "5", "--no-results", "--on-interrupt", "abort"},
 			want: Options{Run: "last", Worker: "fake/slow", WaitFlags: runwait.Flags{Timeout: 10 * time.Minute, Interval: 2 * time.Second,
 				Output: output.Flags{Output: "jsonl", JQ: ".name"}, Limit: 5, NoResults: true, OnInterrupt: "abort"}}},
-		{name: "--timeout without a unit", argv: []string{"A", "--timeout", "30"}, wantErr: "error: --timeout 30 needs a unit: 30s (seconds), 30m (minutes) or 30h (hours)\nhint: see `coreclaw wait --help`\n(exit 2)"},
-		{name: "an unknown --on-interrupt", argv: []string{"A", "--on-interrupt", "kill"}, wantErr: "error: --on-interrupt must be detach or abort, not \"kill\"\nhint: see `coreclaw wait --help`\n(exit 2)"},
+		{name: "--timeout without a unit", argv: []string{"A", "--timeout", "30"},
+			wantErr: "error: --timeout 30 needs a unit: 30s (seconds), 30m (minutes) or 30h (hours)\n" +
+				"hint: see `coreclaw wait --help`\n" +
+				"(exit 2)"},
+		{name: "an unknown --on-interrupt", argv: []string{"A", "--on-interrupt", "kill"},
+			wantErr: "error: --on-interrupt must be detach or abort, not \"kill\"\n" +
+				"hint: see `coreclaw wait --help`\n" +
+				"(exit 2)"},
 		{name: "no run", wantErr: "error: coreclaw wait: missing the run to wait for (a run slug, or last)\n(exit 2)"},
 	}
 	for _, tt := range tests {
@@ -62,14 +68,108 @@ func TestWaitRun(t *testing.T) {
 		requests string
 		slept    string // the pauses, all through the injected sleep
 	}{
-		{name: "succeeds, pipe", worker: "fake/succeeds", stdout: "[\n  {\n    \"title\": \"Coffee Spot 1\",\n    \"address\": \"101 Main St, New York, USA\",\n    \"rating\": 4.1,\n    \"reviews_count\": 10,\n    \"phone\": \"+1 212 555 0001\",\n    \"website\": \"https://example.com/places/1\"\n  },\n  {\n    \"title\": \"Coffee Spot 2\",\n    \"address\": \"102 Main St, New York, USA\",\n    \"rating\": 4.2,\n    \"reviews_count\": 20,\n    \"phone\": \"+1 212 555 0002\",\n    \"website\": \"https://example.com/places/2\"\n  },\n  {\n    \"title\": \"Coffee Spot 3\",\n    \"address\": \"103 Main St, New York, USA\",\n    \"rating\": 4.3,\n    \"reviews_count\": 30,\n    \"phone\": \"+1 212 555 0003\",\n    \"website\": \"https://example.com/places/3\"\n  }\n]\n", stderr: "run 01KFAKER000000000000000001: ready\nrun 01KFAKER000000000000000001: running\n✓ run 01KFAKER000000000000000001 succeeded · 3 results · 1s · usage $0.0130\n", requests: "GET /api/v2/worker-runs/01KFAKER000000000000000001\nGET /api/v2/worker-runs/01KFAKER000000000000000001\nGET /api/v2/worker-runs/01KFAKER000000000000000001\nGET /api/v2/worker-runs/01KFAKER000000000000000001/result?limit=100&offset=1\n", slept: "[250ms 500ms]"},
-		{name: "fails: exit 3", worker: "fake/fails", opts: Options{WaitFlags: runwait.Flags{NoResults: true}}, stdout: "{\n  \"slug\": \"01KFAKER000000000000000001\",\n  \"scraper_slug\": \"01KFAKE0000000000000000003\",\n  \"scraper_title\": \"Fails\",\n  \"version\": \"v1.2.8\",\n  \"status\": \"failed\",\n  \"results\": 1,\n  \"usage\": \"0.0110\",\n  \"traffic\": 2048,\n  \"origin\": \"openapi\",\n  \"started_at\": 1796025605,\n  \"finished_at\": 1796025606,\n  \"duration\": 1,\n  \"err_msg\": \"navigation timeout on page 3\"\n}\n", stderr: "run 01KFAKER000000000000000001: ready\nrun 01KFAKER000000000000000001: running\n✗ run 01KFAKER000000000000000001 failed · 1 result · 1s · usage $0.0110 · navigation timeout on page 3\n", wantErr: "error: run 01KFAKER000000000000000001 failed: navigation timeout on page 3\nhint: see why with `coreclaw logs 01KFAKER000000000000000001`\n(exit 3)", requests: "GET /api/v2/worker-runs/01KFAKER000000000000000001\nGET /api/v2/worker-runs/01KFAKER000000000000000001\nGET /api/v2/worker-runs/01KFAKER000000000000000001\n", slept: "[250ms 500ms]"},
-		{name: "--timeout: exit 5", worker: "fake/slow", opts: Options{WaitFlags: runwait.Flags{Timeout: 3 * time.Second}}, stderr: "run 01KFAKER000000000000000001: running\n", wantErr: "error: timed out after 3s waiting for run 01KFAKER000000000000000001 (status running); the run goes on\nhint: resume with `coreclaw wait 01KFAKER000000000000000001`, or stop it with `coreclaw abort 01KFAKER000000000000000001`\n(exit 5)", requests: "GET /api/v2/worker-runs/01KFAKER000000000000000001\nGET /api/v2/worker-runs/01KFAKER000000000000000001\nGET /api/v2/worker-runs/01KFAKER000000000000000001\nGET /api/v2/worker-runs/01KFAKER000000000000000001\nGET /api/v2/worker-runs/01KFAKER000000000000000001\n", slept: "[250ms 500ms 1s 1.25s]"},
+		{name: "succeeds, pipe", worker: "fake/succeeds",
+			stdout: "[\n" +
+				"  {\n" +
+				"    \"title\": \"Coffee Spot 1\",\n" +
+				"    \"address\": \"101 Main St, New York, USA\",\n" +
+				"    \"rating\": 4.1,\n" +
+				"    \"reviews_count\": 10,\n" +
+				"    \"phone\": \"+1 212 555 0001\",\n" +
+				"    \"website\": \"https://example.com/places/1\"\n" +
+				"  },\n" +
+				"  {\n" +
+				"    \"title\": \"Coffee Spot 2\",\n" +
+				"    \"address\": \"102 Main St, New York, USA\",\n" +
+				"    \"rating\": 4.2,\n" +
+				"    \"reviews_count\": 20,\n" +
+				"    \"phone\": \"+1 212 555 0002\",\n" +
+				"    \"website\": \"https://example.com/places/2\"\n" +
+				"  },\n" +
+				"  {\n" +
+				"    \"title\": \"Coffee Spot 3\",\n" +
+				"    \"address\": \"103 Main St, New York, USA\",\n" +
+				"    \"rating\": 4.3,\n" +
+				"    \"reviews_count\": 30,\n" +
+				"    \"phone\": \"+1 212 555 0003\",\n" +
+				"    \"website\": \"https://example.com/places/3\"\n" +
+				"  }\n" +
+				"]\n",
+			stderr: "run 01KFAKER000000000000000001: ready\n" +
+				"run 01KFAKER000000000000000001: running\n" +
+				"✓ run 01KFAKER000000000000000001 succeeded · 3 results · 1s · usage $0.0130\n",
+			requests: "GET /api/v2/worker-runs/01KFAKER000000000000000001\n" +
+				"GET /api/v2/worker-runs/01KFAKER000000000000000001\n" +
+				"GET /api/v2/worker-runs/01KFAKER000000000000000001\n" +
+				"GET /api/v2/worker-runs/01KFAKER000000000000000001/result?limit=100&offset=1\n",
+			slept: "[250ms 500ms]"},
+		{name: "fails: exit 3", worker: "fake/fails", opts: Options{WaitFlags: runwait.Flags{NoResults: true}},
+			stdout: "{\n" +
+				"  \"slug\": \"01KFAKER000000000000000001\",\n" +
+				"  \"scraper_slug\": \"01KFAKE0000000000000000003\",\n" +
+				"  \"scraper_title\": \"Fails\",\n" +
+				"  \"version\": \"v1.2.8\",\n" +
+				"  \"status\": \"failed\",\n" +
+				"  \"results\": 1,\n" +
+				"  \"usage\": \"0.0110\",\n" +
+				"  \"traffic\": 2048,\n" +
+				"  \"origin\": \"openapi\",\n" +
+				"  \"started_at\": 1796025605,\n" +
+				"  \"finished_at\": 1796025606,\n" +
+				"  \"duration\": 1,\n" +
+				"  \"err_msg\": \"navigation timeout on page 3\"\n" +
+				"}\n",
+			stderr: "run 01KFAKER000000000000000001: ready\n" +
+				"run 01KFAKER000000000000000001: running\n" +
+				"✗ run 01KFAKER000000000000000001 failed · 1 result · 1s · usage $0.0110 · navigation timeout on page 3\n",
+			wantErr: "error: run 01KFAKER000000000000000001 failed: navigation timeout on page 3\n" +
+				"hint: see why with `coreclaw logs 01KFAKER000000000000000001`\n" +
+				"(exit 3)",
+			requests: "GET /api/v2/worker-runs/01KFAKER000000000000000001\n" +
+				"GET /api/v2/worker-runs/01KFAKER000000000000000001\n" +
+				"GET /api/v2/worker-runs/01KFAKER000000000000000001\n",
+			slept: "[250ms 500ms]"},
+		{name: "--timeout: exit 5", worker: "fake/slow", opts: Options{WaitFlags: runwait.Flags{Timeout: 3 * time.Second}},
+			stderr: "run 01KFAKER000000000000000001: running\n",
+			wantErr: "error: timed out after 3s waiting for run 01KFAKER000000000000000001 (status running); the run goes on\n" +
+				"hint: resume with `coreclaw wait 01KFAKER000000000000000001`, or stop it with `coreclaw abort 01KFAKER000000000000000001`\n" +
+				"(exit 5)",
+			requests: "GET /api/v2/worker-runs/01KFAKER000000000000000001\n" +
+				"GET /api/v2/worker-runs/01KFAKER000000000000000001\n" +
+				"GET /api/v2/worker-runs/01KFAKER000000000000000001\n" +
+				"GET /api/v2/worker-runs/01KFAKER000000000000000001\n" +
+				"GET /api/v2/worker-runs/01KFAKER000000000000000001\n",
+			slept: "[250ms 500ms 1s 1.25s]"},
 		{name: "last --worker --limit 1", worker: "fake/succeeds", opts: Options{Run: "last", Worker: "fake/succeeds", WaitFlags: runwait.Flags{Limit: 1, Output: output.Flags{Output: "csv"}}},
-			stdout: "title,address,rating,reviews_count,phone,website\nCoffee Spot 1,\"101 Main St, New York, USA\",4.1,10,+1 212 555 0001,https://example.com/places/1\n", stderr: "run 01KFAKER000000000000000001: running\n✓ run 01KFAKER000000000000000001 succeeded · 3 results · 1s · usage $0.0130\n", requests: "GET /api/v2/workers/fake~succeeds/runs/last\nGET /api/v2/worker-runs/01KFAKER000000000000000001\nGET /api/v2/worker-runs/01KFAKER000000000000000001\nGET /api/v2/worker-runs/01KFAKER000000000000000001/result?limit=1&offset=1\n", slept: "[250ms]"},
-		{name: "succeeds, terminal", worker: "fake/succeeds", tty: true, stdout: "\x1b[1mTITLE\x1b[22m          \x1b[1mADDRESS\x1b[22m                     \x1b[1mRATING\x1b[22m  \x1b[1mREVIEWS_COUNT\x1b[22m  \x1b[1mPHONE\x1b[22m            \x1b[1mWEBSITE\x1b[22m\nCoffee Spot 1  101 Main St, New York, USA  4.1     10             +1 212 555 0001  https://example.com/places/1\nCoffee Spot 2  102 Main St, New York, USA  4.2     20             +1 212 555 0002  https://example.com/places/2\nCoffee Spot 3  103 Main St, New York, USA  4.3     30             +1 212 555 0003  https://example.com/places/3\n", stderr: "run 01KFAKER000000000000000001: ready\nrun 01KFAKER000000000000000001: running\n\x1b[32m✓\x1b[0m run 01KFAKER000000000000000001 \x1b[32msucceeded\x1b[0m · 3 results · 1s · usage $0.0130\n", requests: "GET /api/v2/worker-runs/01KFAKER000000000000000001\nGET /api/v2/worker-runs/01KFAKER000000000000000001\nGET /api/v2/worker-runs/01KFAKER000000000000000001\nGET /api/v2/worker-runs/01KFAKER000000000000000001/result?limit=100&offset=1\n", slept: "[250ms 500ms]"},
-		{name: "a bad --interval sends nothing", worker: "fake/succeeds", opts: Options{WaitFlags: runwait.Flags{Interval: -time.Second}}, wantErr: "error: --interval must be positive, not -1s\n(exit 2)", slept: "[]"},
-		{name: "a bad worker sends nothing", worker: "fake/succeeds", opts: Options{Run: "last", Worker: "a/b/c"}, wantErr: "error: worker id \"a/b/c\" has more than one separator: use owner/name, owner~name or a Worker slug\n(exit 2)", slept: "[]"},
+			stdout: "title,address,rating,reviews_count,phone,website\n" +
+				"Coffee Spot 1,\"101 Main St, New York, USA\",4.1,10,+1 212 555 0001,https://example.com/places/1\n",
+			stderr: "run 01KFAKER000000000000000001: running\n" +
+				"✓ run 01KFAKER000000000000000001 succeeded · 3 results · 1s · usage $0.0130\n",
+			requests: "GET /api/v2/workers/fake~succeeds/runs/last\n" +
+				"GET /api/v2/worker-runs/01KFAKER000000000000000001\n" +
+				"GET /api/v2/worker-runs/01KFAKER000000000000000001\n" +
+				"GET /api/v2/worker-runs/01KFAKER000000000000000001/result?limit=1&offset=1\n",
+			slept: "[250ms]"},
+		{name: "succeeds, terminal", worker: "fake/succeeds", tty: true,
+			stdout: "\x1b[1mTITLE\x1b[22m          \x1b[1mADDRESS\x1b[22m                     \x1b[1mRATING\x1b[22m  \x1b[1mREVIEWS_COUNT\x1b[22m  \x1b[1mPHONE\x1b[22m            \x1b[1mWEBSITE\x1b[22m\n" +
+				"Coffee Spot 1  101 Main St, New York, USA  4.1     10             +1 212 555 0001  https://example.com/places/1\n" +
+				"Coffee Spot 2  102 Main St, New York, USA  4.2     20             +1 212 555 0002  https://example.com/places/2\n" +
+				"Coffee Spot 3  103 Main St, New York, USA  4.3     30             +1 212 555 0003  https://example.com/places/3\n",
+			stderr: "run 01KFAKER000000000000000001: ready\n" +
+				"run 01KFAKER000000000000000001: running\n" +
+				"\x1b[32m✓\x1b[0m run 01KFAKER000000000000000001 \x1b[32msucceeded\x1b[0m · 3 results · 1s · usage $0.0130\n",
+			requests: "GET /api/v2/worker-runs/01KFAKER000000000000000001\n" +
+				"GET /api/v2/worker-runs/01KFAKER000000000000000001\n" +
+				"GET /api/v2/worker-runs/01KFAKER000000000000000001\n" +
+				"GET /api/v2/worker-runs/01KFAKER000000000000000001/result?limit=100&offset=1\n",
+			slept: "[250ms 500ms]"},
+		{name: "a bad --interval sends nothing", worker: "fake/succeeds", opts: Options{WaitFlags: runwait.Flags{Interval: -time.Second}},
+			wantErr: "error: --interval must be positive, not -1s\n(exit 2)",
+			slept:   "[]"},
+		{name: "a bad worker sends nothing", worker: "fake/succeeds", opts: Options{Run: "last", Worker: "a/b/c"},
+			wantErr: "error: worker id \"a/b/c\" has more than one separator: use owner/name, owner~name or a Worker slug\n" +
+				"(exit 2)",
+			slept: "[]"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -54,19 +54,38 @@ func TestNewCmdStart(t *testing.T) {
 		{name: "--wait and every wait flag", argv: []string{"--wait", "--timeout", "5m", "--interval", "3s", "-o", "json", "--jq", ".x", "--limit", "7", "--no-results", "--on-interrupt", "abort", "--wait-for-slot", "90s"},
 			want: Flags{Wait: true, WaitForSlot: 90 * time.Second, WaitFlags: runwait.Flags{Timeout: 5 * time.Minute, Interval: 3 * time.Second,
 				Output: output.Flags{Output: "json", JQ: ".x"}, Limit: 7, NoResults: true, OnInterrupt: "abort"}}},
-		{name: "--sync --page --limit", argv: []string{"--sync", "--page", "3", "--limit", "100"}, want: Flags{Sync: true, Page: 3, WaitFlags: def(runwait.Flags{Limit: 100})}},
-		{name: "--dry-run -o json", argv: []string{"--dry-run", "-o", "json"}, want: Flags{DryRun: true, WaitFlags: def(runwait.Flags{Output: output.Flags{Output: "json"}})}},
-		{name: "--dry-run -o csv", argv: []string{"--dry-run", "-o", "csv"}, want: Flags{DryRun: true, WaitFlags: def(runwait.Flags{Output: output.Flags{Output: "csv"}})},
+		{name: "--sync --page --limit", argv: []string{"--sync", "--page", "3", "--limit", "100"},
+			want: Flags{Sync: true, Page: 3, WaitFlags: def(runwait.Flags{Limit: 100})}},
+		{name: "--dry-run -o json", argv: []string{"--dry-run", "-o", "json"},
+			want: Flags{DryRun: true, WaitFlags: def(runwait.Flags{Output: output.Flags{Output: "json"}})}},
+		{name: "--dry-run -o csv", argv: []string{"--dry-run", "-o", "csv"},
+			want:     Flags{DryRun: true, WaitFlags: def(runwait.Flags{Output: output.Flags{Output: "csv"}})},
 			checkErr: "error: --dry-run prints text, or JSON with -o json or -o jsonl; not -o csv\n(exit 2)"},
-		{name: "--page without --sync", argv: []string{"--page", "2", "--limit", "5", "--wait"}, want: Flags{Wait: true, Page: 2, WaitFlags: def(runwait.Flags{Limit: 5})},
+		{name: "--page without --sync", argv: []string{"--page", "2", "--limit", "5", "--wait"},
+			want:     Flags{Wait: true, Page: 2, WaitFlags: def(runwait.Flags{Limit: 5})},
 			checkErr: "error: --page only applies with --sync\n(exit 2)"},
-		{name: "--no-results alone", argv: []string{"--no-results"}, want: Flags{WaitFlags: def(runwait.Flags{NoResults: true})}, checkErr: "error: --no-results only applies with --wait or --sync\n(exit 2)"},
-		{name: "--interval alone, at its default", argv: []string{"--interval", "10s"}, want: Flags{WaitFlags: def(runwait.Flags{Interval: 10 * time.Second})}, checkErr: "error: --interval only applies with --wait or --sync\n(exit 2)"},
-		{name: "--sync --limit 101", argv: []string{"--sync", "--limit", "101"}, want: Flags{Sync: true, WaitFlags: def(runwait.Flags{Limit: 101})}, checkErr: "error: --limit with --sync must be between 1 and 100, not 101\n(exit 2)"},
-		{name: "--sync --page without --limit", argv: []string{"--sync", "--page", "2"}, want: Flags{Sync: true, Page: 2, WaitFlags: def(runwait.Flags{})}, checkErr: "error: --page needs --limit (the size of the page)\n(exit 2)"},
-		{name: "--wait-for-slot negative", argv: []string{"--wait-for-slot", "-1s"}, want: Flags{WaitForSlot: -time.Second, WaitFlags: def(runwait.Flags{})}, checkErr: "error: --wait-for-slot must not be negative, not -1s\n(exit 2)"},
-		{name: "--sync --page -1 --limit 5", argv: []string{"--sync", "--page", "-1", "--limit", "5"}, want: Flags{Sync: true, Page: -1, WaitFlags: def(runwait.Flags{Limit: 5})}, checkErr: "error: --page must be 1 or more, not -1\n(exit 2)"},
-		{name: "--wait=yes", argv: []string{"--wait=yes"}, wantErr: "error: --wait takes no value, or =true or =false (not \"yes\")\nhint: see `coreclaw start --help`\n(exit 2)"},
+		{name: "--no-results alone", argv: []string{"--no-results"},
+			want:     Flags{WaitFlags: def(runwait.Flags{NoResults: true})},
+			checkErr: "error: --no-results only applies with --wait or --sync\n(exit 2)"},
+		{name: "--interval alone, at its default", argv: []string{"--interval", "10s"},
+			want:     Flags{WaitFlags: def(runwait.Flags{Interval: 10 * time.Second})},
+			checkErr: "error: --interval only applies with --wait or --sync\n(exit 2)"},
+		{name: "--sync --limit 101", argv: []string{"--sync", "--limit", "101"},
+			want:     Flags{Sync: true, WaitFlags: def(runwait.Flags{Limit: 101})},
+			checkErr: "error: --limit with --sync must be between 1 and 100, not 101\n(exit 2)"},
+		{name: "--sync --page without --limit", argv: []string{"--sync", "--page", "2"},
+			want:     Flags{Sync: true, Page: 2, WaitFlags: def(runwait.Flags{})},
+			checkErr: "error: --page needs --limit (the size of the page)\n(exit 2)"},
+		{name: "--wait-for-slot negative", argv: []string{"--wait-for-slot", "-1s"},
+			want:     Flags{WaitForSlot: -time.Second, WaitFlags: def(runwait.Flags{})},
+			checkErr: "error: --wait-for-slot must not be negative, not -1s\n(exit 2)"},
+		{name: "--sync --page -1 --limit 5", argv: []string{"--sync", "--page", "-1", "--limit", "5"},
+			want:     Flags{Sync: true, Page: -1, WaitFlags: def(runwait.Flags{Limit: 5})},
+			checkErr: "error: --page must be 1 or more, not -1\n(exit 2)"},
+		{name: "--wait=yes", argv: []string{"--wait=yes"},
+			wantErr: "error: --wait takes no value, or =true or =false (not \"yes\")\n" +
+				"hint: see `coreclaw start --help`\n" +
+				"(exit 2)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -109,10 +128,39 @@ func TestStartRun(t *testing.T) {
 		slept    string
 	}{
 		{name: "the slug", stdout: "01KFAKER000000000000000001\n", requests: "POST /api/v2/workers/fake~succeeds/runs {\"is_async\":true}\n", slept: "[]"},
-		{name: "refused, no --wait-for-slot: no second try", refusals: -1, wantErr: "error: concurrent run limit reached (HTTP 400, code 30003, request req-1)\nhint: the plan's concurrent-run limit is reached: wait for a run to finish, or pass --wait-for-slot DURATION\n(exit 1)", requests: "POST /api/v2/workers/fake~succeeds/runs {\"is_async\":true}\n", slept: "[]"},
+		{name: "refused, no --wait-for-slot: no second try", refusals: -1,
+			wantErr: "error: concurrent run limit reached (HTTP 400, code 30003, request req-1)\n" +
+				"hint: the plan's concurrent-run limit is reached: wait for a run to finish, or pass --wait-for-slot DURATION\n" +
+				"(exit 1)",
+			requests: "POST /api/v2/workers/fake~succeeds/runs {\"is_async\":true}\n",
+			slept:    "[]"},
 		{name: "a slot frees after two tries", refusals: 2, argv: []string{"--wait-for-slot", "1m", "--wait", "--no-results", "--jq", ".status"},
-			stdout: "succeeded\n", stderr: "notice: the plan's concurrent-run limit is reached; trying again in 5s (waiting up to 1m0s more for a slot)\nnotice: the plan's concurrent-run limit is reached; trying again in 10s (waiting up to 55s more for a slot)\nstarted run 01KFAKER000000000000000001\nrun 01KFAKER000000000000000001: ready\nrun 01KFAKER000000000000000001: running\n✓ run 01KFAKER000000000000000001 succeeded · 3 results · 1s · usage $0.0130\n", requests: "POST /api/v2/workers/fake~succeeds/runs {\"is_async\":true}\nPOST /api/v2/workers/fake~succeeds/runs {\"is_async\":true}\nPOST /api/v2/workers/fake~succeeds/runs {\"is_async\":true}\nGET /api/v2/worker-runs/01KFAKER000000000000000001\nGET /api/v2/worker-runs/01KFAKER000000000000000001\nGET /api/v2/worker-runs/01KFAKER000000000000000001\n", slept: "[5s 10s 250ms 500ms]"},
-		{name: "no slot within --wait-for-slot", refusals: -1, argv: []string{"--wait-for-slot", "20s"}, stderr: "notice: the plan's concurrent-run limit is reached; trying again in 5s (waiting up to 20s more for a slot)\nnotice: the plan's concurrent-run limit is reached; trying again in 10s (waiting up to 15s more for a slot)\nnotice: the plan's concurrent-run limit is reached; trying again in 5s (waiting up to 5s more for a slot)\n", wantErr: "error: concurrent run limit reached (HTTP 400, code 30003, request req-4)\nhint: no run slot came free within --wait-for-slot 20s; no run was started\n(exit 1)", requests: "POST /api/v2/workers/fake~succeeds/runs {\"is_async\":true}\nPOST /api/v2/workers/fake~succeeds/runs {\"is_async\":true}\nPOST /api/v2/workers/fake~succeeds/runs {\"is_async\":true}\nPOST /api/v2/workers/fake~succeeds/runs {\"is_async\":true}\n", slept: "[5s 10s 5s]"},
+			stdout: "succeeded\n",
+			stderr: "notice: the plan's concurrent-run limit is reached; trying again in 5s (waiting up to 1m0s more for a slot)\n" +
+				"notice: the plan's concurrent-run limit is reached; trying again in 10s (waiting up to 55s more for a slot)\n" +
+				"started run 01KFAKER000000000000000001\n" +
+				"run 01KFAKER000000000000000001: ready\n" +
+				"run 01KFAKER000000000000000001: running\n" +
+				"✓ run 01KFAKER000000000000000001 succeeded · 3 results · 1s · usage $0.0130\n",
+			requests: "POST /api/v2/workers/fake~succeeds/runs {\"is_async\":true}\n" +
+				"POST /api/v2/workers/fake~succeeds/runs {\"is_async\":true}\n" +
+				"POST /api/v2/workers/fake~succeeds/runs {\"is_async\":true}\n" +
+				"GET /api/v2/worker-runs/01KFAKER000000000000000001\n" +
+				"GET /api/v2/worker-runs/01KFAKER000000000000000001\n" +
+				"GET /api/v2/worker-runs/01KFAKER000000000000000001\n",
+			slept: "[5s 10s 250ms 500ms]"},
+		{name: "no slot within --wait-for-slot", refusals: -1, argv: []string{"--wait-for-slot", "20s"},
+			stderr: "notice: the plan's concurrent-run limit is reached; trying again in 5s (waiting up to 20s more for a slot)\n" +
+				"notice: the plan's concurrent-run limit is reached; trying again in 10s (waiting up to 15s more for a slot)\n" +
+				"notice: the plan's concurrent-run limit is reached; trying again in 5s (waiting up to 5s more for a slot)\n",
+			wantErr: "error: concurrent run limit reached (HTTP 400, code 30003, request req-4)\n" +
+				"hint: no run slot came free within --wait-for-slot 20s; no run was started\n" +
+				"(exit 1)",
+			requests: "POST /api/v2/workers/fake~succeeds/runs {\"is_async\":true}\n" +
+				"POST /api/v2/workers/fake~succeeds/runs {\"is_async\":true}\n" +
+				"POST /api/v2/workers/fake~succeeds/runs {\"is_async\":true}\n" +
+				"POST /api/v2/workers/fake~succeeds/runs {\"is_async\":true}\n",
+			slept: "[5s 10s 5s]"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
