@@ -3,6 +3,7 @@ package wait
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -102,7 +103,7 @@ func TestWaitRun(t *testing.T) {
 				"GET /api/v2/worker-runs/01KFAKER000000000000000001\n" +
 				"GET /api/v2/worker-runs/01KFAKER000000000000000001\n" +
 				"GET /api/v2/worker-runs/01KFAKER000000000000000001/result?limit=100&offset=1\n",
-			slept: "[250ms 500ms]"},
+			slept: "[250ms 900ms]"},
 		{name: "fails: exit 3", worker: "fake/fails", opts: Options{WaitFlags: runwait.Flags{NoResults: true}},
 			stdout: "{\n" +
 				"  \"slug\": \"01KFAKER000000000000000001\",\n" +
@@ -128,18 +129,14 @@ func TestWaitRun(t *testing.T) {
 			requests: "GET /api/v2/worker-runs/01KFAKER000000000000000001\n" +
 				"GET /api/v2/worker-runs/01KFAKER000000000000000001\n" +
 				"GET /api/v2/worker-runs/01KFAKER000000000000000001\n",
-			slept: "[250ms 500ms]"},
+			slept: "[250ms 900ms]"},
 		{name: "--timeout: exit 5", worker: "fake/slow", opts: Options{WaitFlags: runwait.Flags{Timeout: 3 * time.Second}},
 			stderr: "run 01KFAKER000000000000000001: running\n",
 			wantErr: "error: timed out after 3s waiting for run 01KFAKER000000000000000001 (status running); the run goes on\n" +
 				"hint: resume with `coreclaw wait 01KFAKER000000000000000001`, or stop it with `coreclaw abort 01KFAKER000000000000000001`\n" +
 				"(exit 5)",
-			requests: "GET /api/v2/worker-runs/01KFAKER000000000000000001\n" +
-				"GET /api/v2/worker-runs/01KFAKER000000000000000001\n" +
-				"GET /api/v2/worker-runs/01KFAKER000000000000000001\n" +
-				"GET /api/v2/worker-runs/01KFAKER000000000000000001\n" +
-				"GET /api/v2/worker-runs/01KFAKER000000000000000001\n",
-			slept: "[250ms 500ms 1s 1.25s]"},
+			requests: strings.Repeat("GET /api/v2/worker-runs/01KFAKER000000000000000001\n", 6),
+			slept:    "[250ms 900ms 900ms 900ms 50ms]"},
 		{name: "last --worker --limit 1", worker: "fake/succeeds", opts: Options{Run: "last", Worker: "fake/succeeds", WaitFlags: runwait.Flags{Limit: 1, Output: output.Flags{Output: "csv"}}},
 			stdout: "title,address,rating,reviews_count,phone,website\n" +
 				"Coffee Spot 1,\"101 Main St, New York, USA\",4.1,10,+1 212 555 0001,https://example.com/places/1\n",
@@ -162,7 +159,7 @@ func TestWaitRun(t *testing.T) {
 				"GET /api/v2/worker-runs/01KFAKER000000000000000001\n" +
 				"GET /api/v2/worker-runs/01KFAKER000000000000000001\n" +
 				"GET /api/v2/worker-runs/01KFAKER000000000000000001/result?limit=100&offset=1\n",
-			slept: "[250ms 500ms]"},
+			slept: "[250ms 900ms]"},
 		{name: "a bad --interval sends nothing", worker: "fake/succeeds", opts: Options{WaitFlags: runwait.Flags{Interval: -time.Second}},
 			wantErr: "error: --interval must be positive, not -1s\n(exit 2)",
 			slept:   "[]"},

@@ -148,7 +148,7 @@ func TestStartRun(t *testing.T) {
 				"GET /api/v2/worker-runs/01KFAKER000000000000000001\n" +
 				"GET /api/v2/worker-runs/01KFAKER000000000000000001\n" +
 				"GET /api/v2/worker-runs/01KFAKER000000000000000001\n",
-			slept: "[5s 10s 250ms 500ms]"},
+			slept: "[5s 10s 250ms 900ms]"},
 		{name: "no slot within --wait-for-slot", refusals: -1, argv: []string{"--wait-for-slot", "20s"},
 			stderr: "notice: the plan's concurrent-run limit is reached; trying again in 5s (waiting up to 20s more for a slot)\n" +
 				"notice: the plan's concurrent-run limit is reached; trying again in 10s (waiting up to 15s more for a slot)\n" +
