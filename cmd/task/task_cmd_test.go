@@ -30,19 +30,19 @@ func verbs(f *cmdutil.Factory, p *parsed) map[string]*cobra.Command {
 	}
 	return map[string]*cobra.Command{
 		"create": NewCmdCreate(f, func(_ context.Context, o *CreateOptions) error {
-			return rec("worker=%s title=%q/%v description=%q version=%q input=%+v schedule=%+v no-validate=%v",
-				o.Worker, o.Title, o.titleGiven, o.Description, o.Version, o.Input, o.Schedule, o.NoValidate)
+			return rec("worker=%s title=%q description=%q version=%q input=%+v schedule=%s no-validate=%v",
+				o.Worker, o.Title, o.Description, o.Version, o.Input, schedule(o.Schedule), o.NoValidate)
 		}),
 		"get": NewCmdGet(f, func(_ context.Context, o *GetOptions) error {
 			return rec("task=%s output=%+v", o.Task, o.Output)
 		}),
 		"update": NewCmdUpdate(f, func(_ context.Context, o *UpdateOptions) error {
-			return rec("task=%s title=%q description=%q version=%q given=%v input=%+v schedule=%+v no-validate=%v",
-				o.Task, o.Title, o.Description, o.Version, o.given, o.Input, o.Schedule, o.NoValidate)
+			return rec("task=%s title=%q description=%q version=%q input=%+v schedule=%s no-validate=%v",
+				o.Task, o.Title, o.Description, o.Version, o.Input, schedule(o.Schedule), o.NoValidate)
 		}),
 		"delete": NewCmdDelete(f, func(_ context.Context, o *DeleteOptions) error { return rec("task=%s", o.Task) }),
 		"input": NewCmdInput(f, func(_ context.Context, o *InputOptions) error {
-			return rec("task=%s set=%v input=%+v version=%q output=%+v given=%v no-validate=%v", o.Task, o.Set, o.Input, o.Version, o.Output, o.given, o.NoValidate)
+			return rec("task=%s set=%v input=%+v version=%q output=%+v no-validate=%v", o.Task, o.Set, o.Input, o.Version, o.Output, o.NoValidate)
 		}),
 		"run": NewCmdRun(f, func(_ context.Context, o *RunOptions) error {
 			return rec("task=%s callback=%q wait=%v sync=%v page=%d dry-run=%v wait-flags=%+v", o.Task, o.CallbackURL,
@@ -54,6 +54,12 @@ func verbs(f *cmdutil.Factory, p *parsed) map[string]*cobra.Command {
 	}
 }
 
+// schedule is the schedule flags' values. Which flags were given is left
+// to TestTaskRun, which sees what it changes.
+func schedule(s scheduleFlags) string {
+	return fmt.Sprintf("{%s at=%q weekday=%d day=%d date=%q enabled=%v}", s.Schedule, s.At, s.Weekday, s.Day, s.Date, s.Enabled)
+}
+
 func TestNewCmdTask(t *testing.T) {
 	tests := []struct {
 		name    string
@@ -63,9 +69,9 @@ func TestNewCmdTask(t *testing.T) {
 		wantErr string
 	}{
 		{name: "create", verb: "create", argv: []string{"fake/succeeds", "--title", "T", "--description", "D", "--version", "v1", "-p", "q=tea", "--no-validate"},
-			want: "worker=fake/succeeds title=\"T\"/true description=\"D\" version=\"v1\" input={File: Inline: HasInline:false Params:[q=tea] System:[] MaxCharge:} schedule={Schedule: At: Weekday:0 Day:0 Date: Enabled:false given:map[at:false date:false day:false enabled:false schedule:false weekday:false]} no-validate=true"},
+			want: "worker=fake/succeeds title=\"T\" description=\"D\" version=\"v1\" input={File: Inline: HasInline:false Params:[q=tea] System:[] MaxCharge:} schedule={ at=\"\" weekday=0 day=0 date=\"\" enabled=false} no-validate=true"},
 		{name: "create --schedule weekly", verb: "create", argv: []string{"fake/succeeds", "--title", "T", "--schedule", "weekly", "--weekday", "1", "--at", "09:00", "--enabled"},
-			want: "worker=fake/succeeds title=\"T\"/true description=\"\" version=\"\" input={File: Inline: HasInline:false Params:[] System:[] MaxCharge:} schedule={Schedule:weekly At:09:00 Weekday:1 Day:0 Date: Enabled:true given:map[at:true date:false day:false enabled:true schedule:true weekday:true]} no-validate=false"},
+			want: "worker=fake/succeeds title=\"T\" description=\"\" version=\"\" input={File: Inline: HasInline:false Params:[] System:[] MaxCharge:} schedule={weekly at=\"09:00\" weekday=1 day=0 date=\"\" enabled=true} no-validate=false"},
 		{name: "create, no worker", verb: "create", argv: []string{"--title", "T"},
 			wantErr: "error: coreclaw task create: missing the Worker of the task (owner/name, owner~name or a Worker slug)\n" +
 				"(exit 2)"},
@@ -79,9 +85,9 @@ func TestNewCmdTask(t *testing.T) {
 			wantErr: "error: coreclaw task get: too many arguments (got \"A\" \"B\"); expected the task (a task slug)\n" +
 				"(exit 2)"},
 		{name: "update --title --enabled=false", verb: "update", argv: []string{"A", "--title", "New", "--enabled=false"},
-			want: "task=A title=\"New\" description=\"\" version=\"\" given=map[description:false title:true version:false] input={File: Inline: HasInline:false Params:[] System:[] MaxCharge:} schedule={Schedule: At: Weekday:0 Day:0 Date: Enabled:false given:map[at:false date:false day:false enabled:true schedule:false weekday:false]} no-validate=false"},
+			want: "task=A title=\"New\" description=\"\" version=\"\" input={File: Inline: HasInline:false Params:[] System:[] MaxCharge:} schedule={ at=\"\" weekday=0 day=0 date=\"\" enabled=false} no-validate=false"},
 		{name: "update --version", verb: "update", argv: []string{"A", "--version", "v2"},
-			want: "task=A title=\"\" description=\"\" version=\"v2\" given=map[description:false title:false version:true] input={File: Inline: HasInline:false Params:[] System:[] MaxCharge:} schedule={Schedule: At: Weekday:0 Day:0 Date: Enabled:false given:map[at:false date:false day:false enabled:false schedule:false weekday:false]} no-validate=false"},
+			want: "task=A title=\"\" description=\"\" version=\"v2\" input={File: Inline: HasInline:false Params:[] System:[] MaxCharge:} schedule={ at=\"\" weekday=0 day=0 date=\"\" enabled=false} no-validate=false"},
 		{name: "update --weekday x", verb: "update", argv: []string{"A", "--weekday", "x"},
 			wantErr: "error: --weekday \"x\" is not a whole number\n" +
 				"hint: see `coreclaw task update --help`\n" +
@@ -89,9 +95,9 @@ func TestNewCmdTask(t *testing.T) {
 		{name: "delete", verb: "delete", argv: []string{"A"}, want: "task=A"},
 		{name: "delete, no task", verb: "delete", wantErr: "error: coreclaw task delete: missing the task to delete (a task slug)\n(exit 2)"},
 		{name: "input", verb: "input", argv: []string{"A"},
-			want: "task=A set=false input={File: Inline: HasInline:false Params:[] System:[] MaxCharge:} version=\"\" output={Output: JQ:} given=[] no-validate=false"},
+			want: "task=A set=false input={File: Inline: HasInline:false Params:[] System:[] MaxCharge:} version=\"\" output={Output: JQ:} no-validate=false"},
 		{name: "input --set -f --version", verb: "input", argv: []string{"A", "--set", "-f", "in.json", "--version", "v2"},
-			want: "task=A set=true input={File:in.json Inline: HasInline:false Params:[] System:[] MaxCharge:} version=\"v2\" output={Output: JQ:} given=[--input-file --version] no-validate=false"},
+			want: "task=A set=true input={File:in.json Inline: HasInline:false Params:[] System:[] MaxCharge:} version=\"v2\" output={Output: JQ:} no-validate=false"},
 		{name: "run --wait --callback-url", verb: "run", argv: []string{"A", "--wait", "--callback-url", "https://example.com/h", "-o", "csv"},
 			want: "task=A callback=\"https://example.com/h\" wait=true sync=false page=0 dry-run=false wait-flags={Interval:10s Timeout:0s Output:{Output:csv JQ:} Limit:0 NoResults:false OnInterrupt:detach}"},
 		{name: "run, no task", verb: "run", wantErr: "error: coreclaw task run: missing the task to run (a task slug)\n(exit 2)"},
@@ -172,6 +178,7 @@ func TestTaskRun(t *testing.T) {
 			stdout:   "",
 			stderr:   "✓ updated task 01KFAKETASK000000000000001\n",
 			requests: "PUT /api/v2/worker-tasks/01KFAKETASK000000000000001 {\"title\":\"Renamed\"}\n"},
+		{name: "update --enabled=false: given, so sent", verb: "update", argv: []string{"$TASK", "--enabled=false"}, stdout: "", stderr: "✓ updated task 01KFAKETASK000000000000001\n", requests: "PUT /api/v2/worker-tasks/01KFAKETASK000000000000001 {\"schedule_enabled\":0}\n"},
 		{name: "update, nothing to change: nothing sent", verb: "update", argv: []string{"$TASK"},
 			wantErr: "error: nothing to change: give --title, --description, a schedule flag, the input flags or --version\n" +
 				"(exit 2)"},
