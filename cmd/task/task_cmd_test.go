@@ -178,7 +178,10 @@ func TestTaskRun(t *testing.T) {
 			stdout:   "",
 			stderr:   "✓ updated task 01KFAKETASK000000000000001\n",
 			requests: "PUT /api/v2/worker-tasks/01KFAKETASK000000000000001 {\"title\":\"Renamed\"}\n"},
-		{name: "update --enabled=false: given, so sent", verb: "update", argv: []string{"$TASK", "--enabled=false"}, stdout: "", stderr: "✓ updated task 01KFAKETASK000000000000001\n", requests: "PUT /api/v2/worker-tasks/01KFAKETASK000000000000001 {\"schedule_enabled\":0}\n"},
+		{name: "update --enabled=false: given, so sent", verb: "update", argv: []string{"$TASK", "--enabled=false"},
+			stdout:   "",
+			stderr:   "✓ updated task 01KFAKETASK000000000000001\n",
+			requests: "PUT /api/v2/worker-tasks/01KFAKETASK000000000000001 {\"schedule_enabled\":0}\n"},
 		{name: "update, nothing to change: nothing sent", verb: "update", argv: []string{"$TASK"},
 			wantErr: "error: nothing to change: give --title, --description, a schedule flag, the input flags or --version\n" +
 				"(exit 2)"},

@@ -3,6 +3,7 @@ package runstart
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -195,6 +196,115 @@ func TestStartRun(t *testing.T) {
 			cmdtest.Diff(t, "stderr", streams.Err.String(), tt.stderr)
 			cmdtest.Diff(t, "requests", cmdtest.Requests(srv), tt.requests)
 			cmdtest.Diff(t, "pauses", fmt.Sprint(clock.Slept()), tt.slept)
+		})
+	}
+}
+
+// TestLaunchRun: the one launch sequence, with each of a command's hooks.
+func TestLaunchRun(t *testing.T) {
+	tests := []struct {
+		name     string
+		argv     []string
+		setupErr bool   // Setup refuses
+		before   string // "rejoin" or "done"
+		env      cmdtest.Env
+		stdout   string
+		stderr   string
+		wantErr  string
+		requests string
+		events   string // what the hooks saw, in order
+	}{
+		{name: "start: Setup, Before, Started before the slug is printed",
+			stdout:   "01KFAKER000000000000000002\n",
+			requests: "POST /api/v2/workers/fake~succeeds/runs {\"is_async\":true}\n",
+			events:   "setup; before; send {Async:true Limit:0 Offset:0}; started 01KFAKER000000000000000002, stdout \"\""},
+		{name: "--sync --limit 1: the window is the request's", argv: []string{"--sync", "--limit", "1", "-o", "csv"},
+			stdout: "title,address,rating,reviews_count,phone,website\n" +
+				"Coffee Spot 1,\"101 Main St, New York, USA\",4.1,10,+1 212 555 0001,https://example.com/places/1\n",
+			stderr: "started run 01KFAKER000000000000000002\n" +
+				"✓ run 01KFAKER000000000000000002 succeeded · 3 results · 1s · usage $0.0130\n",
+			requests: "POST /api/v2/workers/fake~succeeds/runs {\"is_async\":false,\"limit\":1}\n" +
+				"GET /api/v2/worker-runs/01KFAKER000000000000000002\n",
+			events: "setup; before; send {Async:false Limit:1 Offset:0}; started 01KFAKER000000000000000002, stdout \"\""},
+		{name: "--dry-run: the prepared request, nothing sent", argv: []string{"--dry-run"},
+			stdout: "POST $URL/api/v2/workers/fake~succeeds/runs\n" +
+				"Accept: application/json\n" +
+				"Authorization: Bearer [REDACTED]\n" +
+				"Content-Type: application/json\n" +
+				"User-Agent: coreclaw/1.2.3\n" +
+				"\n" +
+				"{\n" +
+				"  \"is_async\": true\n" +
+				"}\n",
+			events: "setup; before; prepare {Async:true Limit:0 Offset:0}"},
+		{name: "Setup refuses: nothing sent", setupErr: true, wantErr: "error: setup refused\n(exit 1)", events: "setup"},
+		{name: "Before re-attaches: finished, not announced as started", before: "rejoin", argv: []string{"--wait", "--no-results", "--jq", ".status"},
+			stdout: "succeeded\n" +
+				"", stderr: "✓ run 01KFAKER000000000000000001 succeeded · 3 results · 1s · usage $0.0130\n" +
+				"", requests: "GET /api/v2/worker-runs/01KFAKER000000000000000001\n" +
+				"", events: "setup; before"},
+		{name: "Before did the work", before: "done", events: "setup; before"},
+		{name: "a bad flag combination: no hook runs", argv: []string{"--page", "2"},
+			wantErr: "error: --page only applies with --sync\n(exit 2)",
+			events:  ""},
+		{name: "no key: nothing sent", env: cmdtest.Env{"CORECLAW_API_KEY": ""},
+			wantErr: "error: no API key: set CORECLAW_API_KEY or store one with `coreclaw config set api_key -`\n" +
+				"hint: create a key in the CoreClaw console under Settings → API & Integrations\n" +
+				"(exit 4)",
+			events: "setup"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := cmdtest.Server(t, fakeapi.Options{})
+			existing, err := srv.AddRun("fake/succeeds", "running", -1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			srv.ResetRequests()
+			f, streams, _ := cmdtest.Factory(t, srv, tt.env)
+			var flags *Flags
+			if err := cmdtest.Parse(t, newCmdStart(func(fl *Flags) { flags = fl }), tt.argv...); err != nil {
+				t.Fatal(err)
+			}
+			var events []string
+			launch := Launch{
+				Check: "`coreclaw status last` shows the account's newest run",
+				Prepare: func(c *api.Client, w Window) (*api.PreparedRequest, error) {
+					events = append(events, fmt.Sprintf("prepare %+v", w))
+					return c.PrepareStartRun("fake~succeeds", api.RunRequest{IsAsync: w.Async, Limit: w.Limit, Offset: w.Offset})
+				},
+				Send: func(ctx context.Context, c *api.Client, w Window) (*api.StartedRun, error) {
+					events = append(events, fmt.Sprintf("send %+v", w))
+					return c.StartRun(ctx, "fake~succeeds", api.RunRequest{IsAsync: w.Async, Limit: w.Limit, Offset: w.Offset})
+				},
+				Setup: func(context.Context) error {
+					events = append(events, "setup")
+					if tt.setupErr {
+						return fmt.Errorf("setup refused")
+					}
+					return nil
+				},
+				Before: func(context.Context, *api.Client) (*api.StartedRun, bool, error) {
+					events = append(events, "before")
+					switch tt.before {
+					case "rejoin":
+						return &api.StartedRun{RunSlug: existing}, false, nil
+					case "done":
+						return nil, true, nil
+					}
+					return nil, false, nil
+				},
+				Started: func(slug string) {
+					events = append(events, fmt.Sprintf("started %s, stdout %q", slug, streams.Out.String()))
+				},
+			}
+			env := Env{IO: f.IOStreams, APIClient: f.APIClient, Now: f.Now, Sleep: f.Sleep}
+			err = Run(context.Background(), env, flags, launch)
+			cmdtest.Diff(t, "error", cmdtest.Message(err), tt.wantErr)
+			cmdtest.Diff(t, "stdout", strings.ReplaceAll(streams.Out.String(), srv.URL, "$URL"), tt.stdout)
+			cmdtest.Diff(t, "stderr", streams.Err.String(), tt.stderr)
+			cmdtest.Diff(t, "requests", cmdtest.Requests(srv), tt.requests)
+			cmdtest.Diff(t, "events", strings.Join(events, "; "), tt.events)
 		})
 	}
 }
