@@ -26,6 +26,8 @@ type Options struct {
 	Fields []string
 	Raw    bool
 	Output output.Flags
+	// Concurrency is how many pages are fetched at once.
+	Concurrency int
 }
 
 // NewCmdResults builds the command; runF replaces the action in tests.
@@ -68,7 +70,8 @@ slug, so that a run started meanwhile cannot slip in between pages.`,
 	fl.StringSliceVar(&opts.Fields, "fields", nil, "keep only these result `keys`, in this order (comma-separated)")
 	fl.BoolVar(&opts.Raw, "raw", false, "keep internal keys such as __coreclaw_data_id__")
 	output.AddFlags(cmd, &opts.Output)
-	cmdutil.OrderFlags(cmd, "output", "limit", "page", "fields", "jq", "raw", "worker")
+	cmdutil.AddConcurrencyFlag(cmd, &opts.Concurrency)
+	cmdutil.OrderFlags(cmd, "output", "limit", "page", "fields", "jq", "raw", "concurrency", "worker")
 	return cmd
 }
 
@@ -85,6 +88,9 @@ func Run(ctx context.Context, opts *Options) error {
 	if err := opts.checkWindow(); err != nil {
 		return err
 	}
+	if err := cmdutil.CheckConcurrency(opts.Concurrency); err != nil {
+		return err
+	}
 	printer, err := opts.Output.Printer(opts.IO)
 	if err != nil {
 		return cmdutil.UsageError(err)
@@ -98,6 +104,8 @@ func Run(ctx context.Context, opts *Options) error {
 		Fields: fields,
 		Raw:    opts.Raw,
 		Warn:   func(msg string) { fmt.Fprintf(opts.IO.ErrOut, "warning: %s\n", msg) },
+
+		Concurrency: opts.Concurrency,
 	}
 	if opts.Page > 0 {
 		page, err := client.ResultsPage(ctx, ref, opts.Page, opts.Limit)

@@ -24,6 +24,9 @@ type Options struct {
 	Raw bool
 	// Warn receives warnings for stderr.
 	Warn func(string)
+	// Concurrency is how many pages are fetched at once; 0 is
+	// api.DefaultInFlight, 1 one at a time.
+	Concurrency int
 }
 
 // IsInternalKey reports keys the platform adds to rows for itself
@@ -119,7 +122,11 @@ func (p *Printer) row(raw json.RawMessage) (*jsonobj.Object, error) {
 // It warns when fewer rows arrive than the run reports.
 func Print(ctx context.Context, client *api.Client, ref api.RunRef, w output.RowWriter, opts Options) (int, error) {
 	p := NewPrinter(w, opts)
-	if _, err := client.EachResultPage(ctx, ref, opts.Limit, p.Page); err != nil {
+	inFlight := opts.Concurrency
+	if inFlight == 0 {
+		inFlight = api.DefaultInFlight
+	}
+	if _, err := client.FetchResults(ctx, ref, opts.Limit, inFlight, p.Page); err != nil {
 		return p.Rows(), err
 	}
 	if err := p.Close(); err != nil {
