@@ -4,6 +4,7 @@ package results
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -18,6 +19,7 @@ import (
 type Options struct {
 	IO        *iostreams.IOStreams
 	APIClient func() (*api.Client, error)
+	Now       func() time.Time
 
 	Run    string
 	Worker string
@@ -32,7 +34,7 @@ type Options struct {
 
 // NewCmdResults builds the command; runF replaces the action in tests.
 func NewCmdResults(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
-	opts := &Options{IO: f.IOStreams, APIClient: f.APIClient}
+	opts := &Options{IO: f.IOStreams, APIClient: f.APIClient, Now: f.Now}
 	cmd := &cobra.Command{
 		Use:   "results RUN [flags]",
 		Short: "Print a run's result rows",
@@ -131,6 +133,7 @@ func Run(ctx context.Context, opts *Options) error {
 		}
 		ref = api.RunRef{Slug: run.Slug}
 	}
+	ro.Progress = runresults.NewProgress(opts.IO, opts.Now, printer)
 	_, err = runresults.Print(ctx, client, ref, printer.Rows(ctx), ro)
 	return err
 }

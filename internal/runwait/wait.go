@@ -279,6 +279,7 @@ func printResults(ctx context.Context, o Options, run *api.Run, r Report) error 
 		(int64(len(p.List)) >= int64(p.Count) || (r.Limit > 0 && len(p.List) >= r.Limit)) {
 		return printPage(r.Printer.Rows(ctx), opts, p)
 	}
+	opts.Progress = runresults.NewProgress(ios, o.Now, r.Printer)
 	_, err := runresults.Print(ctx, o.Client, ref, r.Printer.Rows(ctx), opts)
 	return err
 }
