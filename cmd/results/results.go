@@ -43,6 +43,11 @@ row once and in order. --limit N stops after N rows; --page P with --limit
 N prints just that window (rows (P-1)*N+1 to P*N); a page past the last
 row prints nothing on stdout and says so on stderr (exit 0).
 
+Up to --concurrency pages (4 unless told, 1-16) are fetched at once; rows
+are still written in order as the pages arrive, and 1 fetches strictly one
+page at a time. A retry (a 429, a 5xx) halves it for the rest of the
+fetch. On a terminal, a long fetch shows its progress on stderr.
+
 Rows keep the keys and number formatting the API sent. --fields keeps only
 the named keys, in that order; internal keys such as __coreclaw_data_id__
 are left out unless --raw. csv and table columns follow the run's result
