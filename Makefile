@@ -107,6 +107,7 @@ FUZZ_TARGETS := \
 	./internal/api:FuzzDecodeEnvelope \
 	./internal/api:FuzzInt64 \
 	./internal/jsonobj:FuzzParse \
+	./internal/jsonobj:FuzzLookup \
 	./internal/iostreams:FuzzRedactWriter \
 	./internal/schema:FuzzCheck \
 	./cmd/logs:FuzzLogEntry \
