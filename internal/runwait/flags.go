@@ -41,9 +41,6 @@ func (w *Flags) Check(ios *iostreams.IOStreams) (*output.Printer, error) {
 	if err := w.CheckValues(); err != nil {
 		return nil, err
 	}
-	if err := cmdutil.CheckConcurrency(w.Concurrency); err != nil {
-		return nil, err
-	}
 	p, err := w.Output.Printer(ios)
 	if err != nil {
 		return nil, cmdutil.UsageError(err)
@@ -58,6 +55,9 @@ func (w *Flags) CheckValues() error {
 	}
 	if w.Timeout < 0 {
 		return cmdutil.UsageErrorf("--timeout must not be negative, not %s", w.Timeout)
+	}
+	if err := cmdutil.CheckConcurrency(w.Concurrency); err != nil {
+		return err
 	}
 	return cmdutil.CheckLimit(w.Limit)
 }
