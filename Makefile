@@ -37,7 +37,8 @@ demo: build $(FAKE)
 # downloads, the debug log), the wait loop (its spinner, the abort on a
 # second Ctrl-C), the fake API (handlers sharing its state), signals, input
 # read in a goroutine, the redacting streams that stdout and stderr share,
-# the in-memory network, the commands that stream (logs --follow, export),
+# the in-memory network, result pages fetched ahead and their progress
+# line (runresults), the commands that stream (logs --follow, export),
 # run (its input read from stdin in a goroutine), wait (its Ctrl-C path)
 # and the root package's in-process tests (the fault matrix, start replies,
 # Ctrl-C while reading stdin). The other packages (config, schemas, output,
@@ -56,7 +57,7 @@ demo: build $(FAKE)
 # machine makes them slower, not different.
 RACE_PKGS := . ./cmd ./cmd/config ./cmd/export ./cmd/logs ./cmd/run ./cmd/wait ./internal/api ./internal/cmdutil \
 	./internal/ctxread ./internal/fakeapi/... ./internal/input ./internal/iostreams \
-	./internal/memnet ./internal/runwait
+	./internal/memnet ./internal/runresults ./internal/runwait
 MODULE      = $(shell $(GO) list -m)
 RACE_SKIPS  = $(shell $(GO) list -f '{{.ImportPath}} {{join .TestImports " "}} {{join .XTestImports " "}}' ./... | \
 	grep -E ' $(MODULE)/internal/race( |$$)' | cut -d' ' -f1)
@@ -107,6 +108,7 @@ FUZZ_TARGETS := \
 	./internal/api:FuzzDecodeEnvelope \
 	./internal/api:FuzzInt64 \
 	./internal/jsonobj:FuzzParse \
+	./internal/jsonobj:FuzzLookup \
 	./internal/iostreams:FuzzRedactWriter \
 	./internal/schema:FuzzCheck \
 	./cmd/logs:FuzzLogEntry \

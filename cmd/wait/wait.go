@@ -128,5 +128,6 @@ func Run(ctx context.Context, opts *Options) error {
 	}
 	return runwait.Finish(ctx, wo, run, runwait.Report{
 		Printer: printer, Limit: opts.WaitFlags.Limit, NoResults: opts.WaitFlags.NoResults,
+		Concurrency: opts.WaitFlags.Concurrency,
 	})
 }

@@ -267,6 +267,9 @@ type call struct {
 	sync bool
 	// header, when not nil, receives the reply's headers (doctor reads Date).
 	header *http.Header
+	// retried, when not nil, is told of each retry (the paging walker
+	// sends fewer pages at once after one).
+	retried func()
 }
 
 type retryClass int
@@ -333,7 +336,11 @@ func (c *Client) do(ctx context.Context, cl call, out any) error {
 		return err
 	}
 	var data json.RawMessage
+	attempts := 0
 	err = c.retrying(ctx, cl.method+" "+cl.path, callClassifier(cl), func() (err error) {
+		if attempts++; attempts > 1 && cl.retried != nil {
+			cl.retried()
+		}
 		data, err = c.once(ctx, cl, body)
 		return err
 	})

@@ -6,9 +6,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"net/url"
 	"strconv"
 	"sync"
+	"sync/atomic"
+
+	"github.com/coreclaw/coreclaw/internal/jsonobj"
 )
 
 // Paging (REFERENCE §5). Every paged list (a run's result rows, the runs,
@@ -50,8 +54,12 @@ func (p *pagingMode) set(rows bool) {
 
 // offsetFor is the offset of a 1-based page: the page number itself, or
 // the page's first row (0-based) for a server that reads row offsets.
+// Page 1 of one row is offset=0, which is page 1 under every reading: a
+// server that reads offset as a row offset (floor(offset/limit)+1) would
+// take offset=1 for the second row, and one that sends no page_index could
+// not tell us.
 func offsetFor(page, limit int, rows bool) int {
-	if rows {
+	if rows || (page == 1 && limit == 1) {
 		return (page - 1) * limit
 	}
 	return page
@@ -141,11 +149,15 @@ func (p *ResultPage) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, (*ResultPage)(p)); err != nil {
 		return err
 	}
-	var count struct {
-		Count json.RawMessage `json:"count"`
+	count, _, sure := jsonobj.Lookup(b, "count")
+	if !sure {
+		var page struct {
+			Count json.RawMessage `json:"count"`
+		}
+		_ = json.Unmarshal(b, &page) // it decoded above
+		count = page.Count
 	}
-	_ = json.Unmarshal(b, &count) // it decoded above
-	p.countSent = len(count.Count) > 0 && string(count.Count) != "null"
+	p.countSent = len(count) > 0 && string(count) != "null"
 	return nil
 }
 
@@ -203,6 +215,9 @@ type walkSpec struct {
 	extra url.Values
 	// max > 0 stops after that many rows.
 	max int
+	// inFlight is how many pages may be fetched at once (see ahead);
+	// 0 or 1 reads one page at a time.
+	inFlight int
 	// identity names a row for overlap detection; strong is true for a
 	// real key (a slug, a queue ref, a data id), which no two rows share.
 	identity func(json.RawMessage) (id string, strong bool)
@@ -228,97 +243,252 @@ func identities(p pageReply, identity func(json.RawMessage) (string, bool)) []ro
 	return out
 }
 
+// rowSet remembers the identities of the rows delivered, to deliver none
+// twice. It keeps a 64-bit hash of each, under a seed drawn for the walk,
+// rather than the identity itself: about 10 bytes a row whatever the id's
+// length, so that memory barely grows over a long walk (target 4 of issue
+// 11). Two of 100,000 ids share a hash with odds of about 1 in 4·10⁹ (n²
+// / 2⁶⁵), and then the later row would be taken for a repeat.
+type rowSet struct {
+	seed maphash.Seed
+	keys map[uint64]struct{}
+}
+
+func newRowSet() rowSet {
+	return rowSet{seed: maphash.MakeSeed(), keys: map[uint64]struct{}{}}
+}
+
+func (s rowSet) has(id string) bool {
+	_, ok := s.keys[maphash.String(s.seed, id)]
+	return ok
+}
+
+func (s rowSet) add(id string) { s.keys[maphash.String(s.seed, id)] = struct{}{} }
+
+// fetchedPage is one page as it came, with its rows' identities.
+type fetchedPage struct {
+	reply pageReply
+	ids   []rowID
+}
+
+// walker is the state of one walk: what was delivered so far, and what
+// the pages said. Only the goroutine that consumes pages touches it.
+type walker struct {
+	c    *Client
+	spec walkSpec
+	size int
+	op   string
+
+	n           int
+	count       int64 // the list's count; -1 while none was sent
+	first, prev []rowID
+	seen        rowSet
+}
+
 // walk reads a paged list from its first page (see the rules at the top)
-// and returns how many rows it delivered.
+// and returns how many rows it delivered. Pages 1 and 2 are read one at
+// a time: they tell the total and how the server reads offset. When a
+// total is known and spec.inFlight > 1, the later pages are fetched ahead
+// (see ahead); otherwise one at a time.
 func (c *Client) walk(ctx context.Context, w walkSpec) (int, error) {
 	size := MaxPageSize
 	if w.max > 0 && w.max < size {
 		size = w.max
 	}
-	op := w.call.method + " " + w.call.path
-	var (
-		n           int
-		count       int64 = -1 // the list's count; -1 while none was sent
-		first, prev []rowID
-		seen        = map[string]bool{}
-		beyond      bool
-	)
+	k := &walker{c: c, spec: w, size: size, op: w.call.method + " " + w.call.path, count: -1, seen: newRowSet()}
 	for page := 1; ; page++ {
-		if count >= 0 && int64(page) > count/int64(size)+1 {
-			return n, nil
+		if k.pastEnd(page) {
+			return k.n, nil
 		}
-		p := w.newPage()
-		if err := c.getPage(ctx, w.call, w.extra, page, size, p); err != nil {
-			return n, err
+		if page > 2 && w.inFlight > 1 && k.count >= 0 {
+			return k.n, k.ahead(ctx, page)
 		}
-		ids := identities(p, w.identity)
-		if page == 2 && !c.paging.useRows() && repeatsFirstPage(first, ids) {
-			// What a server that reads offset as a row offset answers to
-			// offset=2 (or one that ignores offset): page 1 again. Ask for
-			// page 2 by row offset to tell which.
-			rp := w.newPage()
-			if err := c.fetchAt(ctx, w.call, w.extra, offsetFor(2, size, true), size, rp); err != nil {
-				return n, err
-			}
-			rids := identities(rp, w.identity)
-			switch {
-			case len(rids) > 0 && repeatsFirstPage(first, rids):
-				return n, &ReplyError{Op: op, Err: errors.New("page 2 repeats page 1 whether offset is read as a page number or as a row offset: the API ignores the page offset")}
-			case len(rids) == 0 && count > int64(n):
-				// Nothing at row offset `size` while the count says
-				// more: offset is a page number after all, and page 2
-				// just holds rows like page 1's.
-			default:
-				c.paging.set(true)
-				p, ids = rp, rids
-			}
+		f, err := k.fetch(ctx, page)
+		if err != nil {
+			return k.n, err
 		}
-		if t, ok := p.total(); ok {
-			count = t
+		if done, err := k.consume(page, f); done || err != nil {
+			return k.n, err
 		}
-		fetched := p.rows()
-		keep := make([]json.RawMessage, 0, len(fetched))
-		dups := 0
-		for i, row := range fetched {
-			if w.max > 0 && n+len(keep) >= w.max {
-				break
-			}
-			if ids[i].strong && seen[ids[i].id] {
-				dups++
-				continue
-			}
-			if count >= 0 && int64(n+len(keep)) >= count {
-				beyond = true
-				break
-			}
-			if ids[i].strong {
-				seen[ids[i].id] = true
-			}
-			keep = append(keep, row)
+	}
+}
+
+// pastEnd reports a page that the count rules out: the walk never reads
+// more than count/limit + 1 pages.
+func (k *walker) pastEnd(page int) bool {
+	return k.count >= 0 && int64(page) > k.count/int64(k.size)+1
+}
+
+// lastPage is the last page the rows still wanted fill, by the count and
+// the caller's max; 0 when no count is known.
+func (k *walker) lastPage() int {
+	if k.count < 0 {
+		return 0
+	}
+	want := k.count
+	if k.spec.max > 0 && int64(k.spec.max) < want {
+		want = int64(k.spec.max)
+	}
+	return int((want + int64(k.size) - 1) / int64(k.size))
+}
+
+// fetch reads one page. Page 2, read only after page 1 was consumed,
+// also settles how the server reads offset when it sends no page_index.
+func (k *walker) fetch(ctx context.Context, page int) (fetchedPage, error) {
+	c, w, size := k.c, k.spec, k.size
+	p := w.newPage()
+	if err := c.getPage(ctx, w.call, w.extra, page, size, p); err != nil {
+		return fetchedPage{}, err
+	}
+	ids := identities(p, w.identity)
+	if page == 2 && !c.paging.useRows() && repeatsFirstPage(k.first, ids) {
+		// What a server that reads offset as a row offset answers to
+		// offset=2 (or one that ignores offset): page 1 again. Ask for
+		// page 2 by row offset to tell which.
+		rp := w.newPage()
+		if err := c.fetchAt(ctx, w.call, w.extra, offsetFor(2, size, true), size, rp); err != nil {
+			return fetchedPage{}, err
 		}
-		p.setRows(keep)
-		if len(keep) > 0 || (page == 1 && w.firstEvenEmpty) {
-			if err := w.page(p); err != nil {
-				return n, err
-			}
-		}
-		n += len(keep)
-		if beyond {
-			c.notify(fmt.Sprintf("the reply to %s holds more rows than its count (%d); the rows past the count are left out", op, count))
-			return n, nil
-		}
+		rids := identities(rp, w.identity)
 		switch {
-		case w.max > 0 && n >= w.max, len(fetched) < size, count >= 0 && int64(n) >= count:
-			return n, nil
-		case dups == len(fetched):
-			return n, &ReplyError{Op: op, Err: fmt.Errorf("page %d holds only rows already listed: the API does not seem to honour the page offset", page)}
-		case count < 0 && page > 1 && sameIDs(ids, prev):
-			return n, &ReplyError{Op: op, Err: fmt.Errorf("page %d repeats page %d: the API does not seem to honour the page offset", page, page-1)}
+		case len(rids) > 0 && repeatsFirstPage(k.first, rids):
+			return fetchedPage{}, &ReplyError{Op: k.op, Err: errors.New("page 2 repeats page 1 whether offset is read as a page number or as a row offset: the API ignores the page offset")}
+		case len(rids) == 0 && k.count > int64(k.n):
+			// Nothing at row offset `size` while the count says
+			// more: offset is a page number after all, and page 2
+			// just holds rows like page 1's.
+		default:
+			c.paging.set(true)
+			p, ids = rp, rids
 		}
-		if page == 1 {
-			first = ids
+	}
+	return fetchedPage{reply: p, ids: ids}, nil
+}
+
+// consume applies the paging rules to the next page in order and delivers
+// its new rows. It reports whether the walk is over.
+func (k *walker) consume(page int, f fetchedPage) (bool, error) {
+	w, p, ids := k.spec, f.reply, f.ids
+	if t, ok := p.total(); ok {
+		k.count = t
+	}
+	fetched := p.rows()
+	keep := make([]json.RawMessage, 0, len(fetched))
+	dups := 0
+	beyond := false
+	for i, row := range fetched {
+		if w.max > 0 && k.n+len(keep) >= w.max {
+			break
 		}
-		prev = ids
+		if ids[i].strong && k.seen.has(ids[i].id) {
+			dups++
+			continue
+		}
+		if k.count >= 0 && int64(k.n+len(keep)) >= k.count {
+			beyond = true
+			break
+		}
+		if ids[i].strong {
+			k.seen.add(ids[i].id)
+		}
+		keep = append(keep, row)
+	}
+	p.setRows(keep)
+	if len(keep) > 0 || (page == 1 && w.firstEvenEmpty) {
+		if err := w.page(p); err != nil {
+			return true, err
+		}
+	}
+	k.n += len(keep)
+	if beyond {
+		k.c.notify(fmt.Sprintf("the reply to %s holds more rows than its count (%d); the rows past the count are left out", k.op, k.count))
+		return true, nil
+	}
+	switch {
+	case w.max > 0 && k.n >= w.max, len(fetched) < k.size, k.count >= 0 && int64(k.n) >= k.count:
+		return true, nil
+	case dups == len(fetched):
+		return true, &ReplyError{Op: k.op, Err: fmt.Errorf("page %d holds only rows already listed: the API does not seem to honour the page offset", page)}
+	case k.count < 0 && page > 1 && sameIDs(ids, k.prev):
+		return true, &ReplyError{Op: k.op, Err: fmt.Errorf("page %d repeats page %d: the API does not seem to honour the page offset", page, page-1)}
+	}
+	if page == 1 {
+		k.first = ids
+	}
+	k.prev = ids
+	return false, nil
+}
+
+// fetchResult is what a page fetched ahead brings back.
+type fetchResult struct {
+	page fetchedPage
+	err  error
+}
+
+// ahead reads the pages from `from` on with up to spec.inFlight of them
+// requested at once (a window: pages asked for and not yet consumed), up
+// to the last page the count and max call for. Pages are consumed
+// strictly in order, with the same rules as one at a time, so rows are
+// delivered in order and once; memory holds at most the window. A page
+// that fails stops further requests and ends the walk with its error when
+// its turn comes (the pages before it are delivered first, as one at a
+// time would), and the pages after it are cancelled. Each
+// retry (a 429, a 5xx, a network fault) halves the window, down to one
+// page at a time, for the rest of the walk.
+func (k *walker) ahead(ctx context.Context, from int) error {
+	ctx, cancel := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	defer cancel()
+
+	var (
+		retries atomic.Int64
+		failed  atomic.Bool // a page failed: ask for no more
+	)
+	cl := k.spec.call
+	cl.retried = func() { retries.Add(1) }
+	fetchOne := func(page int, out chan<- fetchResult) {
+		defer wg.Done()
+		p := k.spec.newPage()
+		if err := k.c.getPage(ctx, cl, k.spec.extra, page, k.size, p); err != nil {
+			failed.Store(true)
+			out <- fetchResult{err: err}
+			return
+		}
+		out <- fetchResult{page: fetchedPage{reply: p, ids: identities(p, k.spec.identity)}}
+	}
+
+	window, halvings := k.spec.inFlight, int64(0)
+	var queue []chan fetchResult // one per page asked for, in page order
+	next := from
+	for page := from; ; page++ {
+		for r := retries.Load(); halvings < r; halvings++ {
+			window = max(1, window/2)
+		}
+		last := k.lastPage()
+		if len(queue) == 0 && !k.pastEnd(next) {
+			// Rows skipped as repeats can leave the count unmet at the
+			// last page: one more, as one at a time would read.
+			last = max(last, next)
+		}
+		for next <= last && len(queue) < window && !failed.Load() {
+			out := make(chan fetchResult, 1)
+			wg.Add(1)
+			go fetchOne(next, out)
+			queue = append(queue, out)
+			next++
+		}
+		if len(queue) == 0 || k.pastEnd(page) {
+			return nil
+		}
+		r := <-queue[0]
+		queue = queue[1:]
+		if r.err != nil {
+			return r.err
+		}
+		if done, err := k.consume(page, r.page); done || err != nil {
+			return err
+		}
 	}
 }
 
@@ -363,11 +533,17 @@ func sameIDs(a, b []rowID) bool {
 // by its bytes, which is no proof that two rows are one.
 func keyIdentity(key string) func(json.RawMessage) (string, bool) {
 	return func(raw json.RawMessage) (string, bool) {
-		var obj map[string]json.RawMessage
-		if json.Unmarshal(raw, &obj) == nil {
-			if v := bytes.TrimSpace(obj[key]); len(v) > 0 && string(v) != "null" && string(v) != `""` {
-				return "k" + string(v), true
+		// The quick reading first (a row is read for its id alone, on
+		// every page); the decoder when it cannot tell.
+		v, found, sure := jsonobj.Lookup(raw, key)
+		if !sure {
+			var obj map[string]json.RawMessage
+			if json.Unmarshal(raw, &obj) == nil {
+				v, found, sure = obj[key], true, true
 			}
+		}
+		if v = bytes.TrimSpace(v); sure && found && len(v) > 0 && string(v) != "null" && string(v) != `""` {
+			return "k" + string(v), true
 		}
 		return "b" + string(bytes.TrimSpace(raw)), false
 	}
@@ -401,14 +577,31 @@ func (c *Client) ResultsPage(ctx context.Context, ref RunRef, page, limit int) (
 	return &out, nil
 }
 
+// DefaultInFlight is how many result pages are fetched at once unless
+// told otherwise; MaxInFlight is the most a caller may ask for.
+const (
+	DefaultInFlight = 4
+	MaxInFlight     = 16
+)
+
 // EachResultPage walks a run's result rows in order, page by page (100 a
-// page, or max when smaller), calling fn once per page; the first page is
-// always passed, even when empty, so that its headers are known. No more
-// than max rows (when max > 0) and no more than count are delivered, each
-// once. It returns the number of rows delivered.
+// page, or max when smaller), one page at a time; see FetchResults.
 func (c *Client) EachResultPage(ctx context.Context, ref RunRef, max int, fn func(p *ResultPage) error) (int, error) {
+	return c.FetchResults(ctx, ref, max, 1, fn)
+}
+
+// FetchResults walks a run's result rows in order, page by page (100 a
+// page, or limit when smaller), calling fn once per page, in page order; the
+// first page is always passed, even when empty, so that its headers are
+// known. No more than limit rows (when limit > 0) and no more than count are
+// delivered, each once. Once pages 1 and 2 have told the total and how the
+// server reads offset, up to inFlight pages (1 to MaxInFlight) are fetched
+// at once, and each retry halves that for the rest of the walk. It returns
+// the number of rows delivered.
+func (c *Client) FetchResults(ctx context.Context, ref RunRef, limit, inFlight int, fn func(p *ResultPage) error) (int, error) {
 	return c.walk(ctx, walkSpec{
-		call: call{method: "GET", path: ref.base() + "/result"}, max: max,
+		call: call{method: "GET", path: ref.base() + "/result"}, max: limit,
+		inFlight:       min(max(inFlight, 1), MaxInFlight),
 		identity:       keyIdentity(dataIDKey),
 		newPage:        func() pageReply { return &ResultPage{} },
 		firstEvenEmpty: true,

@@ -186,8 +186,9 @@ func TestRowOffsetModeIsRemembered(t *testing.T) {
 	}
 }
 
-// With limit 1, even page 1 differs between the two servers (offset=1 is
-// row 2 to the old one); page_index gives it away.
+// With limit 1, offset=1 is row 2 to the old server: page 1 is asked for
+// as offset=0, page 1 under every reading; page 2's page_index gives the
+// old server away.
 func TestResultsPageLimitOneOnTheOldServer(t *testing.T) {
 	srv, slug := startFake(t, fakeapi.Variants{RowOffsetPaging: true}, 5)
 	c := fakeClient(t, srv)
@@ -207,7 +208,7 @@ func TestResultsPageLimitOneOnTheOldServer(t *testing.T) {
 	if !reflect.DeepEqual(got, []int{1, 2, 3}) {
 		t.Errorf("rows %v", got)
 	}
-	if q, want := queries(srv), []string{"limit=1&offset=1", "limit=1&offset=0", "limit=1&offset=1", "limit=1&offset=2"}; !reflect.DeepEqual(q, want) {
+	if q, want := queries(srv), []string{"limit=1&offset=0", "limit=1&offset=2", "limit=1&offset=1", "limit=1&offset=2"}; !reflect.DeepEqual(q, want) {
 		t.Errorf("queries %q, want %q", q, want)
 	}
 }

@@ -51,10 +51,23 @@ func (b *bench) results(ctx context.Context) error {
 		ideal := time.Duration(pages) * b.latency / pagesInFlight
 		ratio := float64(o.wall) / float64(ideal)
 		ok := o.stdout.lines == int64(n) && ratio <= 1.3
-		b.add(figure{target: target, name: fmt.Sprintf("results -o jsonl, %d rows", n),
-			measured: fmt.Sprintf("%.2f s = %.1f× the ideal %.2f s (%d pages); %d rows out", o.wall.Seconds(), ratio, ideal.Seconds(), pages, o.stdout.lines),
+		b.add(figure{target: target, name: fmt.Sprintf("results -o jsonl, %d rows (default: %d pages at once)", n, pagesInFlight),
+			measured: fmt.Sprintf("%.2f s = %.2f× the ideal %.2f s (%d pages); %d rows out; %s peak", o.wall.Seconds(), ratio, ideal.Seconds(), pages, o.stdout.lines, mib(o.maxRSS)),
 			goal:     fmt.Sprintf("≤ 1.3× ideal, %d rows", n), met: metIf(ok)})
 		peak[n] = o.maxRSS
+		if n == sizes[0] {
+			// The same, strictly one page at a time: what fetching ahead
+			// gains.
+			b.srv.ResetRequests()
+			one, err := b.coreclawRun(ctx, false, "results", slug, "-o", "jsonl", "--concurrency", "1")
+			if err != nil {
+				return err
+			}
+			serial := time.Duration(b.count(isResultPage)) * b.latency
+			b.add(figure{target: target, name: fmt.Sprintf("results -o jsonl --concurrency 1, %d rows", n),
+				measured: fmt.Sprintf("%.2f s = %.2f× one page after another (%.2f s); %d rows out", one.wall.Seconds(), float64(one.wall)/float64(serial), serial.Seconds(), one.stdout.lines),
+				goal:     "for comparison", met: "info"})
+		}
 	}
 	if peak[sizes[0]] == 0 {
 		b.add(figure{target: target, name: "peak memory", measured: timeBinary + " is not installed", goal: "within 20 %, < 64 MiB", met: "skipped"})

@@ -24,6 +24,11 @@ type Options struct {
 	Raw bool
 	// Warn receives warnings for stderr.
 	Warn func(string)
+	// Concurrency is how many pages are fetched at once; 0 is
+	// api.DefaultInFlight, 1 one at a time.
+	Concurrency int
+	// Progress shows the fetch on stderr (nil: not shown).
+	Progress *Progress
 }
 
 // IsInternalKey reports keys the platform adds to rows for itself
@@ -119,7 +124,29 @@ func (p *Printer) row(raw json.RawMessage) (*jsonobj.Object, error) {
 // It warns when fewer rows arrive than the run reports.
 func Print(ctx context.Context, client *api.Client, ref api.RunRef, w output.RowWriter, opts Options) (int, error) {
 	p := NewPrinter(w, opts)
-	if _, err := client.EachResultPage(ctx, ref, opts.Limit, p.Page); err != nil {
+	inFlight := opts.Concurrency
+	if inFlight == 0 {
+		inFlight = api.DefaultInFlight
+	}
+	prog := opts.Progress
+	prog.Start()
+	defer prog.Stop()
+	total := int64(-1)
+	_, err := client.FetchResults(ctx, ref, opts.Limit, inFlight, func(page *api.ResultPage) error {
+		if total < 0 && page.CountSent() {
+			total = int64(page.Count)
+			if opts.Limit > 0 {
+				total = min(total, int64(opts.Limit))
+			}
+		}
+		if err := p.Page(page); err != nil {
+			return err
+		}
+		prog.Update(int64(p.Rows()), total)
+		return nil
+	})
+	prog.Stop()
+	if err != nil {
 		return p.Rows(), err
 	}
 	if err := p.Close(); err != nil {

@@ -84,7 +84,7 @@ func startFake(worker api.WorkerID, windows *[]Window) Launch {
 }
 
 func waitFlags() runwait.Flags {
-	return runwait.Flags{Interval: runwait.DefaultInterval, OnInterrupt: runwait.OnInterruptDetach}
+	return runwait.Flags{Interval: runwait.DefaultInterval, OnInterrupt: runwait.OnInterruptDetach, Concurrency: api.DefaultInFlight}
 }
 
 func (h *launchHarness) requests() []string {

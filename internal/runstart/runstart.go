@@ -211,7 +211,8 @@ func Finish(ctx context.Context, o Options, f *Flags, printer *output.Printer, s
 		Interval: f.WaitFlags.Interval, Timeout: f.WaitFlags.Timeout, OnInterrupt: f.WaitFlags.OnInterrupt,
 		GitHub: o.GitHub,
 	}
-	report := runwait.Report{Printer: printer, Limit: f.WaitFlags.Limit, NoResults: f.WaitFlags.NoResults}
+	report := runwait.Report{Printer: printer, Limit: f.WaitFlags.Limit, NoResults: f.WaitFlags.NoResults,
+		Concurrency: f.WaitFlags.Concurrency}
 	if f.Sync {
 		report.Page = f.Page
 		if started.Finished() {

@@ -18,6 +18,8 @@ type Flags struct {
 	Limit       int
 	NoResults   bool
 	OnInterrupt string
+	// Concurrency is how many result pages are fetched at once.
+	Concurrency int
 }
 
 // AddFlags adds the flags of `coreclaw wait` (shared by run --wait).
@@ -27,8 +29,9 @@ func AddFlags(cmd *cobra.Command, w *Flags, limitHelp string) {
 	fl.DurationVar(&w.Timeout, "timeout", 0, "give up waiting after this long, a check in flight included (exit 5; the run goes on); 0 waits as long as it takes")
 	output.AddFlags(cmd, &w.Output)
 	fl.IntVar(&w.Limit, "limit", 0, limitHelp)
-	cmdutil.OrderFlags(cmd, "output", "timeout", "jq", "limit", "no-results", "interval", "on-interrupt", "worker")
+	cmdutil.OrderFlags(cmd, "output", "timeout", "jq", "limit", "no-results", "interval", "concurrency", "on-interrupt", "worker")
 	fl.BoolVar(&w.NoResults, "no-results", false, "print the run's detail as JSON instead of its results")
+	cmdutil.AddConcurrencyFlag(cmd, &w.Concurrency)
 	cmdutil.AddEnumFlag(cmd, &w.OnInterrupt, cmdutil.Enum{Name: "on-interrupt", Values: []string{OnInterruptDetach, OnInterruptAbort},
 		Default: OnInterruptDetach, Usage: "on Ctrl-C or SIGTERM: leave the run going, or abort it (a second Ctrl-C cuts the abort short)"})
 }
@@ -52,6 +55,9 @@ func (w *Flags) CheckValues() error {
 	}
 	if w.Timeout < 0 {
 		return cmdutil.UsageErrorf("--timeout must not be negative, not %s", w.Timeout)
+	}
+	if err := cmdutil.CheckConcurrency(w.Concurrency); err != nil {
+		return err
 	}
 	return cmdutil.CheckLimit(w.Limit)
 }

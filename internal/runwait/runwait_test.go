@@ -640,7 +640,7 @@ func TestFinish(t *testing.T) {
 }
 
 func TestFlagsCheck(t *testing.T) {
-	good := Flags{Interval: time.Second, OnInterrupt: OnInterruptDetach}
+	good := Flags{Interval: time.Second, OnInterrupt: OnInterruptDetach, Concurrency: 4}
 	tests := []struct {
 		name   string
 		change func(*Flags)
@@ -652,6 +652,10 @@ func TestFlagsCheck(t *testing.T) {
 		{"negative interval", func(f *Flags) { f.Interval = -time.Second }, "--interval must be positive, not -1s"},
 		{"negative timeout", func(f *Flags) { f.Timeout = -time.Minute }, "--timeout must not be negative, not -1m0s"},
 		{"negative limit", func(f *Flags) { f.Limit = -1 }, "--limit must be a positive number, not -1"},
+		{"one page at a time", func(f *Flags) { f.Concurrency = 1 }, ""},
+		{"16 pages at a time", func(f *Flags) { f.Concurrency = 16 }, ""},
+		{"no pages at a time", func(f *Flags) { f.Concurrency = 0 }, "--concurrency must be between 1 and 16, not 0"},
+		{"17 pages at a time", func(f *Flags) { f.Concurrency = 17 }, "--concurrency must be between 1 and 16, not 17"},
 		{"bad format", func(f *Flags) { f.Output.Output = "xml" }, `unknown output format "xml": use json, jsonl, csv or table`},
 		{"--jq with csv", func(f *Flags) { f.Output = output.Flags{Output: "csv", JQ: "."} }, "--jq works on JSON output: drop -o csv or use -o json"},
 	}

@@ -54,6 +54,9 @@ type Report struct {
 	Limit     int  // cap on rows (0: all)
 	Page      int  // > 0: print only this page of Limit rows
 	NoResults bool // print the run's detail instead of its rows
+	// Concurrency is how many result pages are fetched at once (0: the
+	// default).
+	Concurrency int
 	// Prefetched is a result page that came with a synchronous start; it
 	// is printed instead of fetching when it is the page asked for.
 	Prefetched *api.ResultPage
@@ -257,8 +260,9 @@ func printDetail(ctx context.Context, p *output.Printer, run *api.Run) error {
 func printResults(ctx context.Context, o Options, run *api.Run, r Report) error {
 	ios := o.IO
 	opts := runresults.Options{
-		Limit: r.Limit,
-		Warn:  func(msg string) { fmt.Fprintf(ios.ErrOut, "warning: %s\n", msg) },
+		Limit:       r.Limit,
+		Warn:        func(msg string) { fmt.Fprintf(ios.ErrOut, "warning: %s\n", msg) },
+		Concurrency: r.Concurrency,
 	}
 	ref := api.RunRef{Slug: run.Slug}
 	if r.Page > 0 {
@@ -275,6 +279,7 @@ func printResults(ctx context.Context, o Options, run *api.Run, r Report) error 
 		(int64(len(p.List)) >= int64(p.Count) || (r.Limit > 0 && len(p.List) >= r.Limit)) {
 		return printPage(r.Printer.Rows(ctx), opts, p)
 	}
+	opts.Progress = runresults.NewProgress(ios, o.Now, r.Printer)
 	_, err := runresults.Print(ctx, o.Client, ref, r.Printer.Rows(ctx), opts)
 	return err
 }
