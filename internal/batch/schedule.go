@@ -1,0 +1,81 @@
+package batch
+
+import (
+	"sort"
+	"time"
+
+	"github.com/coreclaw/coreclaw/internal/runwait"
+)
+
+// The batch's poll schedule lives here, in one function (NextCheck), so
+// that it can follow the shared schedule of the wait loop when that moves.
+
+// maxReadsPerRound bounds the status reads of one round of the poller:
+// however many runs are going, one round never sends more.
+const maxReadsPerRound = 10
+
+// minStep is the shortest pause between two checks of a run.
+const minStep = 100 * time.Millisecond
+
+// NextCheck is the pause before check n+1 of a run, after check n (n from
+// 1; n = 0 is the pause between the start and the first check). learned
+// is how long the batch's runs have been seen to take (0: not known yet);
+// max is the longest pause (--interval).
+//
+// Until a run of the batch has ended, a run is checked as `coreclaw wait`
+// checks it (runwait.Delay). Once the batch knows how long its runs take,
+// a run is first checked when that time has passed, then at a tenth of it,
+// doubling: runs of similar length are seen to end soon after they do, with
+// no more reads than one wait makes.
+func NextCheck(n int, learned, max time.Duration) time.Duration {
+	if learned <= 0 {
+		if n == 0 {
+			return 0
+		}
+		return runwait.Delay(n, max)
+	}
+	if n == 0 {
+		return min(learned, max)
+	}
+	d := max1(learned/10, minStep)
+	for i := 1; i < n && d < max; i++ {
+		d *= 2
+	}
+	return min(d, max)
+}
+
+func max1(a, b time.Duration) time.Duration {
+	if a > b {
+		return a
+	}
+	return b
+}
+
+// durations learns how long the batch's runs take: for each ended run, the
+// last moment it was seen still going (a lower bound of its length, so
+// that the first check comes before the end rather than after it). The
+// median of the newest samples is the estimate.
+type durations struct {
+	samples []time.Duration
+}
+
+const maxSamples = 20
+
+func (d *durations) add(v time.Duration) {
+	if v <= 0 {
+		return
+	}
+	d.samples = append(d.samples, v)
+	if len(d.samples) > maxSamples {
+		d.samples = d.samples[len(d.samples)-maxSamples:]
+	}
+}
+
+func (d *durations) estimate() time.Duration {
+	if len(d.samples) == 0 {
+		return 0
+	}
+	s := append([]time.Duration(nil), d.samples...)
+	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
+	return s[len(s)/2]
+}
