@@ -48,7 +48,7 @@ type Runner struct {
 	active    []*tracked
 	retried   map[int]bool // lines whose uncertain start turned out not to have happened
 	learned   durations
-	limit     int // the concurrency the plan has shown it allows
+	limit     int       // the concurrency the plan has shown it allows
 	slotUntil time.Time // starts wait for a slot of the plan until then
 	rateUntil time.Time // every request waits until then (429)
 	slotDelay time.Duration
