@@ -259,7 +259,7 @@ func runBatch(ctx context.Context, opts *RunOptions) error {
 			pluralLines(plan.skipped), map[bool]string{true: "has", false: "have"}[plan.skipped == 1], m.Path(), len(plan.pending))
 	}
 	res, runErr := r.Run(ctx, plan.pending)
-	return opts.finish(m, res, runErr, len(good))
+	return opts.finish(m, res, runErr, good)
 }
 
 func pluralLines(n int) string {
@@ -456,10 +456,15 @@ func (opts *RunOptions) plan(m *batch.Manifest, good []batch.Line) (runPlan, err
 }
 
 // finish reports how the batch ended and picks the exit status.
-func (opts *RunOptions) finish(m *batch.Manifest, res *batch.Result, runErr error, lines int) error {
+func (opts *RunOptions) finish(m *batch.Manifest, res *batch.Result, runErr error, good []batch.Line) error {
+	lines := len(good)
 	var mine []*batch.Entry
-	for _, e := range m.Entries() {
-		mine = append(mine, e)
+	for _, l := range good {
+		if e := m.Get(l.N); e != nil {
+			mine = append(mine, e)
+		} else {
+			mine = append(mine, &batch.Entry{Line: l.N})
+		}
 	}
 	t := count(mine)
 	if runErr != nil {

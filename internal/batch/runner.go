@@ -276,6 +276,7 @@ func (r *Runner) startFailed(ctx context.Context, line Line, entry Entry, err er
 		_ = r.Manifest.Record(entry)
 		return ctx.Err()
 	case mayHaveStarted(err):
+		msg = uncertainReason(err, msg)
 		entry.State, entry.Error = StateUncertain, msg
 		if err := r.Manifest.Record(entry); err != nil {
 			return err
@@ -371,6 +372,17 @@ func mayHaveStarted(err error) bool {
 		return apiErr.IsServerFault() || apiErr.NotJSON || apiErr.HTTPStatus >= 500
 	}
 	return false
+}
+
+// uncertainReason says why a start is uncertain, without the request's
+// URL (a network error names it): the manifest keeps the same words
+// whatever the address.
+func uncertainReason(err error, msg string) string {
+	var netErr *api.NetworkError
+	if errors.As(err, &netErr) {
+		return "no reply to the start: the connection failed after it was sent"
+	}
+	return msg
 }
 
 // resolveNow settles an uncertain start at once, through the run list,
