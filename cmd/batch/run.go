@@ -255,8 +255,8 @@ func runBatch(ctx context.Context, opts *RunOptions) error {
 		r.Follow(e)
 	}
 	if plan.skipped > 0 {
-		fmt.Fprintf(opts.IO.ErrOut, "%s already %s a run (manifest %s); %d to start\n",
-			pluralLines(plan.skipped), map[bool]string{true: "has", false: "have"}[plan.skipped == 1], m.Path(), len(plan.pending))
+		fmt.Fprintf(opts.IO.ErrOut, "%s already started or queued (manifest %s); %d to start\n",
+			pluralLines(plan.skipped), m.Path(), len(plan.pending))
 	}
 	res, runErr := r.Run(ctx, plan.pending)
 	return opts.finish(m, res, runErr, good)
@@ -479,7 +479,7 @@ func (opts *RunOptions) finish(m *batch.Manifest, res *batch.Result, runErr erro
 		}
 		fmt.Fprintf(opts.IO.ErrOut, "batch: %d of %d lines queued · manifest %s\n", queued, lines, m.Path())
 	} else if opts.Wait {
-		fmt.Fprintf(opts.IO.ErrOut, "batch: %d lines · %s · manifest %s\n", lines, t, m.Path())
+		fmt.Fprintf(opts.IO.ErrOut, "batch: %s · %s · manifest %s\n", pluralLines(lines), t, m.Path())
 	} else {
 		fmt.Fprintf(opts.IO.ErrOut, "batch: %d of %d lines started · manifest %s\n", lines-t.noRun, lines, m.Path())
 	}

@@ -95,6 +95,6 @@ func runWait(ctx context.Context, opts *WaitOptions) error {
 		return stopError(err, res, opts.Timeout, m.Path(), resume)
 	}
 	t := count(m.Entries())
-	fmt.Fprintf(opts.IO.ErrOut, "batch: %d lines · %s · manifest %s\n", t.lines, t, m.Path())
+	fmt.Fprintf(opts.IO.ErrOut, "batch: %s · %s · manifest %s\n", pluralLines(t.lines), t, m.Path())
 	return waitOutcome(t, m.Path())
 }
