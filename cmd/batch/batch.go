@@ -136,7 +136,7 @@ func lineList(lines []int) string {
 // interrupted and timedOut are how a batch that stops early ends.
 func interrupted(going int, manifest, resume string) error {
 	return &cmdutil.ExitError{Code: cmdutil.ExitInterrupted,
-		Err:  fmt.Errorf("interrupted; %s of the batch go on; the manifest %s says where they are", plural(int64(going), "run"), manifest),
+		Err:  fmt.Errorf("interrupted; %s of the batch %s on; the manifest %s says where they are", plural(int64(going), "run"), map[bool]string{true: "goes", false: "go"}[going == 1], manifest),
 		Hint: resume}
 }
 
@@ -163,6 +163,7 @@ func openManifest(ios *iostreams.IOStreams, path string) (*batch.Manifest, error
 	if err != nil {
 		return nil, cmdutil.UsageError(err)
 	}
+	m.Redact = ios.Redact
 	for _, w := range m.Warnings {
 		fmt.Fprintf(ios.ErrOut, "warning: %s\n", w)
 	}

@@ -214,6 +214,7 @@ func runBatch(ctx context.Context, opts *RunOptions) error {
 		return cmdutil.UsageError(err)
 	}
 	defer m.Close()
+	m.Redact = opts.IO.Redact
 	for _, w := range m.Warnings {
 		opts.warn(w)
 	}

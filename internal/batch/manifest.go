@@ -75,6 +75,10 @@ type Manifest struct {
 	entries map[int]*Entry
 	// Warnings are what reading found and forgave (a torn last record).
 	Warnings []string
+	// Redact hides secrets in the server's text before it is written
+	// (an error message or a failed run's reason that echoes the key);
+	// nil writes it as it is.
+	Redact func(string) string
 }
 
 // DefaultPath is the manifest beside an input file: INPUTS.runs.jsonl.
@@ -199,6 +203,9 @@ func (m *Manifest) Claimed() map[string]bool {
 // Record appends e as the line's newest record and syncs the file before
 // it returns: once Record has returned, a crash cannot lose it.
 func (m *Manifest) Record(e Entry) error {
+	if m.Redact != nil {
+		e.Error, e.Status, e.Usage = m.Redact(e.Error), m.Redact(e.Status), m.Redact(e.Usage)
+	}
 	b, err := json.Marshal(e)
 	if err != nil {
 		return err

@@ -292,7 +292,11 @@ func (r *Runner) startFailed(ctx context.Context, line Line, entry Entry, err er
 		r.slotUntil = r.Now().Add(r.slotDelay)
 		if len(r.active) > 0 && len(r.active) < r.limit {
 			r.limit = len(r.active)
-			r.notice("the plan's concurrent-run limit is reached at %d runs; the next line starts when one ends", r.limit)
+			runs := "runs"
+			if r.limit == 1 {
+				runs = "run"
+			}
+			r.notice("the plan's concurrent-run limit is reached at %d %s; the next line starts when one ends", r.limit, runs)
 		} else {
 			r.notice("the plan's concurrent-run limit is reached; trying again in %s", r.slotDelay)
 		}
