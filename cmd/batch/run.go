@@ -46,6 +46,9 @@ type RunOptions struct {
 	Concurrency    int
 	SkipInvalid    bool
 	RestartChanged bool
+	// RestartUncertain starts lines whose start is uncertain again without
+	// looking for their run.
+	RestartUncertain bool
 	NoValidate     bool
 	Queue          bool
 	Wait           bool
@@ -126,6 +129,7 @@ them as the plan allows) and records the queue refs.`,
 	fl.DurationVar(&opts.Interval, "interval", runwait.DefaultInterval, "longest pause between two checks of a run")
 	fl.BoolVar(&opts.SkipInvalid, "skip-invalid", false, "start the lines that pass the schema check and skip the others")
 	fl.BoolVar(&opts.RestartChanged, "restart-changed", false, "start lines whose input changed since their run started again")
+	fl.BoolVar(&opts.RestartUncertain, "restart-uncertain", false, "start lines whose earlier start is uncertain again, without looking for their run (a run may be paid twice)")
 	fl.BoolVar(&opts.NoValidate, "no-validate", false, "do not check the inputs against the Worker's input schema")
 	fl.BoolVar(&opts.Queue, "queue", false, "put every line into the Run Queue instead of starting it")
 	fl.StringVar(&opts.Version, "version", "", "run this Worker `version` (default: the Worker's current version)")
@@ -133,7 +137,7 @@ them as the plan allows) and records the queue refs.`,
 	_ = cmd.MarkFlagFilename("input-file", "jsonl", "json")
 	_ = cmd.MarkFlagFilename("manifest", "jsonl")
 	cmdutil.OrderFlags(cmd, "input-file", "param", "system", "max-charge", "concurrency", "wait", "timeout", "manifest",
-		"skip-invalid", "restart-changed", "queue", "no-validate", "version", "interval", "callback-url")
+		"skip-invalid", "restart-changed", "restart-uncertain", "queue", "no-validate", "version", "interval", "callback-url")
 	cmdutil.SeeTopics(cmd, "input", "exit-codes")
 	return cmd
 }
@@ -251,6 +255,9 @@ func runBatch(ctx context.Context, opts *RunOptions) error {
 		if plan, err = opts.plan(m, good); err != nil {
 			return err
 		}
+	}
+	if len(plan.restarted) > 0 {
+		fmt.Fprintf(opts.IO.ErrOut, "notice: %s: the start was uncertain; starting again as --restart-uncertain asks, without looking for a run\n", lineList(plan.restarted))
 	}
 	for _, e := range plan.follow {
 		r.Follow(e)
@@ -417,6 +424,7 @@ type runPlan struct {
 	pending   []batch.Line
 	follow    []*batch.Entry
 	uncertain []*batch.Entry
+	restarted []int // uncertain lines started again (--restart-uncertain)
 	skipped   int
 }
 
@@ -440,6 +448,9 @@ func (opts *RunOptions) plan(m *batch.Manifest, good []batch.Line) (runPlan, err
 				continue
 			}
 			p.pending = append(p.pending, l)
+		case e.Uncertain() && opts.RestartUncertain:
+			p.pending = append(p.pending, l)
+			p.restarted = append(p.restarted, l.N)
 		case e.Uncertain():
 			p.uncertain = append(p.uncertain, e)
 		default:

@@ -88,7 +88,7 @@ func Resolve(ctx context.Context, client *api.Client, m *Manifest, now time.Time
 	return nil, &cmdutil.ExitError{Code: cmdutil.ExitFailure,
 		Err: fmt.Errorf("cannot tell whether %s started a run: %d runs of %s created since %s are in no line of the manifest; nothing more was started",
 			describeLines(lineNumbers(sorted)), len(candidates), worker, since.UTC().Format(time.RFC3339)),
-		Hint: fmt.Sprintf("`coreclaw runs --worker %s` lists them; abort the ones the batch should not have, then delete the manifest's records of those lines to start them again", worker)}
+		Hint: fmt.Sprintf("`coreclaw runs --worker %s` lists them; `batch run --restart-uncertain` starts those lines again without looking (a run may then be paid twice)", worker)}
 }
 
 func lineNumbers(entries []*Entry) []int {
