@@ -437,6 +437,10 @@ func (r *Runner) pollRound(ctx context.Context) error {
 			r.active = append(r.active[:i], r.active[i+1:]...)
 			continue
 		}
+		if r.Now().Before(r.rateUntil) {
+			// Rate limited: the rest of the round waits too.
+			return nil
+		}
 		i++
 	}
 	return nil
