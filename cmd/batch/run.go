@@ -49,13 +49,13 @@ type RunOptions struct {
 	// RestartUncertain starts lines whose start is uncertain again without
 	// looking for their run.
 	RestartUncertain bool
-	NoValidate     bool
-	Queue          bool
-	Wait           bool
-	Timeout        time.Duration
-	Interval       time.Duration
-	Version        string
-	CallbackURL    string
+	NoValidate       bool
+	Queue            bool
+	Wait             bool
+	Timeout          time.Duration
+	Interval         time.Duration
+	Version          string
+	CallbackURL      string
 
 	given []string // wait-only flags given
 }
