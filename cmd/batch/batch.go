@@ -146,6 +146,15 @@ func timedOut(timeout time.Duration, going int, manifest string) error {
 		Hint: fmt.Sprintf("`coreclaw batch wait %s` waits for them", manifest)}
 }
 
+// manifestError is a manifest that cannot be used: another coreclaw
+// holding it is exit 1 (try again later), anything else a usage error.
+func manifestError(err error) error {
+	if errors.Is(err, batch.ErrInUse) {
+		return err
+	}
+	return cmdutil.UsageError(err)
+}
+
 // stopError turns what ended a runner early into the command's error.
 func stopError(err error, res *batch.Result, timeout time.Duration, manifest, resume string) error {
 	switch {
@@ -157,13 +166,25 @@ func stopError(err error, res *batch.Result, timeout time.Duration, manifest, re
 	return cmdutil.WithHint(err, resume)
 }
 
-// openManifest opens an existing manifest for the verbs that read one.
+// openManifest opens an existing manifest for the verbs that write to it
+// (wait, abort); readManifest for those that only look (status, results).
 func openManifest(ios *iostreams.IOStreams, path string) (*batch.Manifest, error) {
 	m, err := batch.Open(path, false)
 	if err != nil {
-		return nil, cmdutil.UsageError(err)
+		return nil, manifestError(err)
 	}
 	m.Redact = ios.Redact
+	for _, w := range m.Warnings {
+		fmt.Fprintf(ios.ErrOut, "warning: %s\n", w)
+	}
+	return m, nil
+}
+
+func readManifest(ios *iostreams.IOStreams, path string) (*batch.Manifest, error) {
+	m, err := batch.Read(path)
+	if err != nil {
+		return nil, cmdutil.UsageError(err)
+	}
 	for _, w := range m.Warnings {
 		fmt.Fprintf(ios.ErrOut, "warning: %s\n", w)
 	}

@@ -71,7 +71,7 @@ func runResults(ctx context.Context, opts *ResultsOptions) error {
 			return cmdutil.UsageErrorf("--with-input takes field names separated by commas; an empty one is not a field")
 		}
 	}
-	m, err := openManifest(opts.IO, opts.Manifest)
+	m, err := readManifest(opts.IO, opts.Manifest)
 	if err != nil {
 		return err
 	}

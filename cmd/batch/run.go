@@ -215,7 +215,7 @@ func runBatch(ctx context.Context, opts *RunOptions) error {
 
 	m, err := batch.Open(opts.manifestPath(), true)
 	if err != nil {
-		return cmdutil.UsageError(err)
+		return manifestError(err)
 	}
 	defer m.Close()
 	m.Redact = opts.IO.Redact

@@ -55,7 +55,7 @@ func runStatus(ctx context.Context, opts *StatusOptions) error {
 	if err != nil {
 		return cmdutil.UsageError(err)
 	}
-	m, err := openManifest(opts.IO, opts.Manifest)
+	m, err := readManifest(opts.IO, opts.Manifest)
 	if err != nil {
 		return err
 	}

@@ -89,10 +89,24 @@ func DefaultPath(inputFile string) string {
 // maxRecord bounds one manifest record (an input line and its state).
 const maxRecord = 16 << 20
 
-// Open reads the manifest at path (missing: empty) and opens it for
-// appending; create false refuses a missing file. A last record cut short
-// by a crash is dropped (and cut off the file); any other record that
-// cannot be read is an error.
+// errLocked: another process has the manifest open for writing.
+var errLocked = errors.New("locked")
+
+// ErrInUse is returned (wrapped) by Open when another process has the
+// manifest open for writing.
+var ErrInUse = errors.New("manifest in use")
+
+type inUseError struct{ path string }
+
+func (e *inUseError) Error() string {
+	return fmt.Sprintf("the manifest %s is in use by another coreclaw (a batch run, wait or abort on it); let that one end first", e.path)
+}
+func (e *inUseError) Unwrap() error { return ErrInUse }
+
+// Open reads the manifest at path (missing: empty, when create) and opens
+// it for appending, locked against other writers. A last record cut short
+// by a crash is dropped and cut off the file; any other record that cannot
+// be read is an error.
 func Open(path string, create bool) (*Manifest, error) {
 	m := &Manifest{path: path, entries: map[int]*Entry{}}
 	flags := os.O_RDWR
@@ -105,6 +119,13 @@ func Open(path string, create bool) (*Manifest, error) {
 			return nil, fmt.Errorf("no manifest at %s", path)
 		}
 		return nil, fmt.Errorf("cannot open the manifest: %w", err)
+	}
+	if err := lockFile(f); err != nil {
+		f.Close()
+		if errors.Is(err, errLocked) {
+			return nil, &inUseError{path: path}
+		}
+		return nil, fmt.Errorf("cannot lock the manifest %s: %w", path, err)
 	}
 	good, err := m.read(f)
 	if err != nil {
@@ -122,6 +143,25 @@ func Open(path string, create bool) (*Manifest, error) {
 	m.file = f
 	if create {
 		syncDir(filepath.Dir(path))
+	}
+	return m, nil
+}
+
+// Read reads the manifest at path without opening it for writing: for
+// the verbs that only look (status, results), which may run while a batch
+// appends to it. A torn last record is ignored and left in place.
+func Read(path string) (*Manifest, error) {
+	m := &Manifest{path: path, entries: map[int]*Entry{}}
+	f, err := os.Open(path)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("no manifest at %s", path)
+		}
+		return nil, fmt.Errorf("cannot open the manifest: %w", err)
+	}
+	defer f.Close()
+	if _, err := m.read(f); err != nil {
+		return nil, err
 	}
 	return m, nil
 }
@@ -203,6 +243,9 @@ func (m *Manifest) Claimed() map[string]bool {
 // Record appends e as the line's newest record and syncs the file before
 // it returns: once Record has returned, a crash cannot lose it.
 func (m *Manifest) Record(e Entry) error {
+	if m.file == nil {
+		return errors.New("the manifest was opened for reading only")
+	}
 	if m.Redact != nil {
 		e.Error, e.Status, e.Usage = m.Redact(e.Error), m.Redact(e.Status), m.Redact(e.Usage)
 	}
