@@ -2,6 +2,7 @@ package batch
 
 import (
 	"bytes"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -202,4 +203,45 @@ func TestTerminalView(t *testing.T) {
 	if b.String() != want {
 		t.Fatalf("drawn:\n%q\nwant:\n%q", b.String(), want)
 	}
+}
+
+// Reading (status, results) leaves a torn last record where it is: it may
+// be a record another coreclaw is writing.
+func TestManifestReadLeavesTheFileAlone(t *testing.T) {
+	content := `{"line":1,"worker":"a~b","input_hash":"g","state":"started","slug":"S1"}
+{"line":2,"wor`
+	path := writeFile(t, content)
+	m, err := Read(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Get(1) == nil || m.Get(2) != nil || len(m.Warnings) != 1 {
+		t.Fatalf("entries %v warnings %v", m.Entries(), m.Warnings)
+	}
+	if err := m.Record(Entry{Line: 3}); err == nil {
+		t.Fatal("a manifest opened for reading took a record")
+	}
+	if data, _ := os.ReadFile(path); string(data) != content {
+		t.Fatalf("the file changed:\n%s", data)
+	}
+}
+
+// One writer at a time: a second Open of the same manifest is refused
+// until the first is closed.
+func TestManifestOneWriter(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "m.runs.jsonl")
+	first, err := Open(path, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Open(path, false)
+	if runtimeHasFlock && !errors.Is(err, ErrInUse) {
+		t.Fatalf("second writer: %v", err)
+	}
+	first.Close()
+	second, err := Open(path, false)
+	if err != nil {
+		t.Fatalf("after the first closed: %v", err)
+	}
+	second.Close()
 }
