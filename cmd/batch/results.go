@@ -44,7 +44,7 @@ Lines whose run has not succeeded (failed, aborted, still going, or no
 run) are listed on stderr and have no rows; the exit status is 0 all the
 same once every row was printed.`,
 		Example: `  coreclaw batch results cities.jsonl.runs.jsonl -o csv > places.csv
-  coreclaw batch results cities.jsonl.runs.jsonl --with-input city,country -o jsonl`,
+  coreclaw batch results cities.jsonl.runs.jsonl --with-input base_location,keywords -o jsonl`,
 		Args: cmdutil.ExactArgs(1, "the batch's manifest"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Manifest = args[0]

@@ -104,8 +104,8 @@ them as the plan allows) and records the queue refs.`,
   # the same command again after a crash or a Ctrl-C starts only what is left
   coreclaw batch run coreclaw/google-maps-scraper -f cities.jsonl -p max_results:=20 --concurrency 5 --wait
 
-  # then all the rows, each with its input's line number and city
-  coreclaw batch results cities.jsonl.runs.jsonl --with-input city -o csv > places.csv`,
+  # then all the rows, each with its input's line number and location
+  coreclaw batch results cities.jsonl.runs.jsonl --with-input base_location -o csv > places.csv`,
 		Args:              cmdutil.ExactArgs(1, "the Worker to run (owner/name, owner~name or a Worker slug)"),
 		ValidArgsFunction: f.CompleteWorkers,
 		RunE: func(cmd *cobra.Command, args []string) error {
