@@ -11,6 +11,7 @@ import (
 
 	"github.com/coreclaw/coreclaw/internal/api"
 	"github.com/coreclaw/coreclaw/internal/iostreams"
+	"github.com/coreclaw/coreclaw/internal/runwait"
 )
 
 func writeFile(t *testing.T, content string) string {
@@ -124,31 +125,33 @@ func TestInputHash(t *testing.T) {
 }
 
 // Before the batch knows how long its runs take, a run is checked as one
-// wait checks it; after, first when that time has passed, then at a tenth
-// of it, doubling, never more than the interval.
+// wait checks it (the shared schedule); after, first when that time has
+// passed, then at a tenth of it, doubling, never more than the interval,
+// and never before a wait's check of the same number.
 func TestNextCheck(t *testing.T) {
 	max := 10 * time.Second
-	var got []time.Duration
-	for n := 0; n <= 6; n++ {
-		got = append(got, NextCheck(n, 0, max))
+	var at time.Duration
+	for n := 1; n <= 30; n++ {
+		if got := NextCheck(n-1, at, 0, max); got != at {
+			t.Fatalf("unlearned: check %d due at %v, want the wait's %v", n, got, at)
+		}
+		at += runwait.NextDelay(at, max)
 	}
-	want := []time.Duration{0, 250 * time.Millisecond, 500 * time.Millisecond, time.Second, 2 * time.Second, 4 * time.Second, 8 * time.Second}
-	if !equal(got, want) {
-		t.Fatalf("unlearned: %v, want %v", got, want)
+	// Learned 2s: 2s, then 0.2s, 0.4s, 0.8s... after the last check.
+	got := []time.Duration{NextCheck(0, 0, 2*time.Second, max)}
+	for n := 1; n <= 4; n++ {
+		got = append(got, NextCheck(n, got[n-1], 2*time.Second, max))
 	}
-	got = nil
-	for n := 0; n <= 6; n++ {
-		got = append(got, NextCheck(n, 2*time.Second, max))
-	}
-	want = []time.Duration{2 * time.Second, 200 * time.Millisecond, 400 * time.Millisecond, 800 * time.Millisecond, 1600 * time.Millisecond, 3200 * time.Millisecond, 6400 * time.Millisecond}
+	want := []time.Duration{2 * time.Second, 2200 * time.Millisecond, 2600 * time.Millisecond, 3400 * time.Millisecond, 5000 * time.Millisecond}
 	if !equal(got, want) {
 		t.Fatalf("learned 2s: %v, want %v", got, want)
 	}
-	if d := NextCheck(0, time.Hour, max); d != max {
-		t.Fatalf("a long run's first check: %v, want the interval", d)
+	// Learned too short: never before the wait's check of that number.
+	if got, want := NextCheck(2, 300*time.Millisecond, 200*time.Millisecond, max), waitCheck(3, max); got != want {
+		t.Fatalf("learned 0.2s, check 3 due at %v, want the wait's %v", got, want)
 	}
-	if d := NextCheck(1, 300*time.Millisecond, max); d != minStep {
-		t.Fatalf("a short run's step: %v, want %v", d, minStep)
+	if d := NextCheck(0, 0, time.Hour, max); d != max {
+		t.Fatalf("a long run's first check: %v, want the interval", d)
 	}
 }
 

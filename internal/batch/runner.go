@@ -254,7 +254,7 @@ func (r *Runner) startLine(ctx context.Context, line Line) error {
 		r.View.Started(line.N, started.RunSlug)
 		now := r.Now()
 		r.active = append(r.active, &tracked{line: line.N, slug: started.RunSlug, started: now,
-			next: now.Add(NextCheck(0, r.learned.estimate(), r.Interval)), status: started.RunStatus})
+			next: now.Add(NextCheck(0, 0, r.learned.estimate(), r.Interval)), status: started.RunStatus})
 		return nil
 	}
 	return r.startFailed(ctx, line, entry, err)
@@ -461,7 +461,7 @@ func (r *Runner) check(ctx context.Context, t *tracked) (bool, error) {
 			return false, nil
 		case transient(err):
 			r.notice("checking run %s failed (%s); still waiting", t.slug, describe(err))
-			t.next = now.Add(NextCheck(t.checks+1, 0, r.Interval))
+			t.next = t.started.Add(NextCheck(t.checks+1, now.Sub(t.started), 0, r.Interval))
 			return false, nil
 		}
 		return false, fmt.Errorf("checking run %s (line %d): %w", t.slug, t.line, err)
@@ -492,7 +492,7 @@ func (r *Runner) check(ctx context.Context, t *tracked) (bool, error) {
 		return true, nil
 	}
 	t.lastActive = now
-	t.next = now.Add(NextCheck(t.checks, r.learned.estimate(), r.Interval))
+	t.next = t.started.Add(NextCheck(t.checks, now.Sub(t.started), r.learned.estimate(), r.Interval))
 	return false, nil
 }
 

@@ -17,31 +17,42 @@ const maxReadsPerRound = 10
 // minStep is the shortest pause between two checks of a run.
 const minStep = 100 * time.Millisecond
 
-// NextCheck is the pause before check n+1 of a run, after check n (n from
-// 1; n = 0 is the pause between the start and the first check). learned
-// is how long the batch's runs have been seen to take (0: not known yet);
-// max is the longest pause (--interval).
+// NextCheck is when check n+1 of a run is due, as the time since the run
+// started, after check n was made last after it started (n from 1; n = 0
+// asks for the first check). learned is how long the batch's runs have
+// been seen to take (0: not known yet); max is the longest pause
+// (--interval).
 //
 // Until a run of the batch has ended, a run is checked as `coreclaw wait`
-// checks it (runwait.Delay). Once the batch knows how long its runs take,
-// a run is first checked when that time has passed, then at a tenth of it,
-// doubling: runs of similar length are seen to end soon after they do, with
-// no more reads than one wait makes.
-func NextCheck(n int, learned, max time.Duration) time.Duration {
+// checks it (runwait.NextDelay, the shared schedule). Once the batch knows
+// how long its runs take, a run is first checked when that time has
+// passed, then at a tenth of it, doubling: runs of similar length are seen
+// to end soon after they do. Never is check n+1 due before a wait's check
+// n+1 would be, so that no run is read more often than one wait reads it.
+func NextCheck(n int, last, learned, max time.Duration) time.Duration {
+	waitDue := waitCheck(n+1, max)
 	if learned <= 0 {
-		if n == 0 {
-			return 0
+		return waitDue
+	}
+	own := min(learned, max)
+	if n > 0 {
+		step := max1(learned/10, minStep)
+		for i := 1; i < n && step < max; i++ {
+			step *= 2
 		}
-		return runwait.Delay(n, max)
+		own = last + min(step, max)
 	}
-	if n == 0 {
-		return min(learned, max)
+	return max1(own, waitDue)
+}
+
+// waitCheck is when a wait makes its check n (from 1, the first at once),
+// as the time since it began.
+func waitCheck(n int, max time.Duration) time.Duration {
+	var at time.Duration
+	for i := 1; i < n; i++ {
+		at += runwait.NextDelay(at, max)
 	}
-	d := max1(learned/10, minStep)
-	for i := 1; i < n && d < max; i++ {
-		d *= 2
-	}
-	return min(d, max)
+	return at
 }
 
 func max1(a, b time.Duration) time.Duration {
