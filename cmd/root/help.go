@@ -29,7 +29,7 @@ type commandGroup struct {
 func commandGroups() []commandGroup {
 	return []commandGroup{
 		{"core", "Core commands", []string{"run", "wait", "status", "results", "logs"}},
-		{"runs", "Runs and tasks", []string{"abort", "rerun", "export", "runs", "tasks", "task", "queue", "input"}},
+		{"runs", "Runs and tasks", []string{"abort", "rerun", "export", "runs", "tasks", "task", "queue", "batch", "input"}},
 		{"workers", "Workers and account", []string{"workers", "account"}},
 		{"settings", "Settings and diagnostics", []string{"config", "doctor", "version", "completion", "help"}},
 	}

@@ -5,6 +5,7 @@ import (
 
 	abortCmd "github.com/coreclaw/coreclaw/cmd/abort"
 	accountCmd "github.com/coreclaw/coreclaw/cmd/account"
+	batchCmd "github.com/coreclaw/coreclaw/cmd/batch"
 	configCmd "github.com/coreclaw/coreclaw/cmd/config"
 	doctorCmd "github.com/coreclaw/coreclaw/cmd/doctor"
 	exportCmd "github.com/coreclaw/coreclaw/cmd/export"
@@ -45,6 +46,7 @@ func subcommands() []subcommand {
 		{"tasks", func(f *cmdutil.Factory) *cobra.Command { return taskCmd.NewCmdTasks(f, nil) }},
 		{"task", taskCmd.NewCmdTask},
 		{"queue", func(f *cmdutil.Factory) *cobra.Command { return queueCmd.NewCmdQueue(f, nil) }},
+		{"batch", batchCmd.NewCmdBatch},
 		{"workers", workersCmd.NewCmdWorkers},
 		{"account", func(f *cmdutil.Factory) *cobra.Command { return accountCmd.NewCmdAccount(f, nil) }},
 		{"doctor", func(f *cmdutil.Factory) *cobra.Command { return doctorCmd.NewCmdDoctor(f, nil) }},

@@ -287,7 +287,7 @@ func (s *Server) checkStart(worker *Worker, input json.RawMessage, version strin
 			return http.StatusBadRequest, 30003, "the current running tasks have reached the plan limit"
 		}
 	}
-	return 0, 0, ""
+	return s.chargeStartLocked()
 }
 
 // checkRunInput refuses an explicit "latest" and a flat input.

@@ -72,6 +72,11 @@ type Variants struct {
 	// ConcurrencyLimit > 0 refuses starts with 30003 while that many runs
 	// are ready or running.
 	ConcurrencyLimit int
+	// LimitedBalance gives the account a balance of Balance starts: each
+	// start that goes ahead costs one, and at zero starts are refused
+	// with 30001 (balance.go).
+	LimitedBalance bool
+	Balance        int
 	// SyncPolls is how many progress steps a synchronous start waits for
 	// before replying; 0 waits until the run has ended.
 	SyncPolls int

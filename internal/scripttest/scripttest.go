@@ -55,6 +55,7 @@ const usage = `usage:
                                   leakkey=on|off (failed runs' err_msg holds the key)
                                   hostile=on|off (run records carry controls, bidi, newlines)
                                   signed=on|off (download links carry a signed query)
+                                  balance=N|off (N more starts, then 30001)
   fake fault METHOD PATH [status=N] [code=N] [times=N] [skip=N] [retry-after=V] [delay=D]
                                   [message=TEXT] [drop] [html] [truncate] [after] [slow=D]
                                   [data=JSON]   (data: a success reply with this data)
@@ -356,6 +357,16 @@ func setVariant(v *fakeapi.Variants, a string) error {
 		v.Hostile = value == "on"
 	case "signed":
 		v.SignedLinks = value == "on"
+	case "balance":
+		if value == "off" {
+			v.LimitedBalance, v.Balance = false, 0
+			break
+		}
+		n, err := strconv.Atoi(value)
+		if err != nil || n < 0 {
+			return fmt.Errorf("fake set balance: want a count of starts or off, not %q", value)
+		}
+		v.LimitedBalance, v.Balance = true, n
 	case "concurrency", "syncpolls":
 		n, err := strconv.Atoi(value)
 		if err != nil {
