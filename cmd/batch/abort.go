@@ -75,9 +75,8 @@ func runAbort(ctx context.Context, opts *AbortOptions) error {
 			}
 			fmt.Fprintf(opts.IO.ErrOut, "line %d: asked CoreClaw to abort run %s\n", e.Line, iostreams.SanitizeLine(e.Slug))
 		case ctx.Err() != nil:
-			return &cmdutil.ExitError{Code: cmdutil.ExitInterrupted,
-				Err:  fmt.Errorf("interrupted after asking CoreClaw to abort %s", plural(int64(aborted), "run")),
-				Hint: fmt.Sprintf("`coreclaw batch abort %s` again aborts the rest", m.Path())}
+			return cmdutil.Interrupted(fmt.Sprintf("`coreclaw batch abort %s` again aborts the rest", m.Path()),
+				"interrupted after asking CoreClaw to abort %s", plural(int64(aborted), "run"))
 		case errors.As(err, &apiErr) && apiErr.Code == api.CodeRunOperationFailed:
 			fmt.Fprintf(opts.IO.ErrOut, "line %d: run %s cannot be aborted (it has probably ended)\n", e.Line, iostreams.SanitizeLine(e.Slug))
 		default:

@@ -135,9 +135,8 @@ func lineList(lines []int) string {
 
 // interrupted and timedOut are how a batch that stops early ends.
 func interrupted(going int, manifest, resume string) error {
-	return &cmdutil.ExitError{Code: cmdutil.ExitInterrupted,
-		Err:  fmt.Errorf("interrupted; %s of the batch %s on; the manifest %s says where they are", plural(int64(going), "run"), map[bool]string{true: "goes", false: "go"}[going == 1], manifest),
-		Hint: resume}
+	return cmdutil.Interrupted(resume, "interrupted; %s of the batch %s on; the manifest %s says where they are",
+		plural(int64(going), "run"), map[bool]string{true: "goes", false: "go"}[going == 1], manifest)
 }
 
 func timedOut(timeout time.Duration, going int, manifest string) error {

@@ -316,7 +316,7 @@ func (opts *RunOptions) readInputs(ctx context.Context) ([]byte, error) {
 	})
 	if err != nil {
 		if ctx.Err() != nil {
-			return nil, &cmdutil.ExitError{Code: cmdutil.ExitInterrupted, Err: errors.New("interrupted while reading the inputs; nothing was started")}
+			return nil, cmdutil.Interrupted("", "interrupted while reading the inputs; nothing was started")
 		}
 		return nil, cmdutil.UsageErrorf("cannot read the inputs from %s: %v", name, err)
 	}

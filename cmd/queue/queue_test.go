@@ -129,7 +129,7 @@ func TestQueueRun(t *testing.T) {
 			requests: "GET /api/v2/run-queue/items?limit=100&offset=1\n"},
 		{name: "--status waiting --limit 1", opts: ListOptions{Status: "waiting", Limit: 1, Output: output.Flags{JQ: ".[].queue_ref"}},
 			stdout:   "123456\n",
-			requests: "GET /api/v2/run-queue/items?limit=1&offset=1&status=waiting\n"},
+			requests: "GET /api/v2/run-queue/items?limit=1&offset=0&status=waiting\n"},
 		{name: "empty, on a terminal", opts: ListOptions{Status: "inactive", Limit: 0}, tty: true,
 			stderr:   "the Run Queue is empty\n",
 			requests: "GET /api/v2/run-queue/items?limit=100&offset=1&status=inactive\n"},

@@ -14,7 +14,7 @@ import (
 )
 
 func TestNewCmdRerun(t *testing.T) {
-	waitDefaults := runwait.Flags{Interval: runwait.DefaultInterval, OnInterrupt: runwait.OnInterruptDetach}
+	waitDefaults := runwait.Flags{Interval: runwait.DefaultInterval, OnInterrupt: runwait.OnInterruptDetach, Concurrency: 4}
 	tests := []struct {
 		name     string
 		argv     []string
@@ -28,12 +28,12 @@ func TestNewCmdRerun(t *testing.T) {
 		{name: "last --worker --callback-url --wait", argv: []string{"last", "--worker", "fake/succeeds", "--callback-url", "https://example.com/hook", "--wait", "--timeout", "1h", "-o", "csv"},
 			want: Options{Run: "last", Worker: "fake/succeeds", CallbackURL: "https://example.com/hook"},
 			start: runstart.Flags{Wait: true, WaitFlags: runwait.Flags{Timeout: time.Hour, Output: output.Flags{Output: "csv"},
-				Interval: runwait.DefaultInterval, OnInterrupt: runwait.OnInterruptDetach}}},
+				Interval: runwait.DefaultInterval, OnInterrupt: runwait.OnInterruptDetach, Concurrency: 4}}},
 		{name: "--sync --limit --page --dry-run", argv: []string{"A", "--sync", "--limit", "20", "--page", "2", "--dry-run"},
 			want: Options{Run: "A"}, start: runstart.Flags{Sync: true, Page: 2, DryRun: true, WaitFlags: runwait.Flags{Limit: 20,
-				Interval: runwait.DefaultInterval, OnInterrupt: runwait.OnInterruptDetach}}},
+				Interval: runwait.DefaultInterval, OnInterrupt: runwait.OnInterruptDetach, Concurrency: 4}}},
 		{name: "--timeout without --wait", argv: []string{"A", "--timeout", "1m"}, want: Options{Run: "A"},
-			start:    runstart.Flags{WaitFlags: runwait.Flags{Timeout: time.Minute, Interval: runwait.DefaultInterval, OnInterrupt: runwait.OnInterruptDetach}},
+			start:    runstart.Flags{WaitFlags: runwait.Flags{Timeout: time.Minute, Interval: runwait.DefaultInterval, OnInterrupt: runwait.OnInterruptDetach, Concurrency: 4}},
 			checkErr: "error: --timeout only applies with --wait or --sync\n(exit 2)"},
 		{name: "no run", wantErr: "error: coreclaw rerun: missing the run to start again (a run slug, or last)\n(exit 2)"},
 		{name: "-f is not a rerun flag", argv: []string{"A", "-f", "in.json"},

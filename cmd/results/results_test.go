@@ -99,7 +99,7 @@ func TestResultsRun(t *testing.T) {
 			requests: "GET /api/v2/worker-runs/01KFAKER000000000000000001/result?limit=100&offset=1\n"},
 		{name: "--raw keeps internal keys", worker: "fake/succeeds", opts: Options{Raw: true, Limit: 1, Output: output.Flags{Output: "jsonl"}},
 			stdout:   "{\"title\":\"Coffee Spot 1\",\"address\":\"101 Main St, New York, USA\",\"rating\":4.1,\"reviews_count\":10,\"phone\":\"+1 212 555 0001\",\"website\":\"https://example.com/places/1\",\"__coreclaw_data_id__\":\"p000001\"}\n",
-			requests: "GET /api/v2/worker-runs/01KFAKER000000000000000001/result?limit=1&offset=1\n"},
+			requests: "GET /api/v2/worker-runs/01KFAKER000000000000000001/result?limit=1&offset=0\n"},
 		{name: "tricky rows as csv", worker: "fake/tricky", opts: Options{Output: output.Flags{Output: "csv"}},
 			stdout: "name,note,count,tags,meta,empty\n" +
 				"\"Comma, Inc.\",\"says \"\"hi\"\"\",9007199254740993,\"[\"\"a\"\",\"\"b\"\"]\",\"{\"\"k\"\":1}\",\n" +
@@ -141,6 +141,9 @@ func TestResultsRun(t *testing.T) {
 			opts := tt.opts
 			if opts.Run == "" {
 				opts.Run = slug
+			}
+			if opts.Concurrency == 0 {
+				opts.Concurrency = 4 // the flag's default
 			}
 			opts.IO, opts.APIClient = f.IOStreams, f.APIClient
 			err := Run(context.Background(), &opts)

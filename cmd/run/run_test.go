@@ -18,7 +18,7 @@ import (
 )
 
 func TestNewCmdRun(t *testing.T) {
-	waitDefaults := runwait.Flags{Interval: runwait.DefaultInterval, OnInterrupt: runwait.OnInterruptDetach}
+	waitDefaults := runwait.Flags{Interval: runwait.DefaultInterval, OnInterrupt: runwait.OnInterruptDetach, Concurrency: 4}
 	tests := []struct {
 		name  string
 		argv  []string
@@ -40,15 +40,15 @@ func TestNewCmdRun(t *testing.T) {
 		{name: "--wait and the wait flags", argv: []string{"a/b", "--wait", "--timeout", "30m", "-o", "csv", "--limit", "10", "--interval", "5s", "--on-interrupt", "abort", "--wait-for-slot", "2m"},
 			want: Options{Worker: "a/b"},
 			start: runstart.Flags{Wait: true, WaitForSlot: 2 * time.Minute, WaitFlags: runwait.Flags{Timeout: 30 * time.Minute, Output: output.Flags{Output: "csv"},
-				Limit: 10, Interval: 5 * time.Second, OnInterrupt: "abort"}}},
+				Limit: 10, Interval: 5 * time.Second, OnInterrupt: "abort", Concurrency: 4}}},
 		{name: "--sync --page --limit", argv: []string{"a/b", "--sync", "--page", "2", "--limit", "50", "--no-results"},
 			want: Options{Worker: "a/b"}, start: runstart.Flags{Sync: true, Page: 2, WaitFlags: runwait.Flags{Limit: 50, NoResults: true,
-				Interval: runwait.DefaultInterval, OnInterrupt: runwait.OnInterruptDetach}}},
+				Interval: runwait.DefaultInterval, OnInterrupt: runwait.OnInterruptDetach, Concurrency: 4}}},
 		{name: "--dry-run -o json", argv: []string{"a/b", "--dry-run", "-o", "json"},
 			want: Options{Worker: "a/b"}, start: runstart.Flags{DryRun: true, WaitFlags: runwait.Flags{Output: output.Flags{Output: "json"},
-				Interval: runwait.DefaultInterval, OnInterrupt: runwait.OnInterruptDetach}}},
+				Interval: runwait.DefaultInterval, OnInterrupt: runwait.OnInterruptDetach, Concurrency: 4}}},
 		{name: "--limit without --wait", argv: []string{"a/b", "--limit", "5"},
-			want: Options{Worker: "a/b"}, start: runstart.Flags{WaitFlags: runwait.Flags{Limit: 5, Interval: runwait.DefaultInterval, OnInterrupt: runwait.OnInterruptDetach}},
+			want: Options{Worker: "a/b"}, start: runstart.Flags{WaitFlags: runwait.Flags{Limit: 5, Interval: runwait.DefaultInterval, OnInterrupt: runwait.OnInterruptDetach, Concurrency: 4}},
 			checkErr: "error: --limit only applies with --wait or --sync\n(exit 2)"},
 		{name: "--page without --sync", argv: []string{"a/b", "--wait", "--page", "2"},
 			want: Options{Worker: "a/b"}, start: runstart.Flags{Wait: true, Page: 2, WaitFlags: waitDefaults},
@@ -140,7 +140,7 @@ func TestRunRun(t *testing.T) {
 				"GET /api/v2/worker-runs/01KFAKER000000000000000001\n" +
 				"GET /api/v2/worker-runs/01KFAKER000000000000000001\n" +
 				"GET /api/v2/worker-runs/01KFAKER000000000000000001\n" +
-				"GET /api/v2/worker-runs/01KFAKER000000000000000001/result?limit=1&offset=1\n"},
+				"GET /api/v2/worker-runs/01KFAKER000000000000000001/result?limit=1&offset=0\n"},
 		{name: "--wait, failed: exit 3", opts: Options{Worker: "fake/fails"}, argv: []string{"--wait", "--no-results"},
 			stdout: "{\n" +
 				"  \"slug\": \"01KFAKER000000000000000001\",\n" +

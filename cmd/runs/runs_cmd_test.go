@@ -66,7 +66,7 @@ func TestRunsRun(t *testing.T) {
 				"GET /api/v2/worker-runs?end_time=1793376000&limit=100&offset=1&start_time=1790784000\n"},
 		{name: "--status --worker --limit", opts: Options{Since: "2026-10-01", Status: "failed", Worker: "fake/fails", Limit: 1, Output: output.Flags{Output: "jsonl"}},
 			stdout:   "{\"duration\":7,\"err_msg\":\"navigation timeout on page 3\",\"finished_at\":1796000409,\"origin\":\"openapi\",\"results\":2,\"scraper_slug\":\"01KFAKE0000000000000000003\",\"scraper_title\":\"Fails\",\"slug\":\"01KFAKER000000000000000003\",\"started_at\":1796000402,\"status\":\"failed\",\"traffic\":4096,\"usage\":\"0.0120\",\"version\":\"v1.2.8\"}\n",
-			requests: "GET /api/v2/worker-runs?end_time=1795968000&limit=1&offset=1&start_time=1793462400&status=failed&worker_id=fake~fails\n"},
+			requests: "GET /api/v2/worker-runs?end_time=1795968000&limit=1&offset=0&start_time=1793462400&status=failed&worker_id=fake~fails\n"},
 		{name: "nothing in the range", tty: true, opts: Options{Since: "2026-09-01", Until: "2026-09-30"},
 			stderr:   "no runs from 2026-09-01 to 2026-09-30\n",
 			requests: "GET /api/v2/worker-runs?end_time=1790697600&limit=100&offset=1&start_time=1788192000\n"},

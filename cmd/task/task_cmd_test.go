@@ -99,7 +99,7 @@ func TestNewCmdTask(t *testing.T) {
 		{name: "input --set -f --version", verb: "input", argv: []string{"A", "--set", "-f", "in.json", "--version", "v2"},
 			want: "task=A set=true input={File:in.json Inline: HasInline:false Params:[] System:[] MaxCharge:} version=\"v2\" output={Output: JQ:} no-validate=false"},
 		{name: "run --wait --callback-url", verb: "run", argv: []string{"A", "--wait", "--callback-url", "https://example.com/h", "-o", "csv"},
-			want: "task=A callback=\"https://example.com/h\" wait=true sync=false page=0 dry-run=false wait-flags={Interval:10s Timeout:0s Output:{Output:csv JQ:} Limit:0 NoResults:false OnInterrupt:detach}"},
+			want: "task=A callback=\"https://example.com/h\" wait=true sync=false page=0 dry-run=false wait-flags={Interval:10s Timeout:0s Output:{Output:csv JQ:} Limit:0 NoResults:false OnInterrupt:detach Concurrency:4}"},
 		{name: "run, no task", verb: "run", wantErr: "error: coreclaw task run: missing the task to run (a task slug)\n(exit 2)"},
 		{name: "tasks", verb: "tasks", argv: []string{"--worker", "fake/succeeds", "--keyword", "coffee", "--limit", "2", "--jq", ".[].slug"},
 			want: "worker=\"fake/succeeds\" keyword=\"coffee\" limit=2 output={Output: JQ:.[].slug}"},
@@ -226,7 +226,7 @@ func TestTaskRun(t *testing.T) {
 			requests: "GET /api/v2/worker-tasks?limit=100&offset=1\n"},
 		{name: "tasks --worker --limit", verb: "tasks", argv: []string{"--worker", "fake/succeeds", "--limit", "1", "--jq", ".[].slug"},
 			stdout:   "01KFAKETASK000000000000002\n",
-			requests: "GET /api/v2/worker-tasks?limit=1&offset=1&worker_id=fake~succeeds\n"},
+			requests: "GET /api/v2/worker-tasks?limit=1&offset=0&worker_id=fake~succeeds\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

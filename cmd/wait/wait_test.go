@@ -14,7 +14,7 @@ import (
 )
 
 func TestNewCmdWait(t *testing.T) {
-	defaults := runwait.Flags{Interval: runwait.DefaultInterval, OnInterrupt: runwait.OnInterruptDetach}
+	defaults := runwait.Flags{Interval: runwait.DefaultInterval, OnInterrupt: runwait.OnInterruptDetach, Concurrency: 4}
 	tests := []struct {
 		name    string
 		argv    []string
@@ -25,7 +25,7 @@ func TestNewCmdWait(t *testing.T) {
 		{name: "every flag", argv: []string{"last", "--worker", "fake/slow", "--timeout", "10m", "--interval", "2s", "-o", "jsonl",
 			"--jq", ".name", "--limit", "5", "--no-results", "--on-interrupt", "abort"},
 			want: Options{Run: "last", Worker: "fake/slow", WaitFlags: runwait.Flags{Timeout: 10 * time.Minute, Interval: 2 * time.Second,
-				Output: output.Flags{Output: "jsonl", JQ: ".name"}, Limit: 5, NoResults: true, OnInterrupt: "abort"}}},
+				Output: output.Flags{Output: "jsonl", JQ: ".name"}, Limit: 5, NoResults: true, OnInterrupt: "abort", Concurrency: 4}}},
 		{name: "--timeout without a unit", argv: []string{"A", "--timeout", "30"},
 			wantErr: "error: --timeout 30 needs a unit: 30s (seconds), 30m (minutes) or 30h (hours)\n" +
 				"hint: see `coreclaw wait --help`\n" +
@@ -57,7 +57,7 @@ func TestNewCmdWait(t *testing.T) {
 }
 
 func TestWaitRun(t *testing.T) {
-	flags := runwait.Flags{Interval: runwait.DefaultInterval, OnInterrupt: runwait.OnInterruptDetach}
+	flags := runwait.Flags{Interval: runwait.DefaultInterval, OnInterrupt: runwait.OnInterruptDetach, Concurrency: 4}
 	tests := []struct {
 		name     string
 		worker   string // the run's Worker; it starts ready
@@ -145,7 +145,7 @@ func TestWaitRun(t *testing.T) {
 			requests: "GET /api/v2/workers/fake~succeeds/runs/last\n" +
 				"GET /api/v2/worker-runs/01KFAKER000000000000000001\n" +
 				"GET /api/v2/worker-runs/01KFAKER000000000000000001\n" +
-				"GET /api/v2/worker-runs/01KFAKER000000000000000001/result?limit=1&offset=1\n",
+				"GET /api/v2/worker-runs/01KFAKER000000000000000001/result?limit=1&offset=0\n",
 			slept: "[250ms]"},
 		{name: "succeeds, terminal", worker: "fake/succeeds", tty: true,
 			stdout: "\x1b[1mTITLE\x1b[22m          \x1b[1mADDRESS\x1b[22m                     \x1b[1mRATING\x1b[22m  \x1b[1mREVIEWS_COUNT\x1b[22m  \x1b[1mPHONE\x1b[22m            \x1b[1mWEBSITE\x1b[22m\n" +
@@ -187,6 +187,9 @@ func TestWaitRun(t *testing.T) {
 			if opts.WaitFlags.OnInterrupt == "" {
 				opts.WaitFlags.OnInterrupt = flags.OnInterrupt
 			}
+			if opts.WaitFlags.Concurrency == 0 {
+				opts.WaitFlags.Concurrency = flags.Concurrency
+			}
 			opts.IO, opts.APIClient, opts.Now, opts.Sleep = f.IOStreams, f.APIClient, f.Now, f.Sleep
 			err = Run(context.Background(), &opts)
 			cmdtest.Diff(t, "error", cmdtest.Message(err), tt.wantErr)
@@ -209,7 +212,7 @@ func TestWaitRunInterrupted(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	opts := &Options{IO: f.IOStreams, APIClient: f.APIClient, Now: f.Now, Run: slug,
-		WaitFlags: runwait.Flags{Interval: runwait.DefaultInterval, OnInterrupt: runwait.OnInterruptDetach},
+		WaitFlags: runwait.Flags{Interval: runwait.DefaultInterval, OnInterrupt: runwait.OnInterruptDetach, Concurrency: 4},
 		Sleep:     func(context.Context, time.Duration) error { cancel(); return context.Canceled }}
 	err = Run(ctx, opts)
 	cmdtest.Diff(t, "error", cmdtest.Message(err), "error: interrupted; run "+slug+" goes on\n"+

@@ -42,6 +42,9 @@ func TestNewCmdStart(t *testing.T) {
 		if w.OnInterrupt == "" {
 			w.OnInterrupt = runwait.OnInterruptDetach
 		}
+		if w.Concurrency == 0 {
+			w.Concurrency = 4
+		}
 		return w
 	}
 	tests := []struct {
@@ -54,7 +57,7 @@ func TestNewCmdStart(t *testing.T) {
 		{name: "none", want: Flags{WaitFlags: def(runwait.Flags{})}},
 		{name: "--wait and every wait flag", argv: []string{"--wait", "--timeout", "5m", "--interval", "3s", "-o", "json", "--jq", ".x", "--limit", "7", "--no-results", "--on-interrupt", "abort", "--wait-for-slot", "90s"},
 			want: Flags{Wait: true, WaitForSlot: 90 * time.Second, WaitFlags: runwait.Flags{Timeout: 5 * time.Minute, Interval: 3 * time.Second,
-				Output: output.Flags{Output: "json", JQ: ".x"}, Limit: 7, NoResults: true, OnInterrupt: "abort"}}},
+				Output: output.Flags{Output: "json", JQ: ".x"}, Limit: 7, NoResults: true, OnInterrupt: "abort", Concurrency: 4}}},
 		{name: "--sync --page --limit", argv: []string{"--sync", "--page", "3", "--limit", "100"},
 			want: Flags{Sync: true, Page: 3, WaitFlags: def(runwait.Flags{Limit: 100})}},
 		{name: "--dry-run -o json", argv: []string{"--dry-run", "-o", "json"},
