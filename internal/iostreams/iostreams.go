@@ -35,6 +35,11 @@ type IOStreams struct {
 	secrets *secretSet
 	// errFilter is the filter FilterErrOut put under stderr's redaction.
 	errFilter io.Writer
+
+	// inCI: coreclaw runs in CI, where no animated progress is drawn.
+	inCI bool
+	// errWidth fixes stderr's width for tests (SetTerminalWidth).
+	errWidth int
 }
 
 // Env is the part of the environment that affects terminal behaviour.
@@ -42,6 +47,7 @@ type Env struct {
 	NoColor       bool // NO_COLOR set to any non-empty value
 	ClicolorForce bool // CLICOLOR_FORCE set to a non-zero value
 	ForceTTY      bool // CORECLAW_FORCE_TTY set to a non-zero value
+	CI            bool // CI set to a value other than "", "0" or "false"
 }
 
 // EnvFrom reads Env through lookup (normally os.LookupEnv).
@@ -57,6 +63,9 @@ func EnvFrom(lookup func(string) (string, bool)) Env {
 	if v, ok := lookup("CORECLAW_FORCE_TTY"); ok && v != "" && v != "0" {
 		e.ForceTTY = true
 	}
+	if v, ok := lookup("CI"); ok && v != "" && v != "0" && !strings.EqualFold(v, "false") {
+		e.CI = true
+	}
 	return e
 }
 
@@ -71,6 +80,8 @@ func System(env Env) *IOStreams {
 	s.Out, s.ErrOut = s.redacting(os.Stdout), s.redacting(os.Stderr)
 	s.colorDisabled = env.NoColor
 	s.colorForced = env.ClicolorForce
+	// CORECLAW_FORCE_TTY wins: it asks for what a terminal gets.
+	s.inCI = env.CI && !env.ForceTTY
 	return s
 }
 
@@ -121,8 +132,12 @@ func (s *IOStreams) colorFor(tty bool) bool {
 }
 
 // ShowProgress reports whether animated progress (spinner, bars) may be
-// drawn on stderr: only on a real terminal.
-func (s *IOStreams) ShowProgress() bool { return s.stderrTTY }
+// drawn on stderr: only on a terminal, and never in CI (a CI log keeps
+// every frame). StartStatus asks it; nothing else needs to.
+func (s *IOStreams) ShowProgress() bool { return s.stderrTTY && !s.inCI }
+
+// SetCI marks the streams as running in CI (or not); for tests.
+func (s *IOStreams) SetCI(ci bool) { s.inCI = ci }
 
 // ErrFile returns stderr as an *os.File when it is one; spinners need the
 // file to size the line. They write through ProgressWriter, not the file.

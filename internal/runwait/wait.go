@@ -94,7 +94,6 @@ func wait(ctx context.Context, o Options, slug string) (*api.Run, error) {
 		defer cancel()
 	}
 	prog := newProgress(o.IO, o.Now, slug)
-	prog.begin()
 	defer prog.end()
 
 	var (
