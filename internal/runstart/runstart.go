@@ -37,8 +37,8 @@ type Flags struct {
 	// start (code 30003), wait up to this long for a slot, trying again.
 	WaitForSlot time.Duration
 
-	// given lists the wait-only flags the user set (for usage errors).
-	given []string
+	// given is the flags the user set (for usage errors).
+	given cmdutil.Given
 }
 
 // AddFlags adds --wait, --sync, --page and the flags of `coreclaw wait`.
@@ -63,13 +63,8 @@ func FlagOrder(mid ...string) []string {
 	return append(order, "interval", "on-interrupt", "wait-for-slot", "no-results", "page", "worker")
 }
 
-// Record notes which wait-only flags were given; call it from RunE.
-func (f *Flags) Record(cmd *cobra.Command) {
-	f.given = cmdutil.Changed(cmd, "interval", "timeout", "output", "jq", "limit", "no-results", "on-interrupt")
-	if cmd.Flags().Changed("page") {
-		f.given = append(f.given, "--page")
-	}
-}
+// Record notes which flags were given; call it from RunE.
+func (f *Flags) Record(cmd *cobra.Command) { f.given = cmdutil.GivenFlags(cmd) }
 
 // Check rejects flag combinations that cannot mean anything and returns
 // the printer for the results.
@@ -77,15 +72,15 @@ func (f *Flags) Check(ios *iostreams.IOStreams) (*output.Printer, error) {
 	if f.Page != 0 && !f.Sync {
 		return nil, cmdutil.UsageErrorf("--page only applies with --sync")
 	}
-	given := f.given
+	waitOnly := []string{"interval", "timeout", "output", "jq", "limit", "no-results", "on-interrupt", "page"}
 	if f.DryRun {
 		// A dry run prints its request in the -o format.
-		given = slices.DeleteFunc(slices.Clone(given), func(g string) bool { return g == "--output" || g == "--jq" })
+		waitOnly = slices.DeleteFunc(waitOnly, func(n string) bool { return n == "output" || n == "jq" })
 		if err := dryrun.CheckFlags(f.WaitFlags.Output); err != nil {
 			return nil, cmdutil.UsageError(err)
 		}
 	}
-	if !f.Wait && !f.Sync && len(given) > 0 {
+	if given := f.given.Which(waitOnly...); !f.Wait && !f.Sync && len(given) > 0 {
 		return nil, cmdutil.UsageErrorf("%s only applies with --wait or --sync", given[0])
 	}
 	if f.Page < 0 {
