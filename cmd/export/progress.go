@@ -2,6 +2,7 @@ package export
 
 import (
 	"github.com/coreclaw/coreclaw/internal/iostreams"
+	"github.com/coreclaw/coreclaw/internal/text"
 )
 
 // downloadProgress shows a download on the streams' status line: the
@@ -26,9 +27,9 @@ func newProgress(ios *iostreams.IOStreams, size int64, label string) *downloadPr
 }
 
 func (p *downloadProgress) parts() []iostreams.Part {
-	count := byteCount(p.done)
+	count := text.ByteCount(p.done)
 	if p.size >= 0 {
-		count += "/" + byteCount(p.size)
+		count += "/" + text.ByteCount(p.size)
 	}
 	return []iostreams.Part{iostreams.Text(p.label), iostreams.Bar(p.done, p.size), iostreams.Text(count)}
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/coreclaw/coreclaw/internal/api"
 	"github.com/coreclaw/coreclaw/internal/iostreams"
+	"github.com/coreclaw/coreclaw/internal/text"
 )
 
 // progress shows the wait on stderr: a status line on a terminal (the
@@ -32,7 +33,7 @@ func (p *progress) parts(status string, results int64) []iostreams.Part {
 		status = "starting"
 	}
 	return []iostreams.Part{iostreams.Text(p.slug), iostreams.Accent(status), iostreams.Elapsed(),
-		iostreams.Text(plural(results, "result"))}
+		iostreams.Text(text.Plural(results, "result"))}
 }
 
 // begin shows the status line again after end.

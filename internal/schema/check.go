@@ -11,6 +11,7 @@ import (
 	"github.com/coreclaw/coreclaw/internal/cmdutil"
 	"github.com/coreclaw/coreclaw/internal/input"
 	"github.com/coreclaw/coreclaw/internal/jsonobj"
+	"github.com/coreclaw/coreclaw/internal/text"
 )
 
 // Source fetches input schemas, through the cache.
@@ -139,38 +140,11 @@ func (s *Schema) describeUnknown(names []string) string {
 // closest returns the declared field nearest to name, when it is near
 // enough to be a typo.
 func (s *Schema) closest(name string) string {
-	best, bestDist := "", 3
-	for _, f := range s.Fields {
-		if strings.EqualFold(f.Name, name) {
-			return f.Name
-		}
-		if d := editDistance(strings.ToLower(name), strings.ToLower(f.Name)); d < bestDist {
-			best, bestDist = f.Name, d
-		}
+	names := make([]string, len(s.Fields))
+	for i, f := range s.Fields {
+		names[i] = f.Name
 	}
-	return best
-}
-
-// editDistance is the Levenshtein distance between two short strings.
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
+	return text.Nearest(name, names, false)
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

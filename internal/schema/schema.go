@@ -16,6 +16,7 @@ import (
 	"strings"
 
 	"github.com/coreclaw/coreclaw/internal/jsonobj"
+	"github.com/coreclaw/coreclaw/internal/text"
 )
 
 // Shape is which of the two documented schema formats a schema has.
@@ -152,7 +153,7 @@ func Parse(raw json.RawMessage) (*Schema, error) {
 		return nil, uninterpretable("the API returned no schema")
 	}
 	if raw[0] != '{' {
-		return nil, uninterpretable("it is %s, not a JSON object", jsonKind(raw))
+		return nil, uninterpretable("it is %s, not a JSON object", text.JSONKind(raw))
 	}
 	root, err := jsonobj.Parse(raw)
 	if err != nil {
@@ -176,7 +177,7 @@ func Parse(raw json.RawMessage) (*Schema, error) {
 		s.Shape = JSONSchema
 		err = s.parseJSONSchema(raw, root, props)
 	default:
-		return nil, uninterpretable("its properties are %s, not a list or an object", jsonKind(props))
+		return nil, uninterpretable("its properties are %s, not a list or an object", text.JSONKind(props))
 	}
 	if err != nil {
 		return nil, err
@@ -216,7 +217,7 @@ func (s *Schema) parseWorkerFormat(root *jsonobj.Object, props json.RawMessage) 
 	var required []any
 	for i, e := range elems {
 		if t := bytes.TrimSpace(e); len(t) == 0 || t[0] != '{' {
-			return uninterpretable("property %d is %s, not an object", i+1, jsonKind(t))
+			return uninterpretable("property %d is %s, not an object", i+1, text.JSONKind(t))
 		}
 		var p workerProperty
 		if err := json.Unmarshal(e, &p); err != nil {
@@ -399,7 +400,7 @@ func (s *Schema) parseJSONSchema(raw json.RawMessage, root *jsonobj.Object, prop
 		case string(v) == "true" || string(v) == "false":
 			// Boolean schemas: anything, or nothing, goes.
 		default:
-			return uninterpretable("property %q is %s, not an object", m.Key, jsonKind(v))
+			return uninterpretable("property %q is %s, not an object", m.Key, text.JSONKind(v))
 		}
 		s.Fields = append(s.Fields, f)
 	}
@@ -572,25 +573,4 @@ func decode(raw []byte) (any, error) {
 		return nil, err
 	}
 	return v, nil
-}
-
-func jsonKind(raw []byte) string {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 {
-		return "empty"
-	}
-	switch raw[0] {
-	case '{':
-		return "an object"
-	case '[':
-		return "a list"
-	case '"':
-		return "a string"
-	case 't', 'f':
-		return "a boolean"
-	case 'n':
-		return "null"
-	default:
-		return "a number"
-	}
 }
