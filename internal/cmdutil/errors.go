@@ -82,6 +82,15 @@ func WithHint(err error, hint string) error {
 // ErrInterrupted is returned when Ctrl-C or SIGTERM stopped a command.
 var ErrInterrupted = errors.New("interrupted")
 
+// Errors from packages that commands use but that do not import cmdutil
+// (schema) tell ExitCode and Describe what they are through methods:
+// Hint() says what the user can do, UsageMistake() that the user's flags
+// or input are at fault (exit 2, nothing sent).
+type (
+	hinted       interface{ Hint() string }
+	usageMistake interface{ UsageMistake() bool }
+)
+
 // ExitCode maps an error to the process exit status. It is the only place
 // that does.
 func ExitCode(err error) int {
@@ -91,6 +100,10 @@ func ExitCode(err error) int {
 	var ee *ExitError
 	if errors.As(err, &ee) {
 		return ee.Code
+	}
+	var um usageMistake
+	if errors.As(err, &um) && um.UsageMistake() {
+		return ExitUsage
 	}
 	if errors.Is(err, api.ErrNoAPIKey) || errors.Is(err, api.ErrInvalidAPIKey) {
 		return ExitAuth
@@ -111,8 +124,13 @@ func Describe(err error) (string, string) {
 	msg := err.Error()
 	hint := ""
 	var ee *ExitError
-	if errors.As(err, &ee) && ee.Hint != "" {
+	var h hinted
+	switch {
+	case errors.As(err, &ee) && ee.Hint != "":
 		hint = ee.Hint
+	case errors.As(err, &h):
+		// The outermost error that knows a hint (an *api.Error's own).
+		hint = h.Hint()
 	}
 	var apiErr *api.Error
 	var netErr *api.NetworkError

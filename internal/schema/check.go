@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/coreclaw/coreclaw/internal/api"
-	"github.com/coreclaw/coreclaw/internal/cmdutil"
 	"github.com/coreclaw/coreclaw/internal/input"
 	"github.com/coreclaw/coreclaw/internal/jsonobj"
 	"github.com/coreclaw/coreclaw/internal/text"
@@ -70,6 +69,9 @@ func (e *MismatchError) Error() string {
 func (e *MismatchError) Hint() string {
 	return fmt.Sprintf("`coreclaw workers schema %s` lists the fields; --no-validate skips this check", e.Worker)
 }
+
+// UsageMistake: the input is the user's to fix (exit 2); nothing was sent.
+func (e *MismatchError) UsageMistake() bool { return true }
 
 // Check is the schema check of `coreclaw run` (CONTRACT §2). It loads the
 // Worker's schema, converts the `-p key=value` strings of in to the
@@ -149,27 +151,40 @@ func (s *Schema) closest(name string) string {
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
+// NoSchemaError is a schema read the API answered with not found: the
+// Worker does not exist, or has no input schema. Its exit code is the API
+// error's.
+type NoSchemaError struct {
+	Worker api.WorkerID
+	Err    error
+}
+
+func (e *NoSchemaError) Error() string {
+	return fmt.Sprintf("no input schema for %s: the Worker does not exist, or has none: %v", e.Worker, e.Err)
+}
+
+func (e *NoSchemaError) Unwrap() error { return e.Err }
+
+// Hint says where Workers are found.
+func (e *NoSchemaError) Hint() string {
+	return "`coreclaw workers search KEYWORD` finds Workers in the Store"
+}
+
 // ReadError explains a failed schema read to the commands that cannot do
 // without the schema (`workers schema`, `input template`); it keeps the
 // exit code of err.
 func ReadError(worker api.WorkerID, err error) error {
 	var apiErr *api.Error
 	if errors.As(err, &apiErr) && apiErr.IsNotFound() {
-		return cmdutil.WithHint(fmt.Errorf("no input schema for %s: the Worker does not exist, or has none: %w", worker, err),
-			"`coreclaw workers search KEYWORD` finds Workers in the Store")
+		return &NoSchemaError{Worker: worker, Err: err}
 	}
 	return err
 }
 
 // CheckInput is the schema check of every command that sends an input
 // (`run`, `task create`, `task update`, `task input --set`): Check
-// through the API with cache, a mismatch turned into a usage error (exit
-// 2, nothing sent) with a hint.
+// through the API with cache. A mismatch is a *MismatchError: a usage
+// mistake (exit 2, nothing sent) with a hint.
 func CheckInput(ctx context.Context, client *api.Client, cache *Cache, worker api.WorkerID, in *input.Input, warn func(string)) error {
-	err := Check(ctx, NewSource(client, cache), worker, in, warn)
-	var mismatch *MismatchError
-	if errors.As(err, &mismatch) {
-		return cmdutil.WithHint(cmdutil.UsageError(err), mismatch.Hint())
-	}
-	return err
+	return Check(ctx, NewSource(client, cache), worker, in, warn)
 }
