@@ -41,8 +41,8 @@ type Options struct {
 	All      bool
 	Interval time.Duration
 
-	// Given is the flags set on the command line.
-	Given cmdutil.Given
+	// given lists the flags that do not go with --all.
+	given []string
 }
 
 // NewCmdLogs builds the command; runF replaces the action in tests.
@@ -80,7 +80,7 @@ case); with --all, a line longer than 1 MiB is matched on its first MiB.
 		ValidArgsFunction: f.CompleteRuns,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Run = args[0]
-			opts.Given = cmdutil.GivenFlags(cmd)
+			opts.given = cmdutil.GivenFlags(cmd).Which("output", "jq", "follow", "interval")
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -114,8 +114,8 @@ func Run(ctx context.Context, opts *Options) error {
 		}
 		m.re = re
 	}
-	if notWithAll := opts.Given.Which("output", "jq", "follow", "interval"); opts.All && len(notWithAll) > 0 {
-		return cmdutil.UsageErrorf("%s does not go with --all, which prints the log file as it is", notWithAll[0])
+	if opts.All && len(opts.given) > 0 {
+		return cmdutil.UsageErrorf("%s does not go with --all, which prints the log file as it is", opts.given[0])
 	}
 	if opts.Interval <= 0 {
 		return cmdutil.UsageErrorf("--interval must be positive, not %s", opts.Interval)

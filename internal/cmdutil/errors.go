@@ -124,18 +124,17 @@ func Describe(err error) (string, string) {
 	msg := err.Error()
 	hint := ""
 	var ee *ExitError
-	var h hinted
-	switch {
-	case errors.As(err, &ee) && ee.Hint != "":
+	if errors.As(err, &ee) && ee.Hint != "" {
 		hint = ee.Hint
-	case errors.As(err, &h):
-		// The outermost error that knows a hint (an *api.Error's own).
-		hint = h.Hint()
 	}
 	var apiErr *api.Error
 	var netErr *api.NetworkError
 	var hostErr *api.DownloadHostError
 	switch {
+	case hint == "" && ownHint(err) != "":
+		// The outermost error that knows a hint: an *api.Error's own, or
+		// one of a package below cmdutil (schema).
+		hint = ownHint(err)
 	case errors.Is(err, api.ErrNoAPIKey):
 		msg = "no API key: set CORECLAW_API_KEY or store one with `coreclaw config set api_key -`"
 		if hint == "" {
@@ -159,6 +158,16 @@ func Describe(err error) (string, string) {
 		msg = "interrupted"
 	}
 	return oneLine(msg), oneLine(hint)
+}
+
+// ownHint is the hint of the outermost error in err's chain that has a
+// Hint method; "" when none has.
+func ownHint(err error) string {
+	var h hinted
+	if errors.As(err, &h) {
+		return h.Hint()
+	}
+	return ""
 }
 
 func oneLine(s string) string {

@@ -37,8 +37,8 @@ type Flags struct {
 	// start (code 30003), wait up to this long for a slot, trying again.
 	WaitForSlot time.Duration
 
-	// given is the flags the user set (for usage errors).
-	given cmdutil.Given
+	// given lists the wait-only flags the user set (for usage errors).
+	given []string
 }
 
 // AddFlags adds --wait, --sync, --page and the flags of `coreclaw wait`.
@@ -63,8 +63,10 @@ func FlagOrder(mid ...string) []string {
 	return append(order, "interval", "on-interrupt", "wait-for-slot", "no-results", "page", "worker")
 }
 
-// Record notes which flags were given; call it from RunE.
-func (f *Flags) Record(cmd *cobra.Command) { f.given = cmdutil.GivenFlags(cmd) }
+// Record notes which wait-only flags were given; call it from RunE.
+func (f *Flags) Record(cmd *cobra.Command) {
+	f.given = cmdutil.GivenFlags(cmd).Which("interval", "timeout", "output", "jq", "limit", "no-results", "on-interrupt", "page")
+}
 
 // Check rejects flag combinations that cannot mean anything and returns
 // the printer for the results.
@@ -72,15 +74,15 @@ func (f *Flags) Check(ios *iostreams.IOStreams) (*output.Printer, error) {
 	if f.Page != 0 && !f.Sync {
 		return nil, cmdutil.UsageErrorf("--page only applies with --sync")
 	}
-	waitOnly := []string{"interval", "timeout", "output", "jq", "limit", "no-results", "on-interrupt", "page"}
+	given := f.given
 	if f.DryRun {
 		// A dry run prints its request in the -o format.
-		waitOnly = slices.DeleteFunc(waitOnly, func(n string) bool { return n == "output" || n == "jq" })
+		given = slices.DeleteFunc(slices.Clone(given), func(g string) bool { return g == "--output" || g == "--jq" })
 		if err := dryrun.CheckFlags(f.WaitFlags.Output); err != nil {
 			return nil, cmdutil.UsageError(err)
 		}
 	}
-	if given := f.given.Which(waitOnly...); !f.Wait && !f.Sync && len(given) > 0 {
+	if !f.Wait && !f.Sync && len(given) > 0 {
 		return nil, cmdutil.UsageErrorf("%s only applies with --wait or --sync", given[0])
 	}
 	if f.Page < 0 {
