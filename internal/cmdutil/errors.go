@@ -82,15 +82,6 @@ func WithHint(err error, hint string) error {
 // ErrInterrupted is returned when Ctrl-C or SIGTERM stopped a command.
 var ErrInterrupted = errors.New("interrupted")
 
-// Errors from packages that commands use but that do not import cmdutil
-// (schema) tell ExitCode and Describe what they are through methods:
-// Hint() says what the user can do, UsageMistake() that the user's flags
-// or input are at fault (exit 2, nothing sent).
-type (
-	hinted       interface{ Hint() string }
-	usageMistake interface{ UsageMistake() bool }
-)
-
 // ExitCode maps an error to the process exit status. It is the only place
 // that does.
 func ExitCode(err error) int {
@@ -159,6 +150,15 @@ func Describe(err error) (string, string) {
 	}
 	return oneLine(msg), oneLine(hint)
 }
+
+// Errors from packages that commands use but that do not import cmdutil
+// (schema) tell ExitCode and Describe what they are through methods:
+// Hint() says what the user can do, UsageMistake() that the user's flags
+// or input are at fault (exit 2, nothing sent).
+type (
+	hinted       interface{ Hint() string }
+	usageMistake interface{ UsageMistake() bool }
+)
 
 // ownHint is the hint of the outermost error in err's chain that has a
 // Hint method; "" when none has.
