@@ -5,7 +5,6 @@ package cmd
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"os/signal"
@@ -76,10 +75,9 @@ func Run(ctx context.Context, f *cmdutil.Factory, args []string) (code int) {
 	if err == nil {
 		return cmdutil.ExitOK
 	}
-	if ctx.Err() != nil && cmdutil.ExitCode(err) == cmdutil.ExitFailure {
-		// A request cut short by Ctrl-C surfaces as a network error.
-		err = &cmdutil.ExitError{Code: cmdutil.ExitInterrupted, Err: errors.New("interrupted")}
-	}
+	// A request cut short by Ctrl-C surfaces as a network error or the
+	// context's own error: either is the interruption.
+	err = cmdutil.AsInterrupted(ctx, err)
 	printError(f, err)
 	return cmdutil.ExitCode(err)
 }

@@ -143,8 +143,7 @@ func setRun(ctx context.Context, opts *Options) error {
 // readValue reads one line from stdin, without echo on a terminal. Ctrl-C
 // or SIGTERM ends it at once (exit 130), with nothing stored.
 func readValue(ctx context.Context, ios *iostreams.IOStreams, k cfg.Key) (string, error) {
-	interrupted := &cmdutil.ExitError{Code: cmdutil.ExitInterrupted,
-		Err: fmt.Errorf("interrupted while reading the %s; nothing was stored", k.Name)}
+	interrupted := cmdutil.Interrupted("", "interrupted while reading the %s; nothing was stored", k.Name)
 	if f, ok := ios.In.(*os.File); ok && ios.IsStdinTTY() && k.Secret {
 		fd := int(f.Fd())
 		fmt.Fprintf(ios.ErrOut, "Paste the %s and press Enter: ", k.Name)

@@ -122,8 +122,7 @@ func Run(ctx context.Context, opts *Options) error {
 	err = download(ctx, opts, client, ref, format, fields, tmp)
 	if err != nil && toFile {
 		if ctx.Err() != nil {
-			return &cmdutil.ExitError{Code: cmdutil.ExitInterrupted,
-				Err: fmt.Errorf("interrupted; nothing was written to %s", opts.OutFile)}
+			return cmdutil.Interrupted("", "interrupted; nothing was written to %s", opts.OutFile)
 		}
 		var incomplete *api.IncompleteError
 		if errors.As(err, &incomplete) {

@@ -40,6 +40,7 @@ type Options struct {
 	Grep     string
 	All      bool
 	Interval time.Duration
+	Timeout  time.Duration
 
 	// given lists the flags that do not go with --all.
 	given []string
@@ -65,6 +66,8 @@ filters that array.
 The API returns only the most recent entries. --follow keeps reading
 until the run ends, printing each new line once, then a summary line on
 stderr; it exits 0 whatever the run's outcome (use ` + "`coreclaw wait`" + ` for that).
+It reads on the schedule of ` + "`coreclaw wait`" + ` (up to --interval apart), rides
+out transient failures as a wait does, and --timeout stops it (exit 5).
 --all downloads the full log file instead and prints it as it is (cleaned
 of control characters on a terminal), streaming it in flat memory. --grep
 keeps the lines that match a regular expression (Go syntax; (?i) for any
@@ -80,7 +83,7 @@ case); with --all, a line longer than 1 MiB is matched on its first MiB.
 		ValidArgsFunction: f.CompleteRuns,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Run = args[0]
-			opts.given = cmdutil.GivenFlags(cmd).Which("output", "jq", "follow", "interval")
+			opts.given = cmdutil.GivenFlags(cmd).Which("output", "jq", "follow", "interval", "timeout")
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -94,9 +97,10 @@ case); with --all, a line longer than 1 MiB is matched on its first MiB.
 	fl.StringVar(&opts.JQ, "jq", "", "filter the JSON output with a jq `expression` (built in; no jq binary needed)")
 	fl.BoolVarP(&opts.Follow, "follow", "f", false, "keep printing new lines until the run ends")
 	fl.DurationVar(&opts.Interval, "interval", DefaultInterval, "with --follow: longest pause between two reads")
+	fl.DurationVar(&opts.Timeout, "timeout", 0, "with --follow: stop following after this long, a read in flight included (exit 5; the run goes on); 0 follows to the end")
 	fl.StringVar(&opts.Grep, "grep", "", "print only the lines that match this regular `expression`")
 	fl.BoolVar(&opts.All, "all", false, "download and print the full log file")
-	cmdutil.OrderFlags(cmd, "follow", "grep", "all", "output", "jq", "interval", "worker")
+	cmdutil.OrderFlags(cmd, "follow", "grep", "all", "output", "jq", "timeout", "interval", "worker")
 	return cmd
 }
 
@@ -119,6 +123,12 @@ func Run(ctx context.Context, opts *Options) error {
 	}
 	if opts.Interval <= 0 {
 		return cmdutil.UsageErrorf("--interval must be positive, not %s", opts.Interval)
+	}
+	if opts.Timeout < 0 {
+		return cmdutil.UsageErrorf("--timeout must not be negative, not %s", opts.Timeout)
+	}
+	if opts.Timeout != 0 && !opts.Follow {
+		return cmdutil.UsageErrorf("--timeout only applies with --follow")
 	}
 	newWriter, err := opts.writerFactory(ctx)
 	if err != nil {
@@ -178,30 +188,61 @@ func write(w entryWriter, m matcher, e api.LogEntry) error {
 	return w.Write(e)
 }
 
-// follow prints the log until the run ends. "last" is pinned to one run
-// first. Each round reads the run, then its log, so that the read after
-// the run is seen ending holds its last lines.
+// follow prints the log until the run ends, on the wait's poll loop (its
+// schedule, --timeout, the window for transient failures). "last" is
+// pinned to one run by the first read. Each round reads the run, then its
+// log, so that the read after the run is seen ending holds its last lines.
 func follow(ctx context.Context, opts *Options, client *api.Client, ref api.RunRef, w entryWriter, m matcher) (err error) {
 	defer func() {
 		if cerr := w.Close(); err == nil {
 			err = cerr
 		}
 	}()
-	run, err := client.GetRun(ctx, ref)
-	if err != nil {
-		return err
-	}
-	pinned := api.RunRef{Slug: run.Slug}
-	var t tracker
-	for n := 1; ; n++ {
-		if n > 1 {
-			if run, err = client.GetRun(ctx, pinned); err != nil {
-				return err
-			}
+	var (
+		t    tracker
+		last *api.Run
+	)
+	// name is the run in messages: its slug once known.
+	name := func() string {
+		switch {
+		case last != nil:
+			return "run " + last.Slug
+		case ref.Slug != "":
+			return "run " + ref.Slug
 		}
-		log, err := client.GetLog(ctx, pinned)
+		return "the " + ref.String()
+	}
+	// resumeArg is the RUN argument that follows the same run again.
+	resumeArg := func() string {
+		switch {
+		case last != nil:
+			return last.Slug
+		case ref.Worker != "":
+			return opts.Run + " --worker " + string(ref.Worker)
+		}
+		return opts.Run
+	}
+	poll := runwait.Poll{
+		Now: opts.Now, Sleep: opts.Sleep, Interval: opts.Interval, Timeout: opts.Timeout,
+		What: "following the log of " + name(),
+		Failing: func(err error) {
+			msg, _ := cmdutil.Describe(err)
+			fmt.Fprintf(opts.IO.ErrOut, "notice: reading the log of %s failed (%s); still following\n", name(), msg)
+		},
+	}
+	err = poll.Run(ctx, func(ctx context.Context) (bool, error) {
+		pinned := ref
+		if last != nil {
+			pinned = api.RunRef{Slug: last.Slug}
+		}
+		run, err := client.GetRun(ctx, pinned)
 		if err != nil {
-			return err
+			return false, err
+		}
+		last = run
+		log, err := client.GetLog(ctx, api.RunRef{Slug: run.Slug})
+		if err != nil {
+			return false, err
 		}
 		fresh, gap := t.next(log.List)
 		if gap {
@@ -209,17 +250,27 @@ func follow(ctx context.Context, opts *Options, client *api.Client, ref api.RunR
 		}
 		for _, e := range fresh {
 			if err := write(w, m, e); err != nil {
-				return err
+				return false, err
 			}
 		}
-		if run.Status.Terminal() {
-			fmt.Fprintln(opts.IO.ErrOut, runwait.Summary(opts.IO.Stderr(), run))
-			return nil
+		return run.Status.Terminal(), nil
+	})
+	switch {
+	case err == nil:
+		fmt.Fprintln(opts.IO.ErrOut, runwait.Summary(opts.IO.Stderr(), last))
+		return nil
+	case ctx.Err() != nil:
+		return &cmdutil.InterruptedError{Err: err, Hint: fmt.Sprintf("go on with `coreclaw logs %s --follow`", resumeArg())}
+	case errors.Is(err, runwait.ErrTimedOut):
+		status := "unknown"
+		if last != nil {
+			status = string(last.Status)
 		}
-		if err := opts.Sleep(ctx, runwait.Delay(n, opts.Interval)); err != nil {
-			return err
-		}
+		return &cmdutil.ExitError{Code: cmdutil.ExitTimeout,
+			Err:  fmt.Errorf("timed out after %s following the log of %s (status %s); the run goes on", opts.Timeout, name(), iostreams.SanitizeLine(status)),
+			Hint: fmt.Sprintf("go on with `coreclaw logs %s --follow`", resumeArg())}
 	}
+	return err
 }
 
 // printAll downloads the full log (without the API key) and prints it:

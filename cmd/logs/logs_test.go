@@ -124,11 +124,14 @@ func testOptions(t *testing.T, srv *fakeapi.Server, sleep func(context.Context, 
 func TestFollowSleepsThroughTheInjectedSleep(t *testing.T) {
 	srv := testServer(t)
 	var slept []time.Duration
+	now := time.Now()
 	sleep := func(ctx context.Context, d time.Duration) error {
 		slept = append(slept, d)
+		now = now.Add(d)
 		return ctx.Err()
 	}
 	opts, out, errOut := testOptions(t, srv, sleep)
+	opts.Now = func() time.Time { return now }
 	client, _ := opts.APIClient()
 	started, err := client.StartRun(context.Background(), "fake~succeeds", api.RunRequest{IsAsync: true})
 	if err != nil {
@@ -149,9 +152,9 @@ func TestFollowSleepsThroughTheInjectedSleep(t *testing.T) {
 	if len(lines) != 9 || !strings.HasSuffix(lines[8], "info SYSTEM: Finished with 3 results") {
 		t.Errorf("got %d lines:\n%s", len(lines), out)
 	}
-	// Three rounds (ready, running, succeeded): two pauses, 250ms then
-	// doubling, all through the injected sleep.
-	if len(slept) != 2 || slept[0] != 250*time.Millisecond || slept[1] != 500*time.Millisecond {
+	// Three rounds (ready, running, succeeded): two pauses on the wait's
+	// schedule (250ms, 900ms), all through the injected sleep.
+	if len(slept) != 2 || slept[0] != 250*time.Millisecond || slept[1] != 900*time.Millisecond {
 		t.Errorf("slept %v", slept)
 	}
 	if !strings.HasPrefix(errOut.String(), "✓ run "+started.RunSlug+" succeeded · 3 results") {
@@ -177,6 +180,9 @@ func TestFollowInterruptedKeepsJSONValid(t *testing.T) {
 	err = Run(ctx, opts)
 	if code := cmdutil.ExitCode(err); code != cmdutil.ExitInterrupted {
 		t.Errorf("exit code %d (%v), want 130", code, err)
+	}
+	if msg, hint := cmdutil.Describe(err); msg != "interrupted" || hint != "go on with `coreclaw logs "+started.RunSlug+" --follow`" {
+		t.Errorf("%q / %q", msg, hint)
 	}
 	var entries []map[string]any
 	if err := json.Unmarshal(out.Bytes(), &entries); err != nil || len(entries) != 3 {

@@ -12,7 +12,6 @@ import (
 
 	"github.com/coreclaw/coreclaw/internal/api"
 	"github.com/coreclaw/coreclaw/internal/cmdutil"
-	"github.com/coreclaw/coreclaw/internal/dryrun"
 	"github.com/coreclaw/coreclaw/internal/ghactions"
 	"github.com/coreclaw/coreclaw/internal/iostreams"
 	"github.com/coreclaw/coreclaw/internal/runstart"
@@ -81,35 +80,21 @@ func Run(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
-	printer, err := opts.Start.Check(opts.IO)
-	if err != nil {
-		return err
-	}
-	client, err := opts.APIClient()
-	if err != nil {
-		return err
-	}
-	if !client.HasKey() && !opts.Start.DryRun {
-		return api.ErrNoAPIKey
-	}
-	req := api.RerunRequest{IsAsync: !opts.Start.Sync, CallbackURL: opts.CallbackURL}
-	req.Limit, req.Offset = opts.Start.Window()
-	if opts.Start.DryRun {
-		prepared, err := client.PrepareRerun(ref, req)
-		if err != nil {
-			return err
-		}
-		return dryrun.Print(ctx, opts.IO, opts.Start.WaitFlags.Output, prepared)
+	request := func(w runstart.Window) api.RerunRequest {
+		return api.RerunRequest{IsAsync: w.Async, CallbackURL: opts.CallbackURL, Limit: w.Limit, Offset: w.Offset}
 	}
 	check := "`coreclaw status last` shows the account's newest run"
 	if ref.Worker != "" {
 		check = fmt.Sprintf("`coreclaw status last --worker %s` shows the newest run of the Worker", ref.Worker)
 	}
-	so := runstart.Options{IO: opts.IO, Client: client, Now: opts.Now, Sleep: opts.Sleep, GitHub: opts.GitHub}
-	started, err := runstart.Start(ctx, so, &opts.Start, check,
-		func(ctx context.Context) (*api.StartedRun, error) { return client.Rerun(ctx, ref, req) })
-	if err != nil {
-		return err
-	}
-	return runstart.Finish(ctx, so, &opts.Start, printer, started)
+	env := runstart.Env{IO: opts.IO, APIClient: opts.APIClient, Now: opts.Now, Sleep: opts.Sleep, GitHub: opts.GitHub}
+	return runstart.Run(ctx, env, &opts.Start, runstart.Launch{
+		Check: check,
+		Prepare: func(c *api.Client, w runstart.Window) (*api.PreparedRequest, error) {
+			return c.PrepareRerun(ref, request(w))
+		},
+		Send: func(ctx context.Context, c *api.Client, w runstart.Window) (*api.StartedRun, error) {
+			return c.Rerun(ctx, ref, request(w))
+		},
+	})
 }

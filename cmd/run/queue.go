@@ -6,7 +6,6 @@ import (
 	"fmt"
 
 	"github.com/coreclaw/coreclaw/internal/api"
-	"github.com/coreclaw/coreclaw/internal/dryrun"
 	"github.com/coreclaw/coreclaw/internal/iostreams"
 	"github.com/coreclaw/coreclaw/internal/runstart"
 )
@@ -20,7 +19,7 @@ func queueRun(ctx context.Context, opts *Options, client *api.Client, worker api
 		if err != nil {
 			return err
 		}
-		return dryrun.Print(ctx, opts.IO, opts.Start.WaitFlags.Output, prepared)
+		return opts.Start.PrintDryRun(ctx, opts.IO, prepared)
 	}
 	queued, err := client.QueueRun(ctx, worker, req)
 	if err != nil {

@@ -12,7 +12,6 @@ import (
 	"github.com/coreclaw/coreclaw/internal/api"
 	"github.com/coreclaw/coreclaw/internal/atomicfile"
 	"github.com/coreclaw/coreclaw/internal/cmdutil"
-	"github.com/coreclaw/coreclaw/internal/dryrun"
 	"github.com/coreclaw/coreclaw/internal/ghactions"
 	"github.com/coreclaw/coreclaw/internal/input"
 	"github.com/coreclaw/coreclaw/internal/iostreams"
@@ -153,69 +152,50 @@ func Run(ctx context.Context, opts *Options) error {
 		}
 		defer slugFile.Abort()
 	}
-	printer, err := opts.Start.Check(opts.IO)
-	if err != nil {
-		return err
+	var in *input.Input
+	request := func(w runstart.Window) api.RunRequest {
+		return api.RunRequest{Input: in.JSON(), IsAsync: w.Async, Version: opts.Version, CallbackURL: opts.CallbackURL,
+			Limit: w.Limit, Offset: w.Offset}
 	}
-	in, err := input.Build(opts.Input, input.Env{Context: ctx, Stdin: opts.IO.In, Warn: opts.warn})
-	if err != nil {
-		return cmdutil.UsageError(err)
-	}
-	client, err := opts.APIClient()
-	if err != nil {
-		return err
-	}
-	if !client.HasKey() && !opts.Start.DryRun {
-		return api.ErrNoAPIKey
-	}
-	so := runstart.Options{IO: opts.IO, Client: client, Now: opts.Now, Sleep: opts.Sleep, GitHub: opts.GitHub}
-	if previous != "" {
-		rejoin, err := opts.reattach(ctx, client, worker, previous)
-		if err != nil {
-			return err
-		}
-		if rejoin != nil {
-			// The file already names the run: leave it as it is.
-			slugFile.Abort()
-			so.Reattached = true
-			return runstart.Finish(ctx, so, &opts.Start, printer, rejoin)
-		}
-	}
-	if !opts.NoValidate {
-		if err := opts.checkInput(ctx, client, worker, in); err != nil {
-			return err
-		}
-	}
-	if opts.Queue {
-		return queueRun(ctx, opts, client, worker, in.JSON())
-	}
-
-	req := api.RunRequest{
-		Input:       in.JSON(),
-		IsAsync:     !opts.Start.Sync,
-		Version:     opts.Version,
-		CallbackURL: opts.CallbackURL,
-	}
-	req.Limit, req.Offset = opts.Start.Window()
-	if opts.Start.DryRun {
-		prepared, err := client.PrepareStartRun(worker, req)
-		if err != nil {
-			return err
-		}
-		return dryrun.Print(ctx, opts.IO, opts.Start.WaitFlags.Output, prepared)
-	}
-	check := fmt.Sprintf("`coreclaw status last --worker %s` shows the newest run of the Worker", worker)
-	started, err := runstart.Start(ctx, so, &opts.Start, check, func(ctx context.Context) (*api.StartedRun, error) {
-		return client.StartRun(ctx, worker, req)
+	env := runstart.Env{IO: opts.IO, APIClient: opts.APIClient, Now: opts.Now, Sleep: opts.Sleep, GitHub: opts.GitHub}
+	return runstart.Run(ctx, env, &opts.Start, runstart.Launch{
+		Check: fmt.Sprintf("`coreclaw status last --worker %s` shows the newest run of the Worker", worker),
+		Setup: func(ctx context.Context) (err error) {
+			in, err = input.Build(opts.Input, input.Env{Context: ctx, Stdin: opts.IO.In, Warn: opts.warn})
+			return cmdutil.UsageError(err)
+		},
+		Before: func(ctx context.Context, client *api.Client) (*api.StartedRun, bool, error) {
+			if previous != "" {
+				rejoin, err := opts.reattach(ctx, client, worker, previous)
+				if err != nil || rejoin != nil {
+					// The file already names the run: leave it as it is.
+					slugFile.Abort()
+					return rejoin, false, err
+				}
+			}
+			if !opts.NoValidate {
+				if err := opts.checkInput(ctx, client, worker, in); err != nil {
+					return nil, false, err
+				}
+			}
+			if opts.Queue {
+				return nil, true, queueRun(ctx, opts, client, worker, in.JSON())
+			}
+			return nil, false, nil
+		},
+		Prepare: func(c *api.Client, w runstart.Window) (*api.PreparedRequest, error) {
+			return c.PrepareStartRun(worker, request(w))
+		},
+		Send: func(ctx context.Context, c *api.Client, w runstart.Window) (*api.StartedRun, error) {
+			return c.StartRun(ctx, worker, request(w))
+		},
+		// The slug file is written before the slug is printed.
+		Started: func(slug string) {
+			if slugFile != nil {
+				opts.writeSlugFile(slugFile, slug)
+			}
+		},
 	})
-	if err != nil {
-		return err
-	}
-	// The slug file is written before the slug is printed.
-	if slugFile != nil {
-		opts.writeSlugFile(slugFile, started.RunSlug)
-	}
-	return runstart.Finish(ctx, so, &opts.Start, printer, started)
 }
 
 // checkInput is the schema check (CONTRACT §2): a mismatch is a usage

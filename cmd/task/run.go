@@ -6,7 +6,6 @@ import (
 
 	"github.com/coreclaw/coreclaw/internal/api"
 	"github.com/coreclaw/coreclaw/internal/cmdutil"
-	"github.com/coreclaw/coreclaw/internal/dryrun"
 	"github.com/coreclaw/coreclaw/internal/ghactions"
 	"github.com/coreclaw/coreclaw/internal/iostreams"
 	"github.com/coreclaw/coreclaw/internal/runstart"
@@ -65,31 +64,17 @@ func runRun(ctx context.Context, opts *RunOptions) error {
 	if err != nil {
 		return err
 	}
-	printer, err := opts.Start.Check(opts.IO)
-	if err != nil {
-		return err
+	request := func(w runstart.Window) api.RunTaskRequest {
+		return api.RunTaskRequest{CallbackURL: opts.CallbackURL, IsAsync: w.Async, Limit: w.Limit, Offset: w.Offset}
 	}
-	client, err := opts.APIClient()
-	if err != nil {
-		return err
-	}
-	if !client.HasKey() && !opts.Start.DryRun {
-		return api.ErrNoAPIKey
-	}
-	req := api.RunTaskRequest{CallbackURL: opts.CallbackURL, IsAsync: !opts.Start.Sync}
-	req.Limit, req.Offset = opts.Start.Window()
-	if opts.Start.DryRun {
-		prepared, err := client.PrepareRunTask(id, req)
-		if err != nil {
-			return err
-		}
-		return dryrun.Print(ctx, opts.IO, opts.Start.WaitFlags.Output, prepared)
-	}
-	so := runstart.Options{IO: opts.IO, Client: client, Now: opts.Now, Sleep: opts.Sleep, GitHub: opts.GitHub}
-	started, err := runstart.Start(ctx, so, &opts.Start, "`coreclaw status last` shows the account's newest run",
-		func(ctx context.Context) (*api.StartedRun, error) { return client.RunTask(ctx, id, req) })
-	if err != nil {
-		return err
-	}
-	return runstart.Finish(ctx, so, &opts.Start, printer, started)
+	env := runstart.Env{IO: opts.IO, APIClient: opts.APIClient, Now: opts.Now, Sleep: opts.Sleep, GitHub: opts.GitHub}
+	return runstart.Run(ctx, env, &opts.Start, runstart.Launch{
+		Check: "`coreclaw status last` shows the account's newest run",
+		Prepare: func(c *api.Client, w runstart.Window) (*api.PreparedRequest, error) {
+			return c.PrepareRunTask(id, request(w))
+		},
+		Send: func(ctx context.Context, c *api.Client, w runstart.Window) (*api.StartedRun, error) {
+			return c.RunTask(ctx, id, request(w))
+		},
+	})
 }

@@ -39,8 +39,9 @@ func NewCmdWait(f *cmdutil.Factory, runF func(context.Context, *Options) error) 
 		Long: `Wait until a run reaches a final status, then print a one-line summary on
 stderr and the results on stdout (all rows, fetched 100 a page).
 
-The first check is immediate; the pause between checks then doubles from
-250ms up to --interval. On a terminal a spinner shows the run's status,
+The first check is immediate, the next after 250ms, then one every 0.9s
+for 10s, then after a tenth of the time waited so far, up to --interval:
+a run that ends T after the wait began is noticed within max(1s, T/10). On a terminal a spinner shows the run's status,
 elapsed time and result count; elsewhere each status change is one line.
 
 The exit status follows the run: 0 succeeded, 3 failed, 6 aborted, 5 when

@@ -332,31 +332,21 @@ func (c *Client) do(ctx context.Context, cl call, out any) error {
 	if err != nil {
 		return err
 	}
-	start := c.now()
-	for attempt := 1; ; attempt++ {
-		data, err := c.once(ctx, cl, body)
-		if err == nil {
-			if out == nil || len(data) == 0 || string(data) == "null" {
-				return nil
-			}
-			if err := json.Unmarshal(data, out); err != nil {
-				return &ReplyError{Op: cl.method + " " + cl.path, Err: err}
-			}
-			return nil
-		}
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		delay, why, ok := c.retryDelay(cl, err, attempt, c.now().Sub(start))
-		if !ok {
-			return err
-		}
-		c.notify(fmt.Sprintf("retrying %s %s in %s: %s (attempt %d of %d)",
-			cl.method, cl.path, roundDelay(delay), why, attempt+1, c.retry.MaxAttempts))
-		if err := c.sleep(ctx, delay); err != nil {
-			return err
-		}
+	var data json.RawMessage
+	err = c.retrying(ctx, cl.method+" "+cl.path, callClassifier(cl), func() (err error) {
+		data, err = c.once(ctx, cl, body)
+		return err
+	})
+	if err != nil {
+		return err
 	}
+	if out == nil || len(data) == 0 || string(data) == "null" {
+		return nil
+	}
+	if err := json.Unmarshal(data, out); err != nil {
+		return &ReplyError{Op: cl.method + " " + cl.path, Err: err}
+	}
+	return nil
 }
 
 // once sends the request one time and returns the envelope's data. The

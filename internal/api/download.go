@@ -85,32 +85,15 @@ func (c *Client) Download(ctx context.Context, rawURL string) (*Download, error)
 		return nil, &ReplyError{Op: "download", Err: fmt.Errorf("the download link is not a plain http(s) URL")}
 	}
 	shown := downloadDisplayURL(u)
-	start := c.now()
-	for attempt := 1; ; attempt++ {
-		d, err := c.downloadOnce(ctx, u, shown)
-		if err == nil {
-			return d, nil
-		}
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		why, retryAfter, ok := downloadRetryable(err)
-		if !ok || attempt >= c.retry.MaxAttempts {
-			return nil, err
-		}
-		delay := c.retry.backoff(attempt)
-		if ra, ok := parseRetryAfter(retryAfter, c.now()); ok {
-			delay = ra
-		}
-		if c.retry.Budget > 0 && c.now().Sub(start)+delay > c.retry.Budget {
-			return nil, err
-		}
-		c.notify(fmt.Sprintf("retrying the download of %s in %s: %s (attempt %d of %d)",
-			shown, roundDelay(delay), why, attempt+1, c.retry.MaxAttempts))
-		if err := c.sleep(ctx, delay); err != nil {
-			return nil, err
-		}
+	var d *Download
+	err = c.retrying(ctx, "the download of "+shown, downloadRetryable, func() (err error) {
+		d, err = c.downloadOnce(ctx, u, shown)
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
+	return d, nil
 }
 
 func (c *Client) downloadOnce(ctx context.Context, u *url.URL, shown string) (*Download, error) {
@@ -170,9 +153,6 @@ func (c *Client) downloadOnce(ctx context.Context, u *url.URL, shown string) (*D
 
 // downloadRetryable says whether a failure before the body may be retried.
 func downloadRetryable(err error) (string, string, bool) {
-	if Permanent(err) {
-		return "", "", false
-	}
 	var de *DownloadError
 	if errors.As(err, &de) {
 		switch {

@@ -266,11 +266,13 @@ func TestRetryable(t *testing.T) {
 			class retryClass
 			want  want
 		}{{retryReads, tt.reads}, {retryCreates, tt.creates}, {retryNever, tt.never}} {
-			why, ra, ok := retryable(c.class, tt.err)
-			// retryNever is decided before retryable is asked; the class
-			// itself only narrows server faults and sent requests.
+			// The loop refuses Permanent failures before it classifies.
+			why, ra, ok := "", "", false
+			if !Permanent(tt.err) {
+				why, ra, ok = retryable(c.class, tt.err)
+			}
 			if c.class == retryNever {
-				continue
+				c.want = want{} // never repeated, whatever the failure
 			}
 			if (want{why, ra, ok}) != c.want {
 				t.Errorf("%s, class %d: got %q %q %v, want %+v", tt.name, c.class, why, ra, ok, c.want)
@@ -401,14 +403,14 @@ func TestRetryDelay(t *testing.T) {
 		{"Retry-After huge", read, &Error{HTTPStatus: 503, RetryAfter: "99999999999"}, 1, 0, 0, "", false},
 	}
 	for _, tt := range tests {
-		delay, why, ok := c.retryDelay(tt.cl, tt.err, tt.attempt, tt.elapsed)
+		delay, why, ok := c.retryDelay(tt.err, callClassifier(tt.cl), tt.attempt, tt.elapsed)
 		if delay != tt.delay || why != tt.why || ok != tt.ok {
 			t.Errorf("%s: got %v %q %v, want %v %q %v", tt.name, delay, why, ok, tt.delay, tt.why, tt.ok)
 		}
 	}
 	// No budget: any number of seconds, as long as attempts remain.
 	c.retry.Budget = 0
-	if d, _, ok := c.retryDelay(read, &Error{HTTPStatus: 503, RetryAfter: "3600"}, 1, time.Hour); !ok || d != time.Hour {
+	if d, _, ok := c.retryDelay(&Error{HTTPStatus: 503, RetryAfter: "3600"}, callClassifier(read), 1, time.Hour); !ok || d != time.Hour {
 		t.Errorf("no budget: %v %v", d, ok)
 	}
 }

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
@@ -49,12 +50,45 @@ func (p RetryPolicy) backoff(attempt int) time.Duration {
 	return d/2 + rand.N(d/2+1)
 }
 
-// retryDelay decides whether a failed attempt is tried again, and when.
-func (c *Client) retryDelay(cl call, err error, attempt int, elapsed time.Duration) (time.Duration, string, bool) {
-	if attempt >= c.retry.MaxAttempts || cl.retry == retryNever {
+// classifier says whether a failure may be retried: a short reason for
+// the notice and the server's Retry-After, if any.
+type classifier func(error) (why, retryAfter string, ok bool)
+
+// retrying is the one retry loop, for API calls (do) and downloads
+// (Download). It calls try until it succeeds, ctx ends, or retryDelay
+// says no more. Each retry is announced through Notify, naming the
+// operation (what), and waited out through the injected Sleep.
+func (c *Client) retrying(ctx context.Context, what string, classify classifier, try func() error) error {
+	start := c.now()
+	for attempt := 1; ; attempt++ {
+		err := try()
+		if err == nil {
+			return nil
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		delay, why, ok := c.retryDelay(err, classify, attempt, c.now().Sub(start))
+		if !ok {
+			return err
+		}
+		c.notify(fmt.Sprintf("retrying %s in %s: %s (attempt %d of %d)",
+			what, roundDelay(delay), why, attempt+1, c.retry.MaxAttempts))
+		if err := c.sleep(ctx, delay); err != nil {
+			return err
+		}
+	}
+}
+
+// retryDelay decides whether a failed attempt is tried again, and when:
+// never after the policy's last attempt, nor for a Permanent failure or
+// one that classify refuses, nor when the pause (the backoff, or the
+// server's Retry-After when it can be read) would end past the budget.
+func (c *Client) retryDelay(err error, classify classifier, attempt int, elapsed time.Duration) (time.Duration, string, bool) {
+	if attempt >= c.retry.MaxAttempts || Permanent(err) {
 		return 0, "", false
 	}
-	why, retryAfter, ok := retryable(cl.retry, err)
+	why, retryAfter, ok := classify(err)
 	if !ok {
 		return 0, "", false
 	}
@@ -68,10 +102,16 @@ func (c *Client) retryDelay(cl call, err error, attempt int, elapsed time.Durati
 	return delay, why, true
 }
 
+// callClassifier is the classifier of an API call: its class says which
+// failures may be retried.
+func callClassifier(cl call) classifier {
+	return func(err error) (string, string, bool) { return retryable(cl.retry, err) }
+}
+
 // retryable classifies a failure. It returns a short reason for the notice
 // and the server's Retry-After, if any.
 func retryable(class retryClass, err error) (string, string, bool) {
-	if Permanent(err) {
+	if class == retryNever {
 		return "", "", false
 	}
 	var apiErr *Error

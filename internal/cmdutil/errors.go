@@ -62,7 +62,7 @@ func UsageError(err error) error {
 		return err
 	}
 	if errors.Is(err, context.Canceled) {
-		return &ExitError{Code: ExitInterrupted, Err: err}
+		return &InterruptedError{Msg: err.Error(), Err: err}
 	}
 	return &ExitError{Code: ExitUsage, Err: err}
 }
@@ -79,14 +79,59 @@ func WithHint(err error, hint string) error {
 	return &ExitError{Code: ExitCode(err), Err: err, Hint: hint}
 }
 
-// ErrInterrupted is returned when Ctrl-C or SIGTERM stopped a command.
+// ErrInterrupted matches (errors.Is) the error of every command stopped
+// by Ctrl-C or SIGTERM; ExitCode maps it, and only it, to 130.
 var ErrInterrupted = errors.New("interrupted")
+
+// InterruptedError is a command stopped by Ctrl-C or SIGTERM: Msg says
+// what it left how ("interrupted; run X goes on"), Hint how to carry on;
+// Err is what the interrupt cut short, if anything.
+type InterruptedError struct {
+	Msg  string
+	Hint string
+	Err  error
+}
+
+func (e *InterruptedError) Error() string {
+	if e.Msg == "" {
+		return ErrInterrupted.Error()
+	}
+	return e.Msg
+}
+
+func (e *InterruptedError) Unwrap() error { return e.Err }
+
+// Is makes every InterruptedError an ErrInterrupted.
+func (e *InterruptedError) Is(target error) bool { return target == ErrInterrupted }
+
+// Interrupted is an interruption with a message (formatted) and a hint.
+func Interrupted(hint, format string, args ...any) error {
+	return &InterruptedError{Msg: fmt.Sprintf(format, args...), Hint: hint}
+}
+
+// AsInterrupted is what a command returned once its context (which the
+// first Ctrl-C or SIGTERM cancels) is done: a context's cancellation, or a
+// failure to get a reply that the interrupt caused, becomes the plain
+// interruption; an interruption, or an error that decides another
+// outcome (usage, auth, a run's own end), stays as it is.
+func AsInterrupted(ctx context.Context, err error) error {
+	if err == nil || errors.Is(err, ErrInterrupted) {
+		return err
+	}
+	if errors.Is(err, context.Canceled) || (ctx.Err() != nil && ExitCode(err) == ExitFailure) {
+		return &InterruptedError{Err: err}
+	}
+	return err
+}
 
 // ExitCode maps an error to the process exit status. It is the only place
 // that does.
 func ExitCode(err error) int {
 	if err == nil {
 		return ExitOK
+	}
+	if errors.Is(err, ErrInterrupted) {
+		return ExitInterrupted
 	}
 	var ee *ExitError
 	if errors.As(err, &ee) {
@@ -103,9 +148,6 @@ func ExitCode(err error) int {
 	if errors.As(err, &apiErr) && apiErr.IsAuth() {
 		return ExitAuth
 	}
-	if errors.Is(err, ErrInterrupted) || errors.Is(err, context.Canceled) {
-		return ExitInterrupted
-	}
 	return ExitFailure
 }
 
@@ -117,6 +159,14 @@ func Describe(err error) (string, string) {
 	var ee *ExitError
 	if errors.As(err, &ee) && ee.Hint != "" {
 		hint = ee.Hint
+	}
+	// An interruption says what it left how, whatever it cut short.
+	var ie *InterruptedError
+	if errors.As(err, &ie) {
+		if hint == "" {
+			hint = ie.Hint
+		}
+		return oneLine(msg), oneLine(hint)
 	}
 	var apiErr *api.Error
 	var netErr *api.NetworkError
@@ -144,9 +194,6 @@ func Describe(err error) (string, string) {
 		if hint == "" {
 			hint = "the file comes from that host, not from the API: check the network and the proxy settings (HTTPS_PROXY, NO_PROXY), then run the command again"
 		}
-	case errors.Is(err, context.Canceled) && strings.Contains(msg, context.Canceled.Error()):
-		// Go's own wording; an error that says more keeps its message.
-		msg = "interrupted"
 	}
 	return oneLine(msg), oneLine(hint)
 }

@@ -40,8 +40,10 @@ func TestExitCode(t *testing.T) {
 		{"reply error", &api.ReplyError{Op: "GET /x", Err: errors.New("bad")}, ExitFailure},
 		{"interrupted", ErrInterrupted, ExitInterrupted},
 		{"interrupted wrapped", fmt.Errorf("x: %w", ErrInterrupted), ExitInterrupted},
-		{"context canceled", context.Canceled, ExitInterrupted},
-		{"context canceled wrapped", fmt.Errorf("GET: %w", context.Canceled), ExitInterrupted},
+		{"context canceled", AsInterrupted(context.Background(), context.Canceled), ExitInterrupted},
+		{"context canceled wrapped", AsInterrupted(context.Background(), fmt.Errorf("GET: %w", context.Canceled)), ExitInterrupted},
+		{"typed interruption", Interrupted("h", "interrupted; run %s goes on", "R"), ExitInterrupted},
+		{"typed interruption wrapped", fmt.Errorf("x: %w", Interrupted("", "i")), ExitInterrupted},
 		{"deadline exceeded is a failure", context.DeadlineExceeded, ExitFailure},
 		{"exit error 130", &ExitError{Code: ExitInterrupted, Err: errors.New("i")}, ExitInterrupted},
 	}
@@ -152,8 +154,14 @@ func TestDescribe(t *testing.T) {
 			"cannot reach the API: GET https://openapi.coreclaw.com/api/v2/worker-runs/x: connection refused", netHint, ExitFailure},
 		{"network wrapped", fmt.Errorf("waiting: %w", &api.NetworkError{Method: "POST", URL: "u", Err: errors.New("EOF")}),
 			"cannot reach the API: waiting: POST u: EOF", netHint, ExitFailure},
-		{"canceled", context.Canceled, "interrupted", "", ExitInterrupted},
-		{"canceled wrapped", fmt.Errorf("GET x: %w", context.Canceled), "interrupted", "", ExitInterrupted},
+		{"canceled", AsInterrupted(context.Background(), context.Canceled), "interrupted", "", ExitInterrupted},
+		{"canceled wrapped", AsInterrupted(context.Background(), fmt.Errorf("GET x: %w", context.Canceled)), "interrupted", "", ExitInterrupted},
+		{"interruption with a hint", Interrupted("resume with `coreclaw wait R`", "interrupted; run %s goes on", "R"),
+			"interrupted; run R goes on", "resume with `coreclaw wait R`", ExitInterrupted},
+		{"interruption of a request: no network hint", &InterruptedError{Err: &api.NetworkError{Method: "GET", URL: "u", Err: context.Canceled}},
+			"interrupted", "", ExitInterrupted},
+		{"input cut short keeps its words", UsageError(fmt.Errorf("interrupted while reading the input from stdin: %w", context.Canceled)),
+			"interrupted while reading the input from stdin: context canceled", "", ExitInterrupted},
 		{"exit error with hint", &ExitError{Code: ExitTimeout, Err: errors.New("timed out after 1s"), Hint: "resume with\n `coreclaw wait X`"},
 			"timed out after 1s", "resume with `coreclaw wait X`", ExitTimeout},
 	}
@@ -258,5 +266,50 @@ func TestCheckLimit(t *testing.T) {
 	err := CheckLimit(-1)
 	if ExitCode(err) != ExitUsage || err.Error() != "--limit must be a positive number, not -1" {
 		t.Errorf("CheckLimit(-1) = %v (exit %d)", err, ExitCode(err))
+	}
+}
+
+// AsInterrupted is the one place where what an interrupt cut short becomes
+// the interruption: a context's cancellation, or a failure to get a reply
+// once the command's context is done; never a decided outcome.
+func TestAsInterrupted(t *testing.T) {
+	done, cancel := context.WithCancel(context.Background())
+	cancel()
+	live := context.Background()
+	netErr := &api.NetworkError{Method: "GET", URL: "u", Err: errors.New("connection reset")}
+	typed := Interrupted("resume", "interrupted; run R goes on")
+	tests := []struct {
+		name string
+		ctx  context.Context
+		err  error
+		code int
+		msg  string
+	}{
+		{"nil", done, nil, ExitOK, ""},
+		{"canceled", live, context.Canceled, ExitInterrupted, "interrupted"},
+		{"request cut by the interrupt", done, netErr, ExitInterrupted, "interrupted"},
+		{"network failure without an interrupt", live, netErr, ExitFailure, "cannot reach the API: GET u: connection reset"},
+		{"usage error stays", done, UsageErrorf("bad"), ExitUsage, "bad"},
+		{"run failed stays", done, &ExitError{Code: ExitRunFailed, Err: errors.New("run R failed")}, ExitRunFailed, "run R failed"},
+		{"auth stays", done, api.ErrNoAPIKey, ExitAuth, ""},
+		{"typed stays", done, typed, ExitInterrupted, "interrupted; run R goes on"},
+	}
+	for _, tt := range tests {
+		err := AsInterrupted(tt.ctx, tt.err)
+		if code := ExitCode(err); code != tt.code {
+			t.Errorf("%s: exit %d, want %d", tt.name, code, tt.code)
+		}
+		if err == nil || tt.msg == "" {
+			continue
+		}
+		if msg, _ := Describe(err); msg != tt.msg {
+			t.Errorf("%s: message %q, want %q", tt.name, msg, tt.msg)
+		}
+	}
+	if AsInterrupted(done, typed) != typed {
+		t.Error("an interruption was wrapped again")
+	}
+	if !errors.Is(typed, ErrInterrupted) {
+		t.Error("a typed interruption is not ErrInterrupted")
 	}
 }

@@ -73,6 +73,8 @@ func NewHelpCmd() *cobra.Command {
 		Use:   "help [command]",
 		Short: "Help about any command",
 		Long:  "Help prints the help of any command or help topic: coreclaw help [command].",
+		// Any words: a command path, whose mistakes RunE reports as usage errors.
+		Args: cobra.ArbitraryArgs,
 		ValidArgsFunction: func(c *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
 			target, rest, err := c.Root().Find(args)
 			if err != nil || len(rest) > 0 {

@@ -27,16 +27,9 @@ func AddFlag(cmd *cobra.Command, dry *bool) {
 	cmd.Flags().BoolVar(dry, "dry-run", false, FlagHelp)
 }
 
-// CheckFlags rejects output flags a dry run cannot honour: it prints text,
-// or JSON with -o json, -o jsonl or --jq.
-func CheckFlags(flags output.Flags) error {
-	if flags.Output == "" {
-		return nil
-	}
-	f, err := output.Resolve(flags.Output, false)
-	if err != nil {
-		return err
-	}
+// CheckFormat rejects an output format a dry run cannot honour: it prints
+// text, or JSON with -o json, -o jsonl or --jq.
+func CheckFormat(f output.Format) error {
 	if f == output.CSV {
 		return fmt.Errorf("--dry-run prints text, or JSON with -o json or -o jsonl; not -o csv")
 	}
@@ -52,23 +45,19 @@ type Request struct {
 }
 
 // Print writes the request to stdout: as an HTTP message by default (and
-// with -o table), as one JSON object with -o json, -o jsonl or --jq. With
-// no API key configured it warns on stderr that the real request would be
-// refused.
-func Print(ctx context.Context, ios *iostreams.IOStreams, flags output.Flags, req *api.PreparedRequest) error {
-	if err := CheckFlags(flags); err != nil {
+// with -o table), as one JSON object with -o json, -o jsonl or --jq,
+// through p, the printer of those flags that the command resolved once.
+// With no API key configured it warns on stderr that the real request
+// would be refused.
+func Print(ctx context.Context, ios *iostreams.IOStreams, flags output.Flags, p *output.Printer, req *api.PreparedRequest) error {
+	if err := CheckFormat(p.Format); err != nil {
 		return err
 	}
 	if !req.HasKey {
 		fmt.Fprintln(ios.ErrOut, "warning: no API key is configured: the real request would be refused before anything is sent (exit 4)")
 	}
-	format, _ := output.Resolve(flags.Output, false)
-	if flags.JQ == "" && (flags.Output == "" || format == output.Table) {
+	if flags.JQ == "" && (flags.Output == "" || p.Format == output.Table) {
 		return writeText(ios.Out, req)
-	}
-	p, err := flags.Printer(ios)
-	if err != nil {
-		return err
 	}
 	return p.Value(ctx, toJSON(req))
 }

@@ -70,7 +70,11 @@ User-Agent: coreclaw/test
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			ios, _, out, errOut := iostreams.Test()
-			err := Print(context.Background(), ios, tt.flags, prepared(t, tt.apiKey))
+			p, err := tt.flags.Printer(ios)
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = Print(context.Background(), ios, tt.flags, p, prepared(t, tt.apiKey))
 			if (err == nil) != (tt.err == "") || (err != nil && err.Error() != tt.err) {
 				t.Fatalf("err = %v, want %q", err, tt.err)
 			}

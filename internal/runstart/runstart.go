@@ -39,6 +39,9 @@ type Flags struct {
 
 	// given lists the wait-only flags the user set (for usage errors).
 	given []string
+	// printer is -o and --jq resolved, once, by Check: for the results
+	// of a wait, or the print-out of a dry run.
+	printer *output.Printer
 }
 
 // AddFlags adds --wait, --sync, --page and the flags of `coreclaw wait`.
@@ -69,7 +72,8 @@ func (f *Flags) Record(cmd *cobra.Command) {
 }
 
 // Check rejects flag combinations that cannot mean anything and returns
-// the printer for the results.
+// the printer for the results (or the dry run's print-out): -o and --jq
+// are resolved here, once.
 func (f *Flags) Check(ios *iostreams.IOStreams) (*output.Printer, error) {
 	if f.Page != 0 && !f.Sync {
 		return nil, cmdutil.UsageErrorf("--page only applies with --sync")
@@ -78,9 +82,14 @@ func (f *Flags) Check(ios *iostreams.IOStreams) (*output.Printer, error) {
 	if f.DryRun {
 		// A dry run prints its request in the -o format.
 		given = slices.DeleteFunc(slices.Clone(given), func(g string) bool { return g == "--output" || g == "--jq" })
-		if err := dryrun.CheckFlags(f.WaitFlags.Output); err != nil {
+		p, err := f.WaitFlags.Output.Printer(ios)
+		if err != nil {
 			return nil, cmdutil.UsageError(err)
 		}
+		if err := dryrun.CheckFormat(p.Format); err != nil {
+			return nil, cmdutil.UsageError(err)
+		}
+		f.printer = p
 	}
 	if !f.Wait && !f.Sync && len(given) > 0 {
 		return nil, cmdutil.UsageErrorf("%s only applies with --wait or --sync", given[0])
@@ -97,16 +106,32 @@ func (f *Flags) Check(ios *iostreams.IOStreams) (*output.Printer, error) {
 	if f.Page > 0 && f.WaitFlags.Limit == 0 {
 		return nil, cmdutil.UsageErrorf("--page needs --limit (the size of the page)")
 	}
-	return f.WaitFlags.Check(ios)
+	if err := f.WaitFlags.CheckValues(); err != nil {
+		return nil, err
+	}
+	if f.printer == nil {
+		p, err := f.WaitFlags.Output.Printer(ios)
+		if err != nil {
+			return nil, cmdutil.UsageError(err)
+		}
+		f.printer = p
+	}
+	return f.printer, nil
 }
 
-// Window is the limit and offset to send with the start: the result
-// window of a synchronous run, nothing otherwise.
-func (f *Flags) Window() (limit, offset int) {
+// window is how the start asks for the run: asynchronously unless --sync,
+// and for a synchronous run the result window of --limit and --page.
+func (f *Flags) window() Window {
 	if !f.Sync {
-		return 0, 0
+		return Window{Async: true}
 	}
-	return f.WaitFlags.Limit, f.Page
+	return Window{Limit: f.WaitFlags.Limit, Offset: f.Page}
+}
+
+// PrintDryRun prints the request that would be sent, with the printer
+// Check resolved.
+func (f *Flags) PrintDryRun(ctx context.Context, ios *iostreams.IOStreams, req *api.PreparedRequest) error {
+	return dryrun.Print(ctx, ios, f.WaitFlags.Output, f.printer, req)
 }
 
 // Slot waits: the first pause, and the longest.
@@ -139,8 +164,7 @@ func Start(ctx context.Context, o Options, f *Flags, check string, send func(con
 		fmt.Fprintf(o.IO.ErrOut, "notice: the plan's concurrent-run limit is reached; trying again in %s (waiting up to %s more for a slot)\n",
 			pause, left.Round(time.Second))
 		if err := o.Sleep(ctx, pause); err != nil {
-			return nil, &cmdutil.ExitError{Code: cmdutil.ExitInterrupted,
-				Err: errors.New("interrupted while waiting for a run slot; no run was started")}
+			return nil, cmdutil.Interrupted("", "interrupted while waiting for a run slot; no run was started")
 		}
 		delay = min(2*delay, maxSlotDelay)
 	}
@@ -207,9 +231,7 @@ func Finish(ctx context.Context, o Options, f *Flags, printer *output.Printer, s
 // without it.
 func Error(ctx context.Context, err error, check string) error {
 	if ctx.Err() != nil {
-		return &cmdutil.ExitError{Code: cmdutil.ExitInterrupted,
-			Err:  errors.New("interrupted while starting the run; it may or may not have started"),
-			Hint: check}
+		return cmdutil.Interrupted(check, "interrupted while starting the run; it may or may not have started")
 	}
 	var netErr *api.NetworkError
 	if errors.As(err, &netErr) && !netErr.NotSent {

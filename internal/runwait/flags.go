@@ -35,13 +35,7 @@ func AddFlags(cmd *cobra.Command, w *Flags, limitHelp string) {
 
 // Check validates the wait flags and returns the printer for the results.
 func (w *Flags) Check(ios *iostreams.IOStreams) (*output.Printer, error) {
-	if w.Interval <= 0 {
-		return nil, cmdutil.UsageErrorf("--interval must be positive, not %s", w.Interval)
-	}
-	if w.Timeout < 0 {
-		return nil, cmdutil.UsageErrorf("--timeout must not be negative, not %s", w.Timeout)
-	}
-	if err := cmdutil.CheckLimit(w.Limit); err != nil {
+	if err := w.CheckValues(); err != nil {
 		return nil, err
 	}
 	p, err := w.Output.Printer(ios)
@@ -49,4 +43,15 @@ func (w *Flags) Check(ios *iostreams.IOStreams) (*output.Printer, error) {
 		return nil, cmdutil.UsageError(err)
 	}
 	return p, nil
+}
+
+// CheckValues validates the wait flags but -o and --jq.
+func (w *Flags) CheckValues() error {
+	if w.Interval <= 0 {
+		return cmdutil.UsageErrorf("--interval must be positive, not %s", w.Interval)
+	}
+	if w.Timeout < 0 {
+		return cmdutil.UsageErrorf("--timeout must not be negative, not %s", w.Timeout)
+	}
+	return cmdutil.CheckLimit(w.Limit)
 }

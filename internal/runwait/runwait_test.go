@@ -24,31 +24,6 @@ import (
 	"github.com/coreclaw/coreclaw/internal/output"
 )
 
-func TestDelay(t *testing.T) {
-	ms := time.Millisecond
-	tests := []struct {
-		max  time.Duration
-		want []time.Duration // Delay(1), Delay(2), ...
-	}{
-		{10 * time.Second, []time.Duration{250 * ms, 500 * ms, time.Second, 2 * time.Second, 4 * time.Second, 8 * time.Second, 10 * time.Second, 10 * time.Second}},
-		{time.Second, []time.Duration{250 * ms, 500 * ms, time.Second, time.Second}},
-		{300 * ms, []time.Duration{250 * ms, 300 * ms, 300 * ms}},
-		{250 * ms, []time.Duration{250 * ms, 250 * ms}},
-		{100 * ms, []time.Duration{100 * ms, 100 * ms}},
-		{10 * ms, []time.Duration{10 * ms, 10 * ms, 10 * ms}},
-	}
-	for _, tt := range tests {
-		for i, want := range tt.want {
-			if got := Delay(i+1, tt.max); got != want {
-				t.Errorf("Delay(%d, %v) = %v, want %v", i+1, tt.max, got, want)
-			}
-		}
-	}
-	if got := Delay(1000, time.Minute); got != time.Minute {
-		t.Errorf("Delay(1000, 1m) = %v", got)
-	}
-}
-
 func TestSummary(t *testing.T) {
 	off := iostreams.NewColorScheme(false)
 	tests := []struct {
@@ -272,7 +247,7 @@ func TestWaitSucceeds(t *testing.T) {
 		t.Errorf("run %+v", run)
 	}
 	// Checks: ready, running, succeeded; the pauses between them.
-	if got := h.clock.slept(); !reflect.DeepEqual(got, ms(250, 500)) {
+	if got := h.clock.slept(); !reflect.DeepEqual(got, ms(250, 900)) {
 		t.Errorf("sleeps %v", got)
 	}
 	if n := h.gets(slug); n != 3 {
@@ -291,9 +266,9 @@ func TestWaitScheduleAndTimeout(t *testing.T) {
 	h.opts.Interval = time.Second
 	h.opts.Timeout = 3 * time.Second
 	run, err := Wait(context.Background(), h.opts, slug)
-	// 0, .25, .75, 1.75, 2.75 and, the last pause cut to the deadline, 3s:
-	// one last check at the deadline, then exit 5.
-	if got := h.clock.slept(); !reflect.DeepEqual(got, ms(250, 500, 1000, 1000, 250)) {
+	// 0, .25, 1.15, 2.05, 2.95 and, the last pause cut to the deadline,
+	// 3s: one last check at the deadline, then exit 5.
+	if got := h.clock.slept(); !reflect.DeepEqual(got, ms(250, 900, 900, 900, 50)) {
 		t.Errorf("sleeps %v", got)
 	}
 	if n := h.gets(slug); n != 6 {
@@ -318,12 +293,16 @@ func TestWaitScheduleAndTimeout(t *testing.T) {
 func TestWaitDefaultInterval(t *testing.T) {
 	h, slug := newWait(t, "fake/slow", "running")
 	h.opts.Interval = 0
-	h.opts.Timeout = 40 * time.Second
+	h.opts.Timeout = 2 * time.Minute
 	if _, err := Wait(context.Background(), h.opts, slug); cmdutil.ExitCode(err) != cmdutil.ExitTimeout {
 		t.Fatalf("error %v", err)
 	}
-	// Doubling up to the 10s default, the last pause cut at the deadline.
-	if got := h.clock.slept(); !reflect.DeepEqual(got, ms(250, 500, 1000, 2000, 4000, 8000, 10000, 10000, 4250)) {
+	// The schedule (NextDelay) up to the 10s default, the last pause cut
+	// at the deadline.
+	want := ms(250, 900, 900, 900, 900, 900, 900, 900, 900, 900, 900, 900, 900,
+		1000, 1100, 1200, 1300, 1400, 1600, 1700, 1900, 2100, 2300, 2500, 2800, 3000,
+		3300, 3700, 4000, 4400, 4900, 5400, 5900, 6500, 7200, 7900, 8700, 9500, 10000, 3650)
+	if got := h.clock.slept(); !reflect.DeepEqual(got, want) {
 		t.Errorf("sleeps %v", got)
 	}
 }
@@ -355,7 +334,7 @@ func TestWaitAborting(t *testing.T) {
 	if run.Status != api.StatusAborting || h.gets(slug) != 5 {
 		t.Errorf("status %s after %d checks", run.Status, h.gets(slug))
 	}
-	if got := h.clock.slept(); !reflect.DeepEqual(got, ms(250, 500, 1000, 2000)) {
+	if got := h.clock.slept(); !reflect.DeepEqual(got, ms(250, 900, 900, 900)) {
 		t.Errorf("sleeps %v", got)
 	}
 	if code := cmdutil.ExitCode(Outcome(run)); code != cmdutil.ExitAborted {
@@ -430,8 +409,8 @@ func TestWaitRidesOutTransientErrors(t *testing.T) {
 	if err != nil || run.Status != api.StatusSucceeded {
 		t.Fatalf("run %+v, err %v", run, err)
 	}
-	// ready, four failures, running, succeeded: the pauses keep growing.
-	if got := h.clock.slept(); !reflect.DeepEqual(got, ms(250, 500, 1000, 2000, 4000, 8000)) {
+	// ready, four failures, running, succeeded: the schedule goes on.
+	if got := h.clock.slept(); !reflect.DeepEqual(got, ms(250, 900, 900, 900, 900, 900)) {
 		t.Errorf("sleeps %v", got)
 	}
 	lines := strings.Split(strings.TrimSuffix(h.stderr.String(), "\n"), "\n")

@@ -2,18 +2,35 @@ package runwait
 
 import "time"
 
-// firstDelay is the pause before the second check; the first is immediate.
-const firstDelay = 250 * time.Millisecond
+// The schedule of status checks. A run that ends T after the wait began
+// is noticed within max(1s, T/10), less a margin for the check's own
+// round trip, the results and the exit: the first check is immediate and
+// the second quick (short runs are common), then one every 0.9s for ten
+// seconds, then the pause grows with the time waited so far (a tenth of
+// it, less the margin), up to the interval. So a run of T seconds costs at most ceil(T)+3 checks, and
+// after the first minute no two checks are less than 5.9s apart (or the
+// interval, if it is shorter).
+const (
+	firstDelay  = 250 * time.Millisecond // after the first check (made at once)
+	steadyDelay = 900 * time.Millisecond // until the wait is steadyUntil old
+	steadyUntil = 10 * time.Second
+	// margin is left under the promised lateness for the check's round
+	// trip, the results and the exit.
+	margin = 100 * time.Millisecond
+)
 
-// Delay is the pause before check n+1 after check n (n from 1): 250ms,
-// then doubling, never more than max.
-func Delay(n int, max time.Duration) time.Duration {
-	d := firstDelay
-	for i := 1; i < n && d < max; i++ {
-		d *= 2
+// NextDelay is the pause before the next check when the last one was due
+// elapsed after the wait began; never more than max.
+func NextDelay(elapsed, max time.Duration) time.Duration {
+	var d time.Duration
+	switch {
+	case elapsed < firstDelay:
+		d = firstDelay
+	case elapsed < steadyUntil:
+		d = steadyDelay
+	default:
+		// A tenth, less the margin, rounded down.
+		d = (elapsed/10 - margin).Truncate(100 * time.Millisecond)
 	}
-	if d > max {
-		d = max
-	}
-	return d
+	return min(d, max)
 }

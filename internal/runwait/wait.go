@@ -28,10 +28,6 @@ const DefaultInterval = 10 * time.Second
 // does not promise it (REFERENCE §6).
 const abortingChecks = 2
 
-// transientWindow is how long polls may keep failing with transient errors
-// (after the client's own retries) before the wait gives up.
-const transientWindow = 5 * time.Minute
-
 // Interrupt policies.
 const (
 	OnInterruptDetach = "detach"
@@ -79,108 +75,58 @@ func Wait(ctx context.Context, o Options, slug string) (*api.Run, error) {
 }
 
 func wait(ctx context.Context, o Options, slug string) (*api.Run, error) {
-	if o.Interval <= 0 {
-		o.Interval = DefaultInterval
-	}
 	ref := api.RunRef{Slug: slug}
-	start := o.Now()
-	var deadline time.Time
-	// pollCtx ends with --timeout, so that a check in flight (a server
-	// that does not answer, a retry) is cut at the deadline too.
-	pollCtx := ctx
-	if o.Timeout > 0 {
-		deadline = start.Add(o.Timeout)
-		var cancel context.CancelFunc
-		pollCtx, cancel = context.WithTimeout(ctx, o.Timeout)
-		defer cancel()
-	}
 	prog := newProgress(o.IO, o.Now, slug)
 	defer prog.end()
 
 	var (
 		last         *api.Run
 		aborting     int
-		failingSince time.Time
 		warnedStatus = map[api.Status]bool{}
 	)
-	for n := 1; ; n++ {
-		run, err := o.Client.GetRun(pollCtx, ref)
-		switch {
-		case err == nil:
-			failingSince = time.Time{}
-			last = run
-			prog.update(string(run.Status), int64(run.Results))
-			if run.Status.Terminal() && run.Status != api.StatusAborting {
-				return run, nil
-			}
-			if run.Status == api.StatusAborting {
-				if aborting >= abortingChecks {
-					return run, nil
-				}
-				aborting++
-			}
-			if !run.Status.Known() && !warnedStatus[run.Status] {
-				warnedStatus[run.Status] = true
-				prog.end()
-				fmt.Fprintf(o.IO.ErrOut, "warning: run %s shows the unknown status %q; still waiting\n", slug, iostreams.SanitizeLine(string(run.Status)))
-				prog.begin()
-			}
-		case ctx.Err() != nil:
-			prog.end()
-			return last, interrupted(ctx, o, slug)
-		case pollCtx.Err() != nil:
-			prog.end()
-			return last, timedOut(o, slug, last)
-		case transient(err):
-			if failingSince.IsZero() {
-				failingSince = o.Now()
-			}
-			if o.Now().Sub(failingSince) > transientWindow {
-				return last, fmt.Errorf("waiting for run %s: %w", slug, err)
-			}
+	poll := Poll{
+		Now: o.Now, Sleep: o.Sleep, Interval: o.Interval, Timeout: o.Timeout,
+		What: "waiting for run " + slug,
+		Failing: func(err error) {
 			prog.end()
 			fmt.Fprintf(o.IO.ErrOut, "notice: checking run %s failed (%v); still waiting\n", slug, oneLineErr(err))
 			prog.begin()
-		default:
-			return last, err
+		},
+	}
+	err := poll.Run(ctx, func(ctx context.Context) (bool, error) {
+		run, err := o.Client.GetRun(ctx, ref)
+		if err != nil {
+			return false, err
 		}
-
-		delay := Delay(n, o.Interval)
-		if !deadline.IsZero() {
-			left := deadline.Sub(o.Now())
-			if left <= 0 {
-				prog.end()
-				return last, timedOut(o, slug, last)
-			}
-			if delay > left {
-				delay = left
-			}
+		last = run
+		prog.update(string(run.Status), int64(run.Results))
+		if run.Status == api.StatusAborting {
+			// Cancellation may settle into aborted, but the API does not
+			// promise it (REFERENCE §6): a few more reads, then stop.
+			aborting++
+			return aborting > abortingChecks, nil
 		}
-		if err := o.Sleep(pollCtx, delay); err != nil {
+		if run.Status.Terminal() {
+			return true, nil
+		}
+		if !run.Status.Known() && !warnedStatus[run.Status] {
+			warnedStatus[run.Status] = true
 			prog.end()
-			if ctx.Err() == nil {
-				return last, timedOut(o, slug, last)
-			}
-			return last, interrupted(ctx, o, slug)
+			fmt.Fprintf(o.IO.ErrOut, "warning: run %s shows the unknown status %q; still waiting\n", slug, iostreams.SanitizeLine(string(run.Status)))
+			prog.begin()
 		}
+		return false, nil
+	})
+	prog.end()
+	switch {
+	case err == nil:
+		return last, nil
+	case errors.Is(err, ErrTimedOut):
+		return last, timedOut(o, slug, last)
+	case ctx.Err() != nil:
+		return last, interrupted(ctx, o, slug)
 	}
-}
-
-// transient reports failures that a wait rides out: the client has already
-// retried them, and the run is unaffected.
-func transient(err error) bool {
-	if api.Permanent(err) {
-		return false
-	}
-	var netErr *api.NetworkError
-	if errors.As(err, &netErr) {
-		return true
-	}
-	var apiErr *api.Error
-	if errors.As(err, &apiErr) {
-		return apiErr.IsRateLimited() || apiErr.IsServerFault() || (apiErr.NotJSON && apiErr.HTTPStatus >= 500)
-	}
-	return false
+	return last, err
 }
 
 func oneLineErr(err error) string {
@@ -228,31 +174,18 @@ func interrupted(ctx context.Context, o Options, slug string) error {
 		}()
 		err := o.Client.AbortRun(abortCtx, api.RunRef{Slug: slug})
 		if err != nil && errors.Is(context.Cause(abortCtx), errInterruptedAgain) {
-			return &cmdutil.ExitError{
-				Code: cmdutil.ExitInterrupted,
-				Err:  fmt.Errorf("interrupted again while aborting run %s; whether it was aborted is unknown", slug),
-				Hint: fmt.Sprintf("check it with `coreclaw status %s`, and stop it with `coreclaw abort %s` if it is still going", slug, slug),
-			}
+			return cmdutil.Interrupted(fmt.Sprintf("check it with `coreclaw status %s`, and stop it with `coreclaw abort %s` if it is still going", slug, slug),
+				"interrupted again while aborting run %s; whether it was aborted is unknown", slug)
 		}
 		if err != nil {
 			msg, _ := cmdutil.Describe(err)
-			return &cmdutil.ExitError{
-				Code: cmdutil.ExitInterrupted,
-				Err:  fmt.Errorf("interrupted; aborting run %s failed: %s", slug, msg),
-				Hint: fmt.Sprintf("the run may still be going: stop it with `coreclaw abort %s`", slug),
-			}
+			return cmdutil.Interrupted(fmt.Sprintf("the run may still be going: stop it with `coreclaw abort %s`", slug),
+				"interrupted; aborting run %s failed: %s", slug, msg)
 		}
-		return &cmdutil.ExitError{
-			Code: cmdutil.ExitInterrupted,
-			Err:  fmt.Errorf("interrupted; asked CoreClaw to abort run %s", slug),
-			Hint: fmt.Sprintf("check it with `coreclaw status %s`", slug),
-		}
+		return cmdutil.Interrupted(fmt.Sprintf("check it with `coreclaw status %s`", slug),
+			"interrupted; asked CoreClaw to abort run %s", slug)
 	}
-	return &cmdutil.ExitError{
-		Code: cmdutil.ExitInterrupted,
-		Err:  fmt.Errorf("interrupted; run %s goes on", slug),
-		Hint: resumeHint(slug),
-	}
+	return cmdutil.Interrupted(resumeHint(slug), "interrupted; run %s goes on", slug)
 }
 
 // Finish prints the summary line on stderr and the results (or the run's
@@ -281,9 +214,8 @@ func Finish(ctx context.Context, o Options, run *api.Run, r Report) error {
 	} else if run.Status == api.StatusSucceeded {
 		if err := printResults(ctx, o, run, r); err != nil {
 			if ctx.Err() != nil {
-				return &cmdutil.ExitError{Code: cmdutil.ExitInterrupted,
-					Err:  fmt.Errorf("interrupted while printing the results of run %s", run.Slug),
-					Hint: fmt.Sprintf("print them again with `coreclaw results %s`", run.Slug)}
+				return cmdutil.Interrupted(fmt.Sprintf("print them again with `coreclaw results %s`", run.Slug),
+					"interrupted while printing the results of run %s", run.Slug)
 			}
 			return fmt.Errorf("reading the results of run %s: %w", run.Slug, err)
 		}
