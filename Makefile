@@ -37,7 +37,8 @@ demo: build $(FAKE)
 # downloads, the debug log), the wait loop (its spinner, the abort on a
 # second Ctrl-C), the fake API (handlers sharing its state), signals, input
 # read in a goroutine, the redacting streams that stdout and stderr share,
-# the in-memory network, the commands that stream (logs --follow, export)
+# the in-memory network, the commands that stream (logs --follow, export),
+# run (its input read from stdin in a goroutine), wait (its Ctrl-C path)
 # and the root package's in-process tests (the fault matrix, start replies,
 # Ctrl-C while reading stdin). The other packages (config, schemas, output,
 # JSON, the release and man tooling) are code no second goroutine touches:
@@ -53,7 +54,7 @@ demo: build $(FAKE)
 # Running the phases at once is safe because no test waits on real time
 # unless it must (internal/memnet, main_test.go's scriptClock): a loaded
 # machine makes them slower, not different.
-RACE_PKGS := . ./cmd ./cmd/config ./cmd/export ./cmd/logs ./internal/api ./internal/cmdutil \
+RACE_PKGS := . ./cmd ./cmd/config ./cmd/export ./cmd/logs ./cmd/run ./cmd/wait ./internal/api ./internal/cmdutil \
 	./internal/ctxread ./internal/fakeapi/... ./internal/input ./internal/iostreams \
 	./internal/memnet ./internal/runwait
 MODULE      = $(shell $(GO) list -m)

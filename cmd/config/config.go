@@ -55,7 +55,8 @@ never printed, except by get and list with --show-secrets.`,
 	newOpts := func() *Options {
 		return &Options{IO: f.IOStreams, Config: f.Config, LookupEnv: f.LookupEnv}
 	}
-	cmd.AddCommand(newCmdSet(newOpts()), newCmdGet(newOpts()), newCmdUnset(newOpts()), newCmdList(newOpts()), newCmdPath(newOpts()))
+	cmd.AddCommand(newCmdSet(newOpts(), nil), newCmdGet(newOpts(), nil), newCmdUnset(newOpts(), nil),
+		newCmdList(newOpts(), nil), newCmdPath(newOpts(), nil))
 	return cmd
 }
 
@@ -83,7 +84,7 @@ func checkKey(name string) (cfg.Key, error) {
 	return k, nil
 }
 
-func newCmdSet(opts *Options) *cobra.Command {
+func newCmdSet(opts *Options, runF func(context.Context, *Options) error) *cobra.Command {
 	return &cobra.Command{
 		Use:   "set KEY VALUE",
 		Short: "Store a setting in the config file",
@@ -99,6 +100,9 @@ read without echo; Ctrl-C there exits 130 at once and stores nothing.`,
 		ValidArgsFunction: completeKeys,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Key, opts.Value = args[0], args[1]
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
 			return setRun(cmd.Context(), opts)
 		},
 	}
@@ -179,7 +183,7 @@ func readValue(ctx context.Context, ios *iostreams.IOStreams, k cfg.Key) (string
 	return value, nil
 }
 
-func newCmdGet(opts *Options) *cobra.Command {
+func newCmdGet(opts *Options, runF func(context.Context, *Options) error) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "get KEY",
 		Short: "Print a setting's effective value",
@@ -190,6 +194,9 @@ prints nothing and exits 1.`,
 		ValidArgsFunction: completeKeys,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Key = args[0]
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
 			return getRun(opts)
 		},
 	}
@@ -231,27 +238,35 @@ func display(k cfg.Key, value string, showSecrets bool) string {
 	return value
 }
 
-func newCmdUnset(opts *Options) *cobra.Command {
+func newCmdUnset(opts *Options, runF func(context.Context, *Options) error) *cobra.Command {
 	return &cobra.Command{
 		Use:               "unset KEY",
 		Short:             "Remove a setting from the config file",
 		Args:              cmdutil.ExactArgs(1, "KEY"),
 		ValidArgsFunction: completeKeys,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			k, err := checkKey(args[0])
-			if err != nil {
-				return err
+			opts.Key = args[0]
+			if runF != nil {
+				return runF(cmd.Context(), opts)
 			}
-			c, err := opts.Config()
-			if err != nil {
-				return err
-			}
-			return c.Unset(k.Name)
+			return unsetRun(opts)
 		},
 	}
 }
 
-func newCmdList(opts *Options) *cobra.Command {
+func unsetRun(opts *Options) error {
+	k, err := checkKey(opts.Key)
+	if err != nil {
+		return err
+	}
+	c, err := opts.Config()
+	if err != nil {
+		return err
+	}
+	return c.Unset(k.Name)
+}
+
+func newCmdList(opts *Options, runF func(context.Context, *Options) error) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "list",
 		Short: "Print every setting as key=value",
@@ -260,6 +275,9 @@ With --show-origin each line starts with where the value comes from and a
 tab: flag:--base-url, env:CORECLAW_API_KEY, file:<path>, default or unset.`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
 			return listRun(opts)
 		},
 	}
@@ -297,18 +315,25 @@ func origin(k cfg.Key, s cfg.Source, path string) string {
 	return string(s)
 }
 
-func newCmdPath(opts *Options) *cobra.Command {
+func newCmdPath(opts *Options, runF func(context.Context, *Options) error) *cobra.Command {
 	return &cobra.Command{
 		Use:   "path",
 		Short: "Print the config file's path",
 		Args:  cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			c, err := opts.Config()
-			if err != nil {
-				return err
+			if runF != nil {
+				return runF(cmd.Context(), opts)
 			}
-			_, err = fmt.Fprintln(opts.IO.Out, c.Path())
-			return err
+			return pathRun(opts)
 		},
 	}
+}
+
+func pathRun(opts *Options) error {
+	c, err := opts.Config()
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintln(opts.IO.Out, c.Path())
+	return err
 }

@@ -50,7 +50,7 @@ func subcommands() []subcommand {
 		{"doctor", func(f *cmdutil.Factory) *cobra.Command { return doctorCmd.NewCmdDoctor(f, nil) }},
 		{"config", configCmd.NewCmdConfig},
 		{"input", inputCmd.NewCmdInput},
-		{"version", versionCmd.NewCmdVersion},
+		{"version", func(f *cmdutil.Factory) *cobra.Command { return versionCmd.NewCmdVersion(f, nil) }},
 		{"environment", func(*cmdutil.Factory) *cobra.Command { return newEnvironmentTopic() }},
 		{"exit-codes", func(*cmdutil.Factory) *cobra.Command { return newExitCodesTopic() }},
 	}

@@ -8,12 +8,15 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	coreapi "github.com/coreclaw/coreclaw/internal/api"
 	"github.com/coreclaw/coreclaw/internal/build"
 	"github.com/coreclaw/coreclaw/internal/iostreams"
+	"github.com/coreclaw/coreclaw/internal/memnet"
 )
 
 // completionAPI is a CoreClaw API with a run list and a Worker list; a
@@ -81,6 +84,12 @@ func newCompletionAPI(t *testing.T) (*completionAPI, *Factory) {
 	api := &completionAPI{hits: map[string]int{}, slow: map[string]bool{}, fail: map[string]bool{}}
 	ts := httptest.NewServer(api)
 	t.Cleanup(ts.Close)
+	return api, newCompletionFactory(t, ts.URL)
+}
+
+// newCompletionFactory is a factory for completions against the API at baseURL.
+func newCompletionFactory(t *testing.T, baseURL string) *Factory {
+	t.Helper()
 	ios, _, _, stderr := iostreams.Test()
 	t.Cleanup(func() {
 		if stderr.Len() > 0 {
@@ -90,14 +99,14 @@ func newCompletionAPI(t *testing.T) (*completionAPI, *Factory) {
 	f := New(build.Info{Version: "test"}, ios)
 	env := map[string]string{
 		"CORECLAW_API_KEY":    "cc_test_completion_key",
-		"CORECLAW_BASE_URL":   ts.URL,
+		"CORECLAW_BASE_URL":   baseURL,
 		"CORECLAW_CONFIG_DIR": t.TempDir(),
 		"CORECLAW_DEBUG":      "1", // completion never traces
 	}
 	f.LookupEnv = func(k string) (string, bool) { v, ok := env[k]; return v, ok }
 	f.Now = func() time.Time { return time.Date(2026, 11, 30, 8, 0, 0, 0, time.UTC) }
 	f.CompletionTimeout = 5 * time.Second
-	return api, f
+	return f
 }
 
 func completions(t *testing.T, complete cobra.CompletionFunc, toComplete string) string {
@@ -140,21 +149,50 @@ func TestCompleteWorkers(t *testing.T) {
 }
 
 // A list that does not come back within the time box is left out; the
-// other one is still offered, and the call returns at the deadline.
+// other one is still offered, and the call returns at the deadline. It
+// runs in a synctest bubble on an in-memory network, so the 50ms box is
+// the bubble's: a loaded machine cannot make the fast list late.
 func TestCompletionTimeBox(t *testing.T) {
-	api, f := newCompletionAPI(t)
-	f.CompletionTimeout = 50 * time.Millisecond
-	api.set(api.slow, "/api/v2/worker-runs")
-	if got := completions(t, f.CompleteWorkers, ""); got != "me/mine\tMine\nme/maps\tMaps" {
-		t.Errorf("Workers with a slow run list: %q", got)
-	}
-	if got := completions(t, f.CompleteRuns, ""); got != "last\tthe account's newest run (--worker: one Worker's)" {
-		t.Errorf("runs with a slow run list: %q", got)
-	}
-	api.set(api.slow, "/api/v2/workers")
-	if got := completions(t, f.CompleteWorkers, ""); got != "" {
-		t.Errorf("Workers with both lists slow: %q", got)
-	}
+	synctest.Test(t, func(t *testing.T) {
+		api := &completionAPI{hits: map[string]int{}, slow: map[string]bool{}, fail: map[string]bool{}}
+		nw := memnet.New()
+		ln, err := nw.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv := &http.Server{Handler: api}
+		go srv.Serve(ln)
+		defer srv.Close()
+		f := newCompletionFactory(t, "http://"+ln.Addr().String())
+		transport := api2Transport(nw)
+		defer transport.CloseIdleConnections()
+		f.Transport = transport
+		f.CompletionTimeout = 50 * time.Millisecond
+
+		api.set(api.slow, "/api/v2/worker-runs")
+		start := time.Now()
+		if got := completions(t, f.CompleteWorkers, ""); got != "me/mine\tMine\nme/maps\tMaps" {
+			t.Errorf("Workers with a slow run list: %q", got)
+		}
+		if took := time.Since(start); took != 50*time.Millisecond {
+			t.Errorf("the completion took %v on the bubble's clock, want the 50ms box", took)
+		}
+		if got := completions(t, f.CompleteRuns, ""); got != "last\tthe account's newest run (--worker: one Worker's)" {
+			t.Errorf("runs with a slow run list: %q", got)
+		}
+		api.set(api.slow, "/api/v2/workers")
+		if got := completions(t, f.CompleteWorkers, ""); got != "" {
+			t.Errorf("Workers with both lists slow: %q", got)
+		}
+	})
+}
+
+// api2Transport is the client's transport dialling the in-memory network.
+func api2Transport(nw *memnet.Network) *http.Transport {
+	transport := coreapi.NewTransport(coreapi.Timeouts{Connect: time.Second, TLS: time.Second,
+		Header: time.Minute, SyncHeader: time.Minute, Idle: time.Minute}, nil)
+	transport.DialContext = nw.DialContext
+	return transport
 }
 
 // An error reply, or no key: nothing from the account, no message (the
