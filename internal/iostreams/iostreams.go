@@ -40,6 +40,8 @@ type IOStreams struct {
 	inCI bool
 	// errWidth fixes stderr's width for tests (SetTerminalWidth).
 	errWidth int
+	// ticker paces status lines' frames (progress.go); nil: none.
+	ticker Ticker
 }
 
 // Env is the part of the environment that affects terminal behaviour.
@@ -78,6 +80,7 @@ func System(env Env) *IOStreams {
 		stderrTTY: isTerminal(os.Stderr) || env.ForceTTY,
 	}
 	s.Out, s.ErrOut = s.redacting(os.Stdout), s.redacting(os.Stderr)
+	s.ticker = RealTicker
 	s.colorDisabled = env.NoColor
 	s.colorForced = env.ClicolorForce
 	// CORECLAW_FORCE_TTY wins: it asks for what a terminal gets.
@@ -91,7 +94,8 @@ func isTerminal(f *os.File) bool {
 }
 
 // Test returns in-memory streams, none of them a terminal, and the buffers
-// behind them. Out and ErrOut redact as the real ones do.
+// behind them. Out and ErrOut redact as the real ones do. A status line on
+// them draws a frame at each Start and nothing in between (SetTicker).
 func Test() (*IOStreams, *bytes.Buffer, *bytes.Buffer, *bytes.Buffer) {
 	in, out, errOut := &bytes.Buffer{}, &bytes.Buffer{}, &bytes.Buffer{}
 	s := &IOStreams{In: in}

@@ -64,6 +64,21 @@ func Bar(done, total int64) Part { return Part{kind: partBar, done: done, total:
 // worked out at each frame.
 func Elapsed() Part { return Part{kind: partElapsed} }
 
+// Ticker paces a status line's frames: it returns the ticks and a stop.
+// System streams tick in real time (RealTicker); Test streams do not tick
+// at all, so that a test sees exactly the frames Start draws (a test of
+// the animation sets RealTicker inside a synctest bubble).
+type Ticker func(every time.Duration) (ticks <-chan time.Time, stop func())
+
+// RealTicker ticks on the wall clock (or a synctest bubble's).
+func RealTicker(every time.Duration) (<-chan time.Time, func()) {
+	t := time.NewTicker(every)
+	return t.C, t.Stop
+}
+
+// SetTicker sets what paces status lines' frames; nil: no animation.
+func (s *IOStreams) SetTicker(t Ticker) { s.ticker = t }
+
 // StatusOptions configure a status line.
 type StatusOptions struct {
 	// Now is the clock Elapsed parts are read from; time.Now when nil.
@@ -73,6 +88,7 @@ type StatusOptions struct {
 // Status is a line of progress on stderr. A nil *Status (what StartStatus
 // returns where progress is not shown) accepts every call and draws nothing.
 type Status struct {
+	tick  Ticker // nil: a frame at each Start only
 	w     io.Writer
 	cs    *ColorScheme
 	now   func() time.Time
@@ -98,7 +114,7 @@ func (s *IOStreams) StartStatus(opts StatusOptions, parts ...Part) *Status {
 	if now == nil {
 		now = time.Now
 	}
-	st := &Status{w: s.ProgressWriter(), cs: s.Stderr(), now: now, width: s.terminalWidth,
+	st := &Status{tick: s.ticker, w: s.ProgressWriter(), cs: s.Stderr(), now: now, width: s.terminalWidth,
 		parts: parts, start: now()}
 	st.Start()
 	return st
@@ -128,18 +144,22 @@ func (st *Status) Start() {
 	}
 	st.drawLocked()
 	st.stop, st.stopped = make(chan struct{}), make(chan struct{})
+	if st.tick == nil {
+		close(st.stopped)
+		return
+	}
 	go st.animate(st.stop, st.stopped)
 }
 
 func (st *Status) animate(stop <-chan struct{}, stopped chan<- struct{}) {
 	defer close(stopped)
-	tick := time.NewTicker(FrameInterval)
-	defer tick.Stop()
+	ticks, stopTicks := st.tick(FrameInterval)
+	defer stopTicks()
 	for {
 		select {
 		case <-stop:
 			return
-		case <-tick.C:
+		case <-ticks:
 			st.mu.Lock()
 			st.drawLocked()
 			st.mu.Unlock()

@@ -123,6 +123,7 @@ func TestStatusNotDrawn(t *testing.T) {
 		for _, ci := range []bool{false, true} {
 			ios, _, _, errOut := Test()
 			ios.SetTTY(false, false, ci)
+			ios.SetTicker(RealTicker)
 			ios.SetCI(ci)
 			st := ios.StartStatus(StatusOptions{}, Text("x"))
 			if st != nil {
@@ -189,6 +190,7 @@ func TestEnvCI(t *testing.T) {
 func terminalStreams() (*IOStreams, *lockedBuffer) {
 	ios, _, _, _ := Test()
 	ios.SetTTY(false, false, true)
+	ios.SetTicker(RealTicker)
 	errOut := &lockedBuffer{}
 	ios.ErrOut = ios.redacting(errOut)
 	return ios, errOut
@@ -221,4 +223,20 @@ func (b *lockedBuffer) Len() int {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.Len()
+}
+
+// TestStatusWithoutTicker: streams without a ticker (Test's) draw a frame
+// at each Start and nothing between: no goroutine, no timing.
+func TestStatusWithoutTicker(t *testing.T) {
+	ios, _, _, errOut := Test()
+	ios.SetTTY(false, false, true)
+	ios.DisableColor()
+	st := ios.StartStatus(StatusOptions{}, Text("a"))
+	st.Update(Text("b"))
+	st.Stop()
+	st.Start()
+	st.Stop()
+	if got, want := errOut.String(), "\r⠋ a\x1b[K\x1b[2K\r\r⠙ b\x1b[K\x1b[2K\r"; got != want {
+		t.Errorf("frames %q, want %q", got, want)
+	}
 }

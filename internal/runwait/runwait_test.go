@@ -667,6 +667,7 @@ func TestWaitStatusLine(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		ios, _, _, stderr := iostreams.Test()
 		ios.SetTTY(false, false, true)
+		ios.SetTicker(iostreams.RealTicker) // the bubble's clock
 		ios.DisableColor()
 		clk := newClock()
 		p := newProgress(ios, clk.Now, "01KRUN")
