@@ -8,11 +8,11 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/coreclaw/coreclaw/cmd/status"
 	"github.com/coreclaw/coreclaw/internal/api"
 	"github.com/coreclaw/coreclaw/internal/cmdutil"
 	"github.com/coreclaw/coreclaw/internal/iostreams"
 	"github.com/coreclaw/coreclaw/internal/output"
+	"github.com/coreclaw/coreclaw/internal/runview"
 )
 
 // Options are everything `abort` needs.
@@ -104,7 +104,7 @@ func Run(ctx context.Context, opts *Options) error {
 		fmt.Fprintf(opts.IO.ErrOut, "requested the abort of run %s\n", run.Slug)
 	}
 	if printer != nil {
-		return status.Print(ctx, printer, run)
+		return runview.Print(ctx, printer, run)
 	}
 	_, err = fmt.Fprintln(opts.IO.Out, name)
 	return err

@@ -4,7 +4,6 @@ package account
 
 import (
 	"context"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -13,6 +12,7 @@ import (
 	"github.com/coreclaw/coreclaw/internal/iostreams"
 	"github.com/coreclaw/coreclaw/internal/jsonobj"
 	"github.com/coreclaw/coreclaw/internal/output"
+	"github.com/coreclaw/coreclaw/internal/text"
 )
 
 // Options are everything `account` needs.
@@ -66,9 +66,9 @@ func Run(ctx context.Context, opts *Options) error {
 	if printer.Format != output.Table {
 		return printer.Value(ctx, acc)
 	}
-	expires := "never"
-	if acc.BalanceExpirationAt > 0 {
-		expires = time.Unix(int64(acc.BalanceExpirationAt), 0).UTC().Format(time.RFC3339)
+	expires := text.Timestamp(int64(acc.BalanceExpirationAt))
+	if expires == "" {
+		expires = "never"
 	}
 	view := &jsonobj.Object{}
 	view.Set("balance", jsonobj.String(string(acc.Balance)))

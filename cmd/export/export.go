@@ -18,6 +18,7 @@ import (
 	"github.com/coreclaw/coreclaw/internal/atomicfile"
 	"github.com/coreclaw/coreclaw/internal/cmdutil"
 	"github.com/coreclaw/coreclaw/internal/iostreams"
+	"github.com/coreclaw/coreclaw/internal/text"
 )
 
 // Options are everything `export` needs.
@@ -169,7 +170,7 @@ func download(ctx context.Context, opts *Options, client *api.Client, ref api.Ru
 	if bar != nil {
 		bar.Finish()
 	}
-	fmt.Fprintf(opts.IO.ErrOut, "wrote %s (%s)\n", opts.OutFile, byteCount(n))
+	fmt.Fprintf(opts.IO.ErrOut, "wrote %s (%s)\n", opts.OutFile, text.ByteCount(n))
 	return nil
 }
 
@@ -287,17 +288,4 @@ func progressLabel(file, format string) string {
 		return filepath.Base(file)
 	}
 	return format
-}
-
-func byteCount(n int64) string {
-	const unit = 1024
-	if n < unit {
-		return fmt.Sprintf("%d bytes", n)
-	}
-	div, exp := int64(unit), 0
-	for m := n / unit; m >= unit; m /= unit {
-		div *= unit
-		exp++
-	}
-	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
 }

@@ -83,7 +83,7 @@ case); with --all, a line longer than 1 MiB is matched on its first MiB.
 		ValidArgsFunction: f.CompleteRuns,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Run = args[0]
-			opts.given = cmdutil.Changed(cmd, "output", "jq", "follow", "interval", "timeout")
+			opts.given = cmdutil.GivenFlags(cmd).Which("output", "jq", "follow", "interval", "timeout")
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}

@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -16,6 +15,7 @@ import (
 	"github.com/coreclaw/coreclaw/internal/iostreams"
 	"github.com/coreclaw/coreclaw/internal/jsonobj"
 	"github.com/coreclaw/coreclaw/internal/output"
+	"github.com/coreclaw/coreclaw/internal/text"
 )
 
 // ListOptions are everything `queue` needs.
@@ -113,7 +113,7 @@ func itemRow(raw json.RawMessage, table bool) (*jsonobj.Object, error) {
 	for _, m := range row.Members() {
 		var secs int64
 		if strings.HasSuffix(m.Key, "_at") && json.Unmarshal(m.Value, &secs) == nil && secs > 0 {
-			row.Set(m.Key, jsonobj.String(time.Unix(secs, 0).UTC().Format(time.RFC3339)))
+			row.Set(m.Key, jsonobj.String(text.Timestamp(secs)))
 		}
 	}
 	return row, nil

@@ -72,6 +72,7 @@ Other environment variables
 		{"NO_COLOR", "any value: no colour on any stream, as --no-color"},
 		{"CLICOLOR_FORCE", "1: colour even where the stream is not a terminal (NO_COLOR and\n\t--no-color win)"},
 		{"CORECLAW_FORCE_TTY", "1: behave as if stdout and stderr were terminals (tables by\n\tdefault, spinner, progress bars)"},
+		{"CI", "any value but 0 or false: no spinner or progress bar, even on a\n\tterminal (CORECLAW_FORCE_TTY wins)"},
 		{"HTTPS_PROXY, HTTP_PROXY", "the proxy for API requests and downloads (or lower case);"},
 		{"NO_PROXY", "hosts that bypass it (credentials in proxy URLs are never printed)"},
 	} {

@@ -6,7 +6,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strconv"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -16,6 +15,7 @@ import (
 	"github.com/coreclaw/coreclaw/internal/iostreams"
 	"github.com/coreclaw/coreclaw/internal/jsonobj"
 	"github.com/coreclaw/coreclaw/internal/output"
+	"github.com/coreclaw/coreclaw/internal/runview"
 )
 
 // Options are everything `runs` needs.
@@ -167,23 +167,7 @@ func runRow(raw json.RawMessage, table bool) (*jsonobj.Object, error) {
 		return nil, &api.ReplyError{Op: "GET /api/v2/worker-runs", Err: err}
 	}
 	if table {
-		worker := run.ScraperTitle // for humans; the JSON keeps both
-		if worker == "" {
-			worker = run.ScraperSlug
-		}
-		row := &jsonobj.Object{}
-		for _, c := range []struct{ key, value string }{
-			{"slug", run.Slug},
-			{"worker", worker},
-			{"status", string(run.Status)},
-			{"results", strconv.FormatInt(int64(run.Results), 10)},
-			{"started", unixTime(run.StartedAt)},
-			{"duration", duration(&run)},
-			{"usage", usage(run.Usage)},
-		} {
-			row.Set(c.key, jsonobj.String(c.value))
-		}
-		return row, nil
+		return runview.TableRow(&run), nil
 	}
 	row, err := jsonobj.Parse(raw)
 	if err != nil {
@@ -193,29 +177,4 @@ func runRow(raw json.RawMessage, table bool) (*jsonobj.Object, error) {
 		row.Set("status", jsonobj.String(string(run.Status)))
 	}
 	return row, nil
-}
-
-// unixTime is RFC 3339 in UTC, or empty for 0 (not yet).
-func unixTime(sec api.Int64) string {
-	if sec <= 0 {
-		return ""
-	}
-	return time.Unix(int64(sec), 0).UTC().Format(time.RFC3339)
-}
-
-// usage is the run's cost in USD as `status` shows it ($0.0130); empty
-// when the API sent none.
-func usage(u api.Text) string {
-	if u == "" {
-		return ""
-	}
-	return "$" + string(u)
-}
-
-// duration is the run's elapsed time; empty while it is unknown.
-func duration(run *api.Run) string {
-	if d := run.Elapsed(); d > 0 {
-		return d.String()
-	}
-	return ""
 }

@@ -24,7 +24,7 @@ type CreateOptions struct {
 	Version     string
 	Input       input.Sources
 	Schedule    scheduleFlags
-	titleGiven  bool
+	Given       cmdutil.Given
 	// NoValidate skips the schema check; SchemaCache keeps schemas.
 	NoValidate  bool
 	SchemaCache *schema.Cache
@@ -58,9 +58,8 @@ schedule; weekly needs --weekday (1 = Monday ... 7 = Sunday), monthly
 		ValidArgsFunction: f.CompleteWorkers,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Worker = args[0]
-			opts.titleGiven = cmd.Flags().Changed("title")
+			opts.Given = cmdutil.GivenFlags(cmd)
 			cmdutil.FinishInputFlags(cmd, &opts.Input)
-			opts.Schedule.record(cmd)
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -85,13 +84,13 @@ func runCreate(ctx context.Context, opts *CreateOptions) error {
 	if err != nil {
 		return cmdutil.UsageError(err)
 	}
-	if !opts.titleGiven || opts.Title == "" {
+	if !opts.Given.Has("title") || opts.Title == "" {
 		return cmdutil.UsageErrorf("--title is required: the task's name")
 	}
 	if err := checkVersion(opts.Version); err != nil {
 		return err
 	}
-	sched, err := opts.Schedule.fields(true)
+	sched, err := opts.Schedule.fields(opts.Given, true)
 	if err != nil {
 		return err
 	}

@@ -24,7 +24,7 @@ type InputOptions struct {
 	Input   input.Sources
 	Version string
 	Output  output.Flags
-	given   []string
+	Given   cmdutil.Given
 	// NoValidate skips the schema check of --set; SchemaCache keeps
 	// schemas.
 	NoValidate  bool
@@ -50,7 +50,7 @@ every bad field listed, exit 2, nothing saved); --no-validate skips it.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Task = args[0]
 			cmdutil.FinishInputFlags(cmd, &opts.Input)
-			opts.given = cmdutil.Changed(cmd, "input-file", "input", "param", "system", "max-charge", "version", "no-validate", "output", "jq")
+			opts.Given = cmdutil.GivenFlags(cmd)
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -73,17 +73,13 @@ func runInput(ctx context.Context, opts *InputOptions) error {
 		return err
 	}
 	if !opts.Set {
-		for _, g := range opts.given {
-			if g != "--output" && g != "--jq" {
-				return cmdutil.UsageErrorf("%s only applies with --set", g)
-			}
+		if setOnly := opts.Given.Which("input-file", "input", "param", "system", "max-charge", "version", "no-validate"); len(setOnly) > 0 {
+			return cmdutil.UsageErrorf("%s only applies with --set", setOnly[0])
 		}
 		return printInput(ctx, opts, id)
 	}
-	for _, g := range opts.given {
-		if g == "--output" || g == "--jq" {
-			return cmdutil.UsageErrorf("%s does not apply with --set, which prints nothing", g)
-		}
+	if printOnly := opts.Given.Which("output", "jq"); len(printOnly) > 0 {
+		return cmdutil.UsageErrorf("%s does not apply with --set, which prints nothing", printOnly[0])
 	}
 	if err := checkVersion(opts.Version); err != nil {
 		return err

@@ -20,8 +20,6 @@ type scheduleFlags struct {
 	Day      int
 	Date     string
 	Enabled  bool
-
-	given map[string]bool
 }
 
 // scheduleTypes are the --schedule values and their schedule_type.
@@ -38,14 +36,6 @@ func addScheduleFlags(cmd *cobra.Command, s *scheduleFlags) {
 	fl.BoolVar(&s.Enabled, "enabled", false, "switch the schedule on (--enabled=false: off)")
 }
 
-// record notes which schedule flags were given; call it from RunE.
-func (s *scheduleFlags) record(cmd *cobra.Command) {
-	s.given = map[string]bool{}
-	for _, n := range []string{"schedule", "at", "weekday", "day", "date", "enabled"} {
-		s.given[n] = cmd.Flags().Changed(n)
-	}
-}
-
 // companion names the flag a schedule type needs besides --at: weekly
 // (2) --weekday, monthly (3) --day, once (4) --date.
 func companion(typ int) string { return map[int]string{2: "weekday", 3: "day", 4: "date"}[typ] }
@@ -54,10 +44,10 @@ func companion(typ int) string { return map[int]string{2: "weekday", 3: "day", 4
 // they go together. For a new task (create) a --schedule needs --at, the
 // other flags need --schedule, and the schedule is switched on unless
 // --enabled=false. An update sends only what was given.
-func (s *scheduleFlags) fields(create bool) (api.TaskSchedule, error) {
+func (s *scheduleFlags) fields(given cmdutil.Given, create bool) (api.TaskSchedule, error) {
 	var out api.TaskSchedule
 	typ := 0
-	if s.given["schedule"] {
+	if given.Has("schedule") {
 		for i, name := range scheduleTypes() {
 			if strings.EqualFold(s.Schedule, name) {
 				typ = i + 1
@@ -68,7 +58,7 @@ func (s *scheduleFlags) fields(create bool) (api.TaskSchedule, error) {
 		}
 		out.Type = &typ
 	}
-	if s.given["at"] {
+	if given.Has("at") {
 		t, err := time.Parse("15:04", s.At)
 		if err != nil || len(s.At) > 5 {
 			return out, cmdutil.UsageErrorf("--at must be a time of day HH:MM (24-hour), not %q", s.At)
@@ -76,26 +66,26 @@ func (s *scheduleFlags) fields(create bool) (api.TaskSchedule, error) {
 		hhmm := t.Format("15:04")
 		out.Time = &hhmm
 	}
-	if s.given["weekday"] {
+	if given.Has("weekday") {
 		if s.Weekday < 1 || s.Weekday > 7 {
 			return out, cmdutil.UsageErrorf("--weekday must be 1 (Monday) to 7 (Sunday), not %d", s.Weekday)
 		}
 		out.Weekday = &s.Weekday
 	}
-	if s.given["day"] {
+	if given.Has("day") {
 		if s.Day < 1 || s.Day > 31 {
 			return out, cmdutil.UsageErrorf("--day must be 1 to 31, not %d", s.Day)
 		}
 		out.Day = &s.Day
 	}
-	if s.given["date"] {
+	if given.Has("date") {
 		d, err := time.Parse("2006-01-02", s.Date)
 		if err != nil || d.Format("2006-01-02") != s.Date {
 			return out, cmdutil.UsageErrorf("--date must be a day YYYY-MM-DD, not %q", s.Date)
 		}
 		out.OnceDate = &s.Date
 	}
-	if s.given["enabled"] {
+	if given.Has("enabled") {
 		v := 0
 		if s.Enabled {
 			v = 1
@@ -107,9 +97,9 @@ func (s *scheduleFlags) fields(create bool) (api.TaskSchedule, error) {
 		flag := companion(t)
 		name := scheduleTypes()[t-1]
 		switch {
-		case s.given[flag] && typ != 0 && typ != t:
+		case given.Has(flag) && typ != 0 && typ != t:
 			return out, cmdutil.UsageErrorf("--%s only applies with --schedule %s", flag, name)
-		case typ == t && !s.given[flag]:
+		case typ == t && !given.Has(flag):
 			return out, cmdutil.UsageErrorf("--schedule %s needs --%s", name, flag)
 		}
 	}
@@ -118,13 +108,13 @@ func (s *scheduleFlags) fields(create bool) (api.TaskSchedule, error) {
 	}
 	if typ == 0 {
 		for _, flag := range []string{"at", "weekday", "day", "date", "enabled"} {
-			if s.given[flag] {
+			if given.Has(flag) {
 				return out, cmdutil.UsageErrorf("--%s needs --schedule", flag)
 			}
 		}
 		return out, nil
 	}
-	if !s.given["at"] {
+	if !given.Has("at") {
 		return out, cmdutil.UsageErrorf("--schedule %s needs --at HH:MM", scheduleTypes()[typ-1])
 	}
 	if out.Enabled == nil {

@@ -57,7 +57,7 @@ func TestScheduleFields(t *testing.T) {
 			if err := cmd.Execute(); err != nil {
 				t.Fatal(err)
 			}
-			sched, err := opts.Schedule.fields(c.create)
+			sched, err := opts.Schedule.fields(opts.Given, c.create)
 			got := ""
 			if err != nil {
 				got = err.Error()

@@ -3,10 +3,10 @@ package task
 import (
 	"encoding/json"
 	"strings"
-	"time"
 
 	"github.com/coreclaw/coreclaw/internal/api"
 	"github.com/coreclaw/coreclaw/internal/jsonobj"
+	"github.com/coreclaw/coreclaw/internal/text"
 )
 
 // humanTask is a task as `task get` shows it on a terminal: every field
@@ -35,10 +35,7 @@ func humanTaskField(key string, value json.RawMessage) (string, bool) {
 	}
 	switch {
 	case strings.HasSuffix(key, "_at"):
-		if n <= 0 {
-			return "-", true
-		}
-		return time.Unix(int64(n), 0).UTC().Format(time.RFC3339), true
+		return text.OrDash(text.Timestamp(int64(n))), true
 	case key == "schedule_type":
 		if types := scheduleTypes(); n >= 1 && int(n) <= len(types) {
 			return types[n-1], true

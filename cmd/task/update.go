@@ -24,7 +24,7 @@ type UpdateOptions struct {
 	Version     string
 	Input       input.Sources
 	Schedule    scheduleFlags
-	given       map[string]bool
+	Given       cmdutil.Given
 	NoValidate  bool
 	SchemaCache *schema.Cache
 }
@@ -54,12 +54,8 @@ cannot read the saved input back, nothing is changed (exit 1).`,
 		Args: cmdutil.ExactArgs(1, "the task to change (a task slug)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Task = args[0]
-			opts.given = map[string]bool{}
-			for _, n := range []string{"title", "description", "version"} {
-				opts.given[n] = cmd.Flags().Changed(n)
-			}
+			opts.Given = cmdutil.GivenFlags(cmd)
 			cmdutil.FinishInputFlags(cmd, &opts.Input)
-			opts.Schedule.record(cmd)
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -84,24 +80,24 @@ func runUpdate(ctx context.Context, opts *UpdateOptions) error {
 	if err != nil {
 		return err
 	}
-	sched, err := opts.Schedule.fields(false)
+	sched, err := opts.Schedule.fields(opts.Given, false)
 	if err != nil {
 		return err
 	}
 	req := api.UpdateTaskRequest{TaskSchedule: sched}
-	if opts.given["title"] {
+	if opts.Given.Has("title") {
 		if opts.Title == "" {
 			return cmdutil.UsageErrorf("--title must not be empty")
 		}
 		req.Title = &opts.Title
 	}
-	if opts.given["description"] {
+	if opts.Given.Has("description") {
 		req.Description = &opts.Description
 	}
 	if err := checkVersion(opts.Version); err != nil {
 		return err
 	}
-	if opts.given["version"] && opts.Version == "" {
+	if opts.Given.Has("version") && opts.Version == "" {
 		return cmdutil.UsageErrorf("--version must not be empty")
 	}
 	warn := warner(opts.IO)
@@ -109,7 +105,7 @@ func runUpdate(ctx context.Context, opts *UpdateOptions) error {
 	if err != nil {
 		return cmdutil.UsageError(err)
 	}
-	newInput := in != nil || opts.given["version"]
+	newInput := in != nil || opts.Given.Has("version")
 	if req.IsZero() && !newInput {
 		return cmdutil.UsageErrorf("nothing to change: give --title, --description, a schedule flag, the input flags or --version")
 	}

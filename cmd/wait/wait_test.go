@@ -152,8 +152,9 @@ func TestWaitRun(t *testing.T) {
 				"Coffee Spot 1  101 Main St, New York, USA  4.1     10             +1 212 555 0001  https://example.com/places/1\n" +
 				"Coffee Spot 2  102 Main St, New York, USA  4.2     20             +1 212 555 0002  https://example.com/places/2\n" +
 				"Coffee Spot 3  103 Main St, New York, USA  4.3     30             +1 212 555 0003  https://example.com/places/3\n",
-			stderr: "run 01KFAKER000000000000000001: ready\n" +
-				"run 01KFAKER000000000000000001: running\n" +
+			// A status line instead of a line per change, erased before
+			// the summary (the test streams draw its first frame only).
+			stderr: "\r⠋ 01KFAKER000000000000000001  \x1b[36mstarting\x1b[0m  0s  0 results\x1b[K\x1b[2K\r" +
 				"\x1b[32m✓\x1b[0m run 01KFAKER000000000000000001 \x1b[32msucceeded\x1b[0m · 3 results · 1s · usage $0.0130\n",
 			requests: "GET /api/v2/worker-runs/01KFAKER000000000000000001\n" +
 				"GET /api/v2/worker-runs/01KFAKER000000000000000001\n" +

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"unicode"
+
+	"github.com/coreclaw/coreclaw/internal/text"
 )
 
 // The reply to a run-creating request (run, rerun, task run) decides
@@ -49,7 +51,7 @@ func decodeStarted(op string, data json.RawMessage) (*StartedRun, error) {
 	}
 	var fields map[string]json.RawMessage
 	if err := json.Unmarshal(data, &fields); err != nil {
-		return nil, fail("data is %s, not an object with a run_slug", jsonKind(data))
+		return nil, fail("data is %s, not an object with a run_slug", text.JSONKind(data))
 	}
 	rawSlug, ok := fields["run_slug"]
 	if !ok {
@@ -57,7 +59,7 @@ func decodeStarted(op string, data json.RawMessage) (*StartedRun, error) {
 	}
 	var slug string
 	if err := json.Unmarshal(rawSlug, &slug); err != nil || rawSlug[0] != '"' {
-		return nil, fail("run_slug is %s, not a string", jsonKind(rawSlug))
+		return nil, fail("run_slug is %s, not a string", text.JSONKind(rawSlug))
 	}
 	if slug == "" {
 		return nil, fail("run_slug is empty")
@@ -101,28 +103,6 @@ func decodeStarted(op string, data json.RawMessage) (*StartedRun, error) {
 
 func isNumber(b json.RawMessage) bool {
 	return len(b) > 0 && (b[0] == '-' || '0' <= b[0] && b[0] <= '9')
-}
-
-// jsonKind names the kind of a JSON value for a message.
-func jsonKind(b json.RawMessage) string {
-	b = bytes.TrimSpace(b)
-	switch {
-	case len(b) == 0:
-		return "empty"
-	case b[0] == '"':
-		return "a string"
-	case b[0] == '[':
-		return "a list"
-	case b[0] == '{':
-		return "an object"
-	case string(b) == "null":
-		return "null"
-	case string(b) == "true" || string(b) == "false":
-		return "a boolean"
-	case isNumber(b):
-		return "a number"
-	}
-	return "not JSON"
 }
 
 // excerptJSON is a JSON value shortened to one safe line.

@@ -67,7 +67,7 @@ func TestDecodeStartedWithoutAUsableSlug(t *testing.T) {
 		{`null`, "no data, so no run_slug"},
 		{`{}`, "no run_slug in the reply"},
 		{`"01KS"`, "data is a string, not an object with a run_slug"},
-		{`["01KS"]`, "data is a list, not an object with a run_slug"},
+		{`["01KS"]`, "data is an array, not an object with a run_slug"},
 		{`12`, "data is a number, not an object with a run_slug"},
 		{`true`, "data is a boolean, not an object with a run_slug"},
 		{`{"run_slug":null}`, "run_slug is null, not a string"},

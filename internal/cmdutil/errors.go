@@ -137,6 +137,10 @@ func ExitCode(err error) int {
 	if errors.As(err, &ee) {
 		return ee.Code
 	}
+	var um usageMistake
+	if errors.As(err, &um) && um.UsageMistake() {
+		return ExitUsage
+	}
 	if errors.Is(err, api.ErrNoAPIKey) || errors.Is(err, api.ErrInvalidAPIKey) {
 		return ExitAuth
 	}
@@ -168,6 +172,10 @@ func Describe(err error) (string, string) {
 	var netErr *api.NetworkError
 	var hostErr *api.DownloadHostError
 	switch {
+	case hint == "" && ownHint(err) != "":
+		// The outermost error that knows a hint: an *api.Error's own, or
+		// one of a package below cmdutil (schema).
+		hint = ownHint(err)
 	case errors.Is(err, api.ErrNoAPIKey):
 		msg = "no API key: set CORECLAW_API_KEY or store one with `coreclaw config set api_key -`"
 		if hint == "" {
@@ -188,6 +196,25 @@ func Describe(err error) (string, string) {
 		}
 	}
 	return oneLine(msg), oneLine(hint)
+}
+
+// Errors from packages that commands use but that do not import cmdutil
+// (schema) tell ExitCode and Describe what they are through methods:
+// Hint() says what the user can do, UsageMistake() that the user's flags
+// or input are at fault (exit 2, nothing sent).
+type (
+	hinted       interface{ Hint() string }
+	usageMistake interface{ UsageMistake() bool }
+)
+
+// ownHint is the hint of the outermost error in err's chain that has a
+// Hint method; "" when none has.
+func ownHint(err error) string {
+	var h hinted
+	if errors.As(err, &h) {
+		return h.Hint()
+	}
+	return ""
 }
 
 func oneLine(s string) string {

@@ -223,19 +223,37 @@ func TestArgs(t *testing.T) {
 	}
 }
 
-func TestChanged(t *testing.T) {
+// TestGivenFlags: a flag counts as given when it is on the command line,
+// even as its default value or empty, and not otherwise; inherited
+// (persistent) flags count too.
+func TestGivenFlags(t *testing.T) {
+	root := &cobra.Command{Use: "root"}
+	root.PersistentFlags().Bool("debug", false, "")
 	cmd := &cobra.Command{Use: "x", Run: func(*cobra.Command, []string) {}}
 	cmd.Flags().Bool("a", false, "")
 	cmd.Flags().Int("b", 0, "")
 	cmd.Flags().String("c", "", "")
-	cmd.SetArgs([]string{"--c", "", "--a"})
-	cmd.SetOut(io.Discard)
-	if err := cmd.Execute(); err != nil {
+	cmd.Flags().Bool("d", false, "")
+	root.AddCommand(cmd)
+	root.SetArgs([]string{"x", "--c", "", "--a", "--d=false", "--debug"})
+	root.SetOut(io.Discard)
+	var g Given
+	cmd.Run = func(cmd *cobra.Command, _ []string) { g = GivenFlags(cmd) }
+	if err := root.Execute(); err != nil {
 		t.Fatal(err)
 	}
-	got := Changed(cmd, "a", "b", "c", "unknown")
-	if fmt.Sprint(got) != "[--a --c]" {
-		t.Errorf("Changed = %v, want [--a --c]", got)
+	if fmt.Sprint(g) != "map[a:true c:true d:true debug:true]" {
+		t.Errorf("GivenFlags = %v", g)
+	}
+	if !g.Has("c") || g.Has("b") || g.Has("unknown") {
+		t.Errorf("Has: c %v, b %v, unknown %v", g.Has("c"), g.Has("b"), g.Has("unknown"))
+	}
+	if got := g.Which("d", "a", "b", "c", "unknown"); fmt.Sprint(got) != "[--d --a --c]" {
+		t.Errorf("Which = %v, want [--d --a --c]", got)
+	}
+	var none Given
+	if none.Has("a") || none.Which("a") != nil {
+		t.Error("a nil Given has flags")
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/coreclaw/coreclaw/internal/input"
 )
@@ -23,14 +24,31 @@ func AddInputFlags(cmd *cobra.Command, src *input.Sources) {
 
 // FinishInputFlags records whether --input was given (it may be empty).
 func FinishInputFlags(cmd *cobra.Command, src *input.Sources) {
-	src.HasInline = cmd.Flags().Changed("input")
+	src.HasInline = GivenFlags(cmd).Has("input")
 }
 
-// Changed lists which of the named flags were given.
-func Changed(cmd *cobra.Command, names ...string) []string {
+// Given is the set of flags set on the command line, by name (without
+// dashes): the one way a command tells a flag given, even as its default
+// value, from one left alone. RunE records it with GivenFlags before runF,
+// so tests of the action set it as a literal.
+type Given map[string]bool
+
+// GivenFlags records which of cmd's flags were given.
+func GivenFlags(cmd *cobra.Command) Given {
+	g := Given{}
+	cmd.Flags().Visit(func(f *pflag.Flag) { g[f.Name] = true })
+	return g
+}
+
+// Has reports whether the flag name was given.
+func (g Given) Has(name string) bool { return g[name] }
+
+// Which lists the named flags that were given, as --name, in the order
+// named (for messages such as "--limit only applies with --wait").
+func (g Given) Which(names ...string) []string {
 	var out []string
 	for _, n := range names {
-		if cmd.Flags().Changed(n) {
+		if g[n] {
 			out = append(out, "--"+n)
 		}
 	}

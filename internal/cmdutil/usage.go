@@ -8,6 +8,8 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
+
+	"github.com/coreclaw/coreclaw/internal/text"
 )
 
 // Usage errors that cobra would otherwise get wrong: left to itself, it
@@ -47,7 +49,7 @@ func SetUpGroups(root *cobra.Command) {
 // subcommand of cmd, with cobra's suggestions.
 func UnknownCommand(cmd *cobra.Command, name string) error {
 	msg := fmt.Sprintf("unknown command %q for %q", name, cmd.CommandPath())
-	return &ExitError{Code: ExitUsage, Err: errors.New(msg + didYouMean(suggestCommands(cmd, name))),
+	return &ExitError{Code: ExitUsage, Err: errors.New(msg + text.DidYouMean(suggestCommands(cmd, name))),
 		Hint: fmt.Sprintf("see `%s --help`", cmd.CommandPath())}
 }
 
@@ -62,21 +64,6 @@ func suggestCommands(cmd *cobra.Command, name string) []string {
 		}
 	}
 	return out
-}
-
-// didYouMean is "; did you mean "a" or "b"?" for a list of suggestions.
-func didYouMean(suggestions []string) string {
-	if len(suggestions) == 0 {
-		return ""
-	}
-	q := make([]string, len(suggestions))
-	for i, s := range suggestions {
-		q[i] = fmt.Sprintf("%q", s)
-	}
-	if len(q) == 1 {
-		return "; did you mean " + q[0] + "?"
-	}
-	return "; did you mean " + strings.Join(q[:len(q)-1], ", ") + " or " + q[len(q)-1] + "?"
 }
 
 // NewHelpCmd is `coreclaw help [command]`: cobra's own prints the root help
@@ -108,7 +95,7 @@ func NewHelpCmd() *cobra.Command {
 			}
 			if len(rest) > 0 {
 				msg := fmt.Sprintf("unknown help topic %q", strings.Join(args, " "))
-				return &ExitError{Code: ExitUsage, Err: errors.New(msg + didYouMean(suggestTopics(target, rest[0]))),
+				return &ExitError{Code: ExitUsage, Err: errors.New(msg + text.DidYouMean(suggestTopics(target, rest[0]))),
 					Hint: "`coreclaw help` lists the commands and topics"}
 			}
 			target.InitDefaultHelpFlag()
@@ -130,7 +117,7 @@ func suggestTopics(cmd *cobra.Command, name string) []string {
 	out := suggestCommands(cmd, name)
 	for _, c := range cmd.Commands() {
 		if c.IsAdditionalHelpTopicCommand() && !slices.Contains(out, c.Name()) &&
-			(editDistance(strings.ToLower(name), c.Name()) <= 2 || len(name) >= 2 && strings.HasPrefix(c.Name(), strings.ToLower(name))) {
+			text.Near(name, c.Name(), true) {
 			out = append(out, c.Name())
 		}
 	}
@@ -205,42 +192,14 @@ func isNumber(s string) bool {
 // nearestFlag is the flag of c whose name is closest to name (at most
 // two edits away, or name is a prefix of it), or "".
 func nearestFlag(c *cobra.Command, name string) string {
-	best, bestDist := "", 3
+	var names []string
 	visit := func(fl *pflag.Flag) {
-		if fl.Hidden {
-			return
-		}
-		d := editDistance(strings.ToLower(name), strings.ToLower(fl.Name))
-		if strings.HasPrefix(fl.Name, name) && len(name) >= 2 {
-			d = min(d, 1)
-		}
-		if d < bestDist || d == bestDist && fl.Name < best {
-			best, bestDist = fl.Name, d
+		if !fl.Hidden {
+			names = append(names, fl.Name)
 		}
 	}
 	c.Flags().VisitAll(visit)
 	c.InheritedFlags().VisitAll(visit)
-	return best
-}
-
-// editDistance is the Levenshtein distance between a and b (in bytes:
-// flag names are ASCII).
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
+	slices.Sort(names) // of equally near flags, the first by name
+	return text.Nearest(name, names, true)
 }

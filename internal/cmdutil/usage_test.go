@@ -95,18 +95,3 @@ func TestUnknownCommandHint(t *testing.T) {
 		t.Errorf("error %#v", err)
 	}
 }
-
-func TestEditDistance(t *testing.T) {
-	tests := []struct {
-		a, b string
-		want int
-	}{
-		{"", "", 0}, {"wait", "wait", 0}, {"wiat", "wait", 2}, {"wat", "wait", 1},
-		{"", "abc", 3}, {"abc", "", 3}, {"kitten", "sitting", 3}, {"timout", "timeout", 1},
-	}
-	for _, tt := range tests {
-		if got := editDistance(tt.a, tt.b); got != tt.want {
-			t.Errorf("editDistance(%q, %q) = %d, want %d", tt.a, tt.b, got, tt.want)
-		}
-	}
-}

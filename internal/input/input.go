@@ -18,6 +18,7 @@ import (
 
 	"github.com/coreclaw/coreclaw/internal/ctxread"
 	"github.com/coreclaw/coreclaw/internal/jsonobj"
+	"github.com/coreclaw/coreclaw/internal/text"
 )
 
 // MaxSize bounds an input document. Worker inputs are small; anything this
@@ -302,7 +303,7 @@ func parseDocument(name string, data []byte) (*jsonobj.Object, error) {
 	}
 	obj, err := jsonobj.Parse(data)
 	if errors.Is(err, jsonobj.ErrNotObject) {
-		return nil, fmt.Errorf("input in %s must be a JSON object, not %s", name, kindOf(data))
+		return nil, fmt.Errorf("input in %s must be a JSON object, not %s", name, text.JSONKind(data))
 	}
 	if err != nil {
 		return nil, fmt.Errorf("invalid JSON in %s: %v", name, err)
@@ -395,21 +396,6 @@ func invalidUTF8Offset(data []byte) int {
 		i += size
 	}
 	return len(data)
-}
-
-func kindOf(data []byte) string {
-	switch b := bytes.TrimSpace(data); b[0] {
-	case '[':
-		return "an array"
-	case '"':
-		return "a string"
-	case 't', 'f':
-		return "a boolean"
-	case 'n':
-		return "null"
-	default:
-		return "a number"
-	}
 }
 
 // ParseAssignment reads key=value (a string) or key:=JSON (a raw value).

@@ -35,6 +35,13 @@ type IOStreams struct {
 	secrets *secretSet
 	// errFilter is the filter FilterErrOut put under stderr's redaction.
 	errFilter io.Writer
+
+	// inCI: coreclaw runs in CI, where no animated progress is drawn.
+	inCI bool
+	// errWidth fixes stderr's width for tests (SetTerminalWidth).
+	errWidth int
+	// ticker paces status lines' frames (progress.go); nil: none.
+	ticker Ticker
 }
 
 // Env is the part of the environment that affects terminal behaviour.
@@ -42,6 +49,7 @@ type Env struct {
 	NoColor       bool // NO_COLOR set to any non-empty value
 	ClicolorForce bool // CLICOLOR_FORCE set to a non-zero value
 	ForceTTY      bool // CORECLAW_FORCE_TTY set to a non-zero value
+	CI            bool // CI set to a value other than "", "0" or "false"
 }
 
 // EnvFrom reads Env through lookup (normally os.LookupEnv).
@@ -57,6 +65,9 @@ func EnvFrom(lookup func(string) (string, bool)) Env {
 	if v, ok := lookup("CORECLAW_FORCE_TTY"); ok && v != "" && v != "0" {
 		e.ForceTTY = true
 	}
+	if v, ok := lookup("CI"); ok && v != "" && v != "0" && !strings.EqualFold(v, "false") {
+		e.CI = true
+	}
 	return e
 }
 
@@ -69,8 +80,11 @@ func System(env Env) *IOStreams {
 		stderrTTY: isTerminal(os.Stderr) || env.ForceTTY,
 	}
 	s.Out, s.ErrOut = s.redacting(os.Stdout), s.redacting(os.Stderr)
+	s.ticker = RealTicker
 	s.colorDisabled = env.NoColor
 	s.colorForced = env.ClicolorForce
+	// CORECLAW_FORCE_TTY wins: it asks for what a terminal gets.
+	s.inCI = env.CI && !env.ForceTTY
 	return s
 }
 
@@ -80,7 +94,8 @@ func isTerminal(f *os.File) bool {
 }
 
 // Test returns in-memory streams, none of them a terminal, and the buffers
-// behind them. Out and ErrOut redact as the real ones do.
+// behind them. Out and ErrOut redact as the real ones do. A status line on
+// them draws a frame at each Start and nothing in between (SetTicker).
 func Test() (*IOStreams, *bytes.Buffer, *bytes.Buffer, *bytes.Buffer) {
 	in, out, errOut := &bytes.Buffer{}, &bytes.Buffer{}, &bytes.Buffer{}
 	s := &IOStreams{In: in}
@@ -121,8 +136,12 @@ func (s *IOStreams) colorFor(tty bool) bool {
 }
 
 // ShowProgress reports whether animated progress (spinner, bars) may be
-// drawn on stderr: only on a real terminal.
-func (s *IOStreams) ShowProgress() bool { return s.stderrTTY }
+// drawn on stderr: only on a terminal, and never in CI (a CI log keeps
+// every frame). StartStatus asks it; nothing else needs to.
+func (s *IOStreams) ShowProgress() bool { return s.stderrTTY && !s.inCI }
+
+// SetCI marks the streams as running in CI (or not); for tests.
+func (s *IOStreams) SetCI(ci bool) { s.inCI = ci }
 
 // ErrFile returns stderr as an *os.File when it is one; spinners need the
 // file to size the line. They write through ProgressWriter, not the file.

@@ -12,6 +12,7 @@ import (
 	"github.com/coreclaw/coreclaw/internal/api"
 	"github.com/coreclaw/coreclaw/internal/jsonobj"
 	"github.com/coreclaw/coreclaw/internal/output"
+	"github.com/coreclaw/coreclaw/internal/text"
 )
 
 // Options say what to print and how.
@@ -189,12 +190,5 @@ func Extent(p *api.ResultPage, limit int) string {
 	}
 	n := int64(p.Count)
 	pages := (n + int64(limit) - 1) / int64(limit)
-	return fmt.Sprintf("the run has %s: %s of %d", plural(n, "result"), plural(pages, "page"), limit)
-}
-
-func plural(n int64, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return fmt.Sprintf("%d %ss", n, word)
+	return fmt.Sprintf("the run has %s: %s of %d", text.Plural(n, "result"), text.Plural(pages, "page"), limit)
 }

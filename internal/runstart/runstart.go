@@ -68,10 +68,7 @@ func FlagOrder(mid ...string) []string {
 
 // Record notes which wait-only flags were given; call it from RunE.
 func (f *Flags) Record(cmd *cobra.Command) {
-	f.given = cmdutil.Changed(cmd, "interval", "timeout", "output", "jq", "limit", "no-results", "on-interrupt")
-	if cmd.Flags().Changed("page") {
-		f.given = append(f.given, "--page")
-	}
+	f.given = cmdutil.GivenFlags(cmd).Which("interval", "timeout", "output", "jq", "limit", "no-results", "on-interrupt", "page")
 }
 
 // Check rejects flag combinations that cannot mean anything and returns

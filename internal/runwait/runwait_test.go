@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/coreclaw/coreclaw/internal/api"
@@ -109,37 +110,6 @@ func TestOutcome(t *testing.T) {
 		if msg != tt.msg || hint != tt.hint {
 			t.Errorf("%q: %q / %q, want %q / %q", tt.run.Status, msg, hint, tt.msg, tt.hint)
 		}
-	}
-}
-
-func TestStripSGR(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{"", ""},
-		{"plain", "plain"},
-		{"\x1b[31mred\x1b[0m", "red"},
-		{"\x1b[1;32mX\x1b[m", "X"},
-		{"\x1b[38;5;200mX", "X"},
-		{"\x1b[?25l\x1b[2K\rframe", "\x1b[?25l\x1b[2K\rframe"}, // cursor and erase codes stay
-		{"\x1b[", "\x1b["},
-		{"a\x1b", "a\x1b"},
-		{"\x1b[12", "\x1b[12"},
-		{"\x1b]0;t\x07", "\x1b]0;t\x07"},
-		{"⠋ \x1b[36mrunning\x1b[0m 3s", "⠋ running 3s"},
-	}
-	for _, tt := range tests {
-		if got := string(stripSGR([]byte(tt.in))); got != tt.want {
-			t.Errorf("stripSGR(%q) = %q, want %q", tt.in, got, tt.want)
-		}
-	}
-	var buf bytes.Buffer
-	w := sgrStripper{w: &buf}
-	for _, in := range []string{"\x1b[36mab\x1b[0m", "cd"} {
-		if n, err := w.Write([]byte(in)); n != len(in) || err != nil {
-			t.Errorf("Write(%q) = %d, %v", in, n, err)
-		}
-	}
-	if buf.String() != "abcd" {
-		t.Errorf("sgrStripper wrote %q", buf.String())
 	}
 }
 
@@ -691,4 +661,31 @@ func TestReasonText(t *testing.T) {
 			t.Errorf("reasonText(%q) = %q, want %q", c.in, got, c.want)
 		}
 	}
+}
+
+// TestWaitStatusLine: on a terminal the wait shows one status line (the
+// streams' StartStatus): slug, status, elapsed time on the wait's clock,
+// result count; each poll's result shows at the next frame, and the line
+// is erased at the end. No per-change lines are printed there.
+func TestWaitStatusLine(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ios, _, _, stderr := iostreams.Test()
+		ios.SetTTY(false, false, true)
+		ios.SetTicker(iostreams.RealTicker) // the bubble's clock
+		ios.DisableColor()
+		clk := newClock()
+		p := newProgress(ios, clk.Now, "01KRUN")
+		p.update("running", 1)
+		clk.Sleep(context.Background(), 3*time.Second)
+		time.Sleep(iostreams.FrameInterval)
+		synctest.Wait()
+		p.update("succeeded", 3)
+		p.end()
+		want := "\r⠋ 01KRUN  starting  0s  0 results\x1b[K" +
+			"\r⠙ 01KRUN  running  3s  1 result\x1b[K" +
+			"\x1b[2K\r"
+		if got := stderr.String(); got != want {
+			t.Errorf("stderr %q, want %q", got, want)
+		}
+	})
 }

@@ -8,7 +8,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 	"time"
 
 	"github.com/coreclaw/coreclaw/internal/api"
@@ -17,6 +16,8 @@ import (
 	"github.com/coreclaw/coreclaw/internal/iostreams"
 	"github.com/coreclaw/coreclaw/internal/output"
 	"github.com/coreclaw/coreclaw/internal/runresults"
+	"github.com/coreclaw/coreclaw/internal/runview"
+	"github.com/coreclaw/coreclaw/internal/text"
 )
 
 // DefaultInterval is the longest pause between two checks.
@@ -79,7 +80,6 @@ func Wait(ctx context.Context, o Options, slug string) (*api.Run, error) {
 func wait(ctx context.Context, o Options, slug string) (*api.Run, error) {
 	ref := api.RunRef{Slug: slug}
 	prog := newProgress(o.IO, o.Now, slug)
-	prog.begin()
 	defer prog.end()
 
 	var (
@@ -211,7 +211,7 @@ func Finish(ctx context.Context, o Options, run *api.Run, r Report) error {
 	defer reportGitHub(o, run.Slug, run, nil)
 
 	if r.NoResults {
-		if err := printDetail(ctx, r.Printer, run); err != nil {
+		if err := runview.PrintRecord(ctx, r.Printer, run); err != nil {
 			return err
 		}
 	} else if run.Status == api.StatusSucceeded {
@@ -244,17 +244,6 @@ func Outcome(run *api.Run) error {
 	}
 	return &cmdutil.ExitError{Code: cmdutil.ExitFailure,
 		Err: fmt.Errorf("run %s ended with the unexpected status %q", run.Slug, iostreams.SanitizeLine(string(run.Status)))}
-}
-
-// printDetail prints the run's detail: JSON, whatever stdout is, unless
-// jsonl (one line) or csv is asked for, or a --jq filter.
-func printDetail(ctx context.Context, p *output.Printer, run *api.Run) error {
-	if p.Format == output.Table {
-		cp := *p
-		cp.Format = output.JSON
-		p = &cp
-	}
-	return p.Value(ctx, run)
 }
 
 func printResults(ctx context.Context, o Options, run *api.Run, r Report) error {
@@ -310,7 +299,7 @@ func Summary(cs *iostreams.ColorScheme, run *api.Run) string {
 	case run.Status == api.StatusFailed:
 		icon, status = cs.FailureIcon(), cs.Red(plain)
 	}
-	s := fmt.Sprintf("%s run %s %s · %s", icon, iostreams.SanitizeLine(run.Slug), status, plural(int64(run.Results), "result"))
+	s := fmt.Sprintf("%s run %s %s · %s", icon, iostreams.SanitizeLine(run.Slug), status, text.Plural(int64(run.Results), "result"))
 	if d := run.Elapsed(); d > 0 {
 		s += " · " + d.String()
 	}
@@ -321,11 +310,4 @@ func Summary(cs *iostreams.ColorScheme, run *api.Run) string {
 		s += " · " + reason
 	}
 	return s
-}
-
-func plural(n int64, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return strconv.FormatInt(n, 10) + " " + word + "s"
 }

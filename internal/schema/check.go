@@ -8,9 +8,9 @@ import (
 	"strings"
 
 	"github.com/coreclaw/coreclaw/internal/api"
-	"github.com/coreclaw/coreclaw/internal/cmdutil"
 	"github.com/coreclaw/coreclaw/internal/input"
 	"github.com/coreclaw/coreclaw/internal/jsonobj"
+	"github.com/coreclaw/coreclaw/internal/text"
 )
 
 // Source fetches input schemas, through the cache.
@@ -69,6 +69,9 @@ func (e *MismatchError) Error() string {
 func (e *MismatchError) Hint() string {
 	return fmt.Sprintf("`coreclaw workers schema %s` lists the fields; --no-validate skips this check", e.Worker)
 }
+
+// UsageMistake: the input is the user's to fix (exit 2); nothing was sent.
+func (e *MismatchError) UsageMistake() bool { return true }
 
 // Check is the schema check of `coreclaw run` (CONTRACT §2). It loads the
 // Worker's schema, converts the `-p key=value` strings of in to the
@@ -139,41 +142,33 @@ func (s *Schema) describeUnknown(names []string) string {
 // closest returns the declared field nearest to name, when it is near
 // enough to be a typo.
 func (s *Schema) closest(name string) string {
-	best, bestDist := "", 3
-	for _, f := range s.Fields {
-		if strings.EqualFold(f.Name, name) {
-			return f.Name
-		}
-		if d := editDistance(strings.ToLower(name), strings.ToLower(f.Name)); d < bestDist {
-			best, bestDist = f.Name, d
-		}
+	names := make([]string, len(s.Fields))
+	for i, f := range s.Fields {
+		names[i] = f.Name
 	}
-	return best
-}
-
-// editDistance is the Levenshtein distance between two short strings.
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
+	return text.Nearest(name, names, false)
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// NoSchemaError is a schema read the API answered with not found: the
+// Worker does not exist, or has no input schema. Its exit code is the API
+// error's.
+type NoSchemaError struct {
+	Worker api.WorkerID
+	Err    error
+}
+
+func (e *NoSchemaError) Error() string {
+	return fmt.Sprintf("no input schema for %s: the Worker does not exist, or has none: %v", e.Worker, e.Err)
+}
+
+func (e *NoSchemaError) Unwrap() error { return e.Err }
+
+// Hint says where Workers are found.
+func (e *NoSchemaError) Hint() string {
+	return "`coreclaw workers search KEYWORD` finds Workers in the Store"
+}
 
 // ReadError explains a failed schema read to the commands that cannot do
 // without the schema (`workers schema`, `input template`); it keeps the
@@ -181,21 +176,15 @@ func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 func ReadError(worker api.WorkerID, err error) error {
 	var apiErr *api.Error
 	if errors.As(err, &apiErr) && apiErr.IsNotFound() {
-		return cmdutil.WithHint(fmt.Errorf("no input schema for %s: the Worker does not exist, or has none: %w", worker, err),
-			"`coreclaw workers search KEYWORD` finds Workers in the Store")
+		return &NoSchemaError{Worker: worker, Err: err}
 	}
 	return err
 }
 
 // CheckInput is the schema check of every command that sends an input
 // (`run`, `task create`, `task update`, `task input --set`): Check
-// through the API with cache, a mismatch turned into a usage error (exit
-// 2, nothing sent) with a hint.
+// through the API with cache. A mismatch is a *MismatchError: a usage
+// mistake (exit 2, nothing sent) with a hint.
 func CheckInput(ctx context.Context, client *api.Client, cache *Cache, worker api.WorkerID, in *input.Input, warn func(string)) error {
-	err := Check(ctx, NewSource(client, cache), worker, in, warn)
-	var mismatch *MismatchError
-	if errors.As(err, &mismatch) {
-		return cmdutil.WithHint(cmdutil.UsageError(err), mismatch.Hint())
-	}
-	return err
+	return Check(ctx, NewSource(client, cache), worker, in, warn)
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/coreclaw/coreclaw/internal/api"
+	"github.com/coreclaw/coreclaw/internal/cmdutil"
 	"github.com/coreclaw/coreclaw/internal/input"
 )
 
@@ -251,5 +252,40 @@ func TestUserCacheDir(t *testing.T) {
 	}
 	if c := UserCache(env(), now); c != nil {
 		t.Errorf("no environment: %+v, want no cache", c)
+	}
+}
+
+// TestErrorsCarryTheirExitCodeAndHint: schema does not import cmdutil; its
+// errors say what they are, and cmdutil's one mapping reads it. A mismatch
+// is a usage mistake (exit 2) with the schema hint; a schema the API does
+// not have keeps the API error's exit code (1) with the search hint.
+func TestErrorsCarryTheirExitCodeAndHint(t *testing.T) {
+	src, _ := fakeSource(t, mapsSchema, nil)
+	err := Check(context.Background(), src, "o~w", buildInput(t, "max_results=ten"), func(string) {})
+	if code := cmdutil.ExitCode(err); code != cmdutil.ExitUsage {
+		t.Errorf("mismatch: exit %d, want 2", code)
+	}
+	msg, hint := cmdutil.Describe(err)
+	if !strings.HasPrefix(msg, "the input does not match the schema of o~w: ") ||
+		hint != "`coreclaw workers schema o~w` lists the fields; --no-validate skips this check" {
+		t.Errorf("mismatch: %q / %q", msg, hint)
+	}
+
+	notFound := &api.Error{HTTPStatus: 404, Code: 11004, Message: "not found", RequestID: "req-1"}
+	err = ReadError("o~w", notFound)
+	if code := cmdutil.ExitCode(err); code != cmdutil.ExitFailure {
+		t.Errorf("no schema: exit %d, want 1", code)
+	}
+	msg, hint = cmdutil.Describe(err)
+	if msg != "no input schema for o~w: the Worker does not exist, or has none: not found (HTTP 404, code 11004, request req-1)" ||
+		hint != "`coreclaw workers search KEYWORD` finds Workers in the Store" {
+		t.Errorf("no schema: %q / %q", msg, hint)
+	}
+	if !errors.Is(err, notFound) {
+		t.Error("no schema: the API error is not in the chain")
+	}
+	other := &api.Error{HTTPStatus: 500, Code: 1, Message: "boom"}
+	if got := ReadError("o~w", other); got != error(other) {
+		t.Errorf("ReadError changed a server error: %v", got)
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"strings"
 
 	"github.com/coreclaw/coreclaw/internal/jsonobj"
+	"github.com/coreclaw/coreclaw/internal/text"
 )
 
 // Shape is which of the two documented schema formats a schema has.
@@ -152,7 +153,7 @@ func Parse(raw json.RawMessage) (*Schema, error) {
 		return nil, uninterpretable("the API returned no schema")
 	}
 	if raw[0] != '{' {
-		return nil, uninterpretable("it is %s, not a JSON object", jsonKind(raw))
+		return nil, uninterpretable("it is %s, not a JSON object", text.JSONKind(raw))
 	}
 	root, err := jsonobj.Parse(raw)
 	if err != nil {
@@ -176,164 +177,12 @@ func Parse(raw json.RawMessage) (*Schema, error) {
 		s.Shape = JSONSchema
 		err = s.parseJSONSchema(raw, root, props)
 	default:
-		return nil, uninterpretable("its properties are %s, not a list or an object", jsonKind(props))
+		return nil, uninterpretable("its properties are %s, not a list or an object", text.JSONKind(props))
 	}
 	if err != nil {
 		return nil, err
 	}
 	return s, nil
-}
-
-// workerProperty is one element of a Worker-format properties array.
-type workerProperty struct {
-	Name        json.RawMessage `json:"name"`
-	Title       json.RawMessage `json:"title"`
-	Description json.RawMessage `json:"description"`
-	Type        json.RawMessage `json:"type"`
-	Editor      json.RawMessage `json:"editor"`
-	Required    json.RawMessage `json:"required"`
-	Default     json.RawMessage `json:"default"`
-	Enum        json.RawMessage `json:"enum"`
-	Options     json.RawMessage `json:"options"`
-	Multiple    json.RawMessage `json:"multiple"`
-	Minimum     json.RawMessage `json:"minimum"`
-	Maximum     json.RawMessage `json:"maximum"`
-	MinLength   json.RawMessage `json:"minLength"`
-	MaxLength   json.RawMessage `json:"maxLength"`
-	MinItems    json.RawMessage `json:"minItems"`
-	MaxItems    json.RawMessage `json:"maxItems"`
-	Items       json.RawMessage `json:"items"`
-}
-
-// parseWorkerFormat reads properties:[{name,type,required,...}] and builds
-// the equivalent JSON Schema for the validator.
-func (s *Schema) parseWorkerFormat(root *jsonobj.Object, props json.RawMessage) error {
-	var elems []json.RawMessage
-	if err := json.Unmarshal(props, &elems); err != nil {
-		return uninterpretable("its properties cannot be read: %v", err)
-	}
-	properties := map[string]any{}
-	var required []any
-	for i, e := range elems {
-		if t := bytes.TrimSpace(e); len(t) == 0 || t[0] != '{' {
-			return uninterpretable("property %d is %s, not an object", i+1, jsonKind(t))
-		}
-		var p workerProperty
-		if err := json.Unmarshal(e, &p); err != nil {
-			return uninterpretable("property %d cannot be read: %v", i+1, err)
-		}
-		name := stringValue(p.Name)
-		if name == "" {
-			return uninterpretable("property %d has no name", i+1)
-		}
-		if s.Field(name) != nil {
-			return uninterpretable("property %q is declared twice", name)
-		}
-		f := Field{
-			Name:        name,
-			Title:       stringValue(p.Title),
-			Description: stringValue(p.Description),
-			Required:    string(bytes.TrimSpace(p.Required)) == "true",
-			Default:     present(p.Default),
-			Minimum:     numberValue(p.Minimum),
-			Maximum:     numberValue(p.Maximum),
-		}
-		f.Types, f.Problem = declaredTypes(p.Type)
-		isArray := slices.Contains(f.Types, "array")
-		// Allowed values: enum, or the options of a select, radio or
-		// checkbox editor ([{label, value}]; a checkbox's apply to items).
-		allowed := arrayValues(p.Enum)
-		if allowed == nil {
-			allowed = optionValues(p.Options)
-		}
-		itemSchema := map[string]any{}
-		switch {
-		case string(bytes.TrimSpace(p.Multiple)) == "true":
-			// A multiple select: the value may be a list of them.
-			// Only the types are checked.
-			if len(f.Types) > 0 && !isArray {
-				f.ItemTypes = f.Types
-				itemSchema["type"] = anySlice(f.Types)
-				f.Types = append(slices.Clone(f.Types), "array")
-			}
-			f.ItemEnum = allowed
-		case isArray:
-			f.ItemEnum = allowed
-			if allowed != nil {
-				itemSchema["enum"] = decodeAll(allowed)
-			}
-		default:
-			f.Enum = allowed
-		}
-		if items := bytes.TrimSpace(p.Items); len(items) > 0 && items[0] == '{' && isArray {
-			var it struct {
-				Type json.RawMessage `json:"type"`
-				Enum json.RawMessage `json:"enum"`
-			}
-			if json.Unmarshal(items, &it) == nil {
-				if types, problem := declaredTypes(it.Type); problem == "" && len(types) > 0 {
-					f.ItemTypes = types
-					itemSchema["type"] = anySlice(types)
-				}
-				if enum := arrayValues(it.Enum); enum != nil && f.ItemEnum == nil {
-					f.ItemEnum = enum
-					itemSchema["enum"] = decodeAll(enum)
-				}
-			}
-		}
-		if isArray {
-			f.ItemKey = itemKey(f.Default)
-			if len(f.ItemTypes) == 0 && f.ItemKey == "" && (stringValue(p.Editor) == "stringList" || stringValue(p.Editor) == "requestList") {
-				// The editor says so; used to convert -p values, not
-				// to reject anything (items may be objects too).
-				f.ItemTypes = []string{"string"}
-			}
-		}
-		s.Fields = append(s.Fields, f)
-
-		sub := map[string]any{}
-		if len(f.Types) > 0 {
-			sub["type"] = anySlice(f.Types)
-		}
-		if f.Enum != nil {
-			sub["enum"] = decodeAll(f.Enum)
-		}
-		for kw, v := range map[string]json.RawMessage{"minimum": f.Minimum, "maximum": f.Maximum} {
-			if v != nil {
-				sub[kw] = json.Number(v)
-			}
-		}
-		for kw, v := range map[string]json.RawMessage{"minLength": p.MinLength, "maxLength": p.MaxLength, "minItems": p.MinItems, "maxItems": p.MaxItems} {
-			if n, ok := countValue(v); ok {
-				sub[kw] = n
-			}
-		}
-		if len(itemSchema) > 0 {
-			sub["items"] = itemSchema
-		}
-		properties[name] = sub
-	}
-	// Some schemas list required fields at the top as well.
-	if req, ok := root.Get("required"); ok {
-		var names []string
-		if json.Unmarshal(req, &names) == nil {
-			for _, n := range names {
-				if f := s.Field(n); f != nil {
-					f.Required = true
-				}
-			}
-		}
-	}
-	for _, f := range s.Fields {
-		if f.MustProvide() {
-			required = append(required, f.Name)
-		}
-	}
-	s.validation = map[string]any{"type": "object", "properties": properties}
-	if len(required) > 0 {
-		s.validation["required"] = required
-	}
-	return nil
 }
 
 // parseJSONSchema reads a JSON-Schema-like object. The document itself is
@@ -399,7 +248,7 @@ func (s *Schema) parseJSONSchema(raw json.RawMessage, root *jsonobj.Object, prop
 		case string(v) == "true" || string(v) == "false":
 			// Boolean schemas: anything, or nothing, goes.
 		default:
-			return uninterpretable("property %q is %s, not an object", m.Key, jsonKind(v))
+			return uninterpretable("property %q is %s, not an object", m.Key, text.JSONKind(v))
 		}
 		s.Fields = append(s.Fields, f)
 	}
@@ -572,25 +421,4 @@ func decode(raw []byte) (any, error) {
 		return nil, err
 	}
 	return v, nil
-}
-
-func jsonKind(raw []byte) string {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 {
-		return "empty"
-	}
-	switch raw[0] {
-	case '{':
-		return "an object"
-	case '[':
-		return "a list"
-	case '"':
-		return "a string"
-	case 't', 'f':
-		return "a boolean"
-	case 'n':
-		return "null"
-	default:
-		return "a number"
-	}
 }

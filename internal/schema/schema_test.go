@@ -138,7 +138,7 @@ func TestParseUninterpretable(t *testing.T) {
 	tests := []struct{ raw, want string }{
 		{``, "the API returned no schema"},
 		{`null`, "the API returned no schema"},
-		{`[1,2]`, "it is a list, not a JSON object"},
+		{`[1,2]`, "it is an array, not a JSON object"},
 		{`"x"`, "it is a string, not a JSON object"},
 		{`{"properties": "keywords"}`, "its properties are a string, not a list or an object"},
 		{`{"properties": [1]}`, "property 1 is a number, not an object"},

@@ -1,0 +1,242 @@
+package iostreams
+
+import (
+	"bytes"
+	"strings"
+	"sync"
+	"testing"
+	"testing/synctest"
+	"time"
+)
+
+// TestStatusFramesOnTerminal: on a terminal stderr the line is drawn at
+// once, redrawn every FrameInterval with the next spinner frame and the
+// latest parts, and erased by Stop. Inside a synctest bubble the ticker
+// runs on the bubble's clock: the frames are exact.
+func TestStatusFramesOnTerminal(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ios, errOut := terminalStreams()
+		ios.DisableColor()
+		st := ios.StartStatus(StatusOptions{}, Text("run 01K"), Accent("queued"), Elapsed(), Text("0 results"))
+		if st == nil {
+			t.Fatal("no status line on a terminal")
+		}
+		defer st.Stop()
+		want := "\r⠋ run 01K  queued  0s  0 results\x1b[K"
+		if got := errOut.String(); got != want {
+			t.Fatalf("first frame %q, want %q", got, want)
+		}
+		errOut.Reset()
+		time.Sleep(FrameInterval)
+		synctest.Wait()
+		st.Update(Text("run 01K"), Accent("running\x1b]0;evil\x07\n"), Elapsed(), Text("3 results"))
+		time.Sleep(FrameInterval * 8) // 1.08 s after the start in all
+		synctest.Wait()
+		st.Stop()
+		st.Stop() // a second Stop draws nothing
+		frames := strings.Split(errOut.String(), "\r")
+		want2 := []string{"",
+			"⠙ run 01K  queued  0s  0 results\x1b[K",
+			"⠹ run 01K  running  0s  3 results\x1b[K",
+			"⠸ run 01K  running  0s  3 results\x1b[K",
+			"⠼ run 01K  running  0s  3 results\x1b[K",
+			"⠴ run 01K  running  0s  3 results\x1b[K",
+			"⠦ run 01K  running  0s  3 results\x1b[K",
+			"⠧ run 01K  running  0s  3 results\x1b[K",
+			"⠇ run 01K  running  0s  3 results\x1b[K",
+			"⠏ run 01K  running  1s  3 results\x1b[K\x1b[2K",
+			"",
+		}
+		if strings.Join(frames, "|") != strings.Join(want2, "|") {
+			t.Errorf("frames:\n%q\nwant\n%q", frames, want2)
+		}
+
+		// Start after Stop draws again; Elapsed counts from the first start.
+		errOut.Reset()
+		st.Start()
+		st.Stop()
+		if got, want := errOut.String(), "\r⠋ run 01K  running  1s  3 results\x1b[K\x1b[2K\r"; got != want {
+			t.Errorf("restart drew %q, want %q", got, want)
+		}
+	})
+}
+
+// TestStatusColourAndWidth: Accent parts are cyan where stderr has colour;
+// a line wider than the terminal is cut (colour codes not counted, and
+// never cut in half).
+func TestStatusColourAndWidth(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ios, errOut := terminalStreams()
+		st := ios.StartStatus(StatusOptions{}, Text("run"), Accent("running"))
+		st.Stop()
+		if got, want := errOut.String(), "\r⠋ run  \x1b[36mrunning\x1b[0m\x1b[K\x1b[2K\r"; got != want {
+			t.Errorf("coloured frame %q, want %q", got, want)
+		}
+
+		errOut.Reset()
+		ios.SetTerminalWidth(12)
+		st = ios.StartStatus(StatusOptions{}, Text("run"), Accent("running"), Text("3 results"))
+		st.Stop()
+		// 12 cells: the frame, 10 cells of parts, the last column free.
+		if got, want := errOut.String(), "\r⠋ run  \x1b[36mrunn\x1b[0m\x1b[K\x1b[2K\r"; got != want {
+			t.Errorf("cut frame %q, want %q", got, want)
+		}
+	})
+}
+
+// TestStatusBar: a bar part shows the percentage and 30 cells; an unknown
+// total shows nothing of it.
+func TestStatusBar(t *testing.T) {
+	tests := []struct {
+		done, total int64
+		want        string
+	}{
+		{0, 100, "0% |" + strings.Repeat(" ", 30) + "|"},
+		{50, 100, "50% |" + strings.Repeat("█", 15) + strings.Repeat(" ", 15) + "|"},
+		{100, 100, "100% |" + strings.Repeat("█", 30) + "|"},
+		{150, 100, "100% |" + strings.Repeat("█", 30) + "|"},
+		{5, -1, ""},
+		{5, 0, ""},
+	}
+	for _, tt := range tests {
+		if got := renderBar(tt.done, tt.total); got != tt.want {
+			t.Errorf("renderBar(%d, %d) = %q, want %q", tt.done, tt.total, got, tt.want)
+		}
+	}
+	synctest.Test(t, func(t *testing.T) {
+		ios, errOut := terminalStreams()
+		ios.DisableColor()
+		st := ios.StartStatus(StatusOptions{}, Text("a.csv"), Bar(1, 4), Text("1 KiB/4 KiB"))
+		st.Stop()
+		want := "\r⠋ a.csv  25% |" + strings.Repeat("█", 7) + strings.Repeat(" ", 23) + "|  1 KiB/4 KiB\x1b[K\x1b[2K\r"
+		if got := errOut.String(); got != want {
+			t.Errorf("bar frame %q, want %q", got, want)
+		}
+	})
+}
+
+// TestStatusNotDrawn: into a pipe or a file, and in CI even on a terminal,
+// there is no status line: StartStatus returns nil, and every call on it
+// does nothing.
+func TestStatusNotDrawn(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		for _, ci := range []bool{false, true} {
+			ios, _, _, errOut := Test()
+			ios.SetTTY(false, false, ci)
+			ios.SetTicker(RealTicker)
+			ios.SetCI(ci)
+			st := ios.StartStatus(StatusOptions{}, Text("x"))
+			if st != nil {
+				t.Fatalf("ci=%v: a status line where none may be drawn", ci)
+			}
+			st.Update(Text("y"))
+			st.Start()
+			time.Sleep(FrameInterval * 3)
+			st.Stop()
+			if errOut.Len() != 0 {
+				t.Errorf("ci=%v: drew %q", ci, errOut.String())
+			}
+		}
+	})
+}
+
+// TestStatusRedacted: frames go through the streams' redaction and are
+// written whole, never held back.
+func TestStatusRedacted(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ios, errOut := terminalStreams()
+		ios.DisableColor()
+		ios.AddSecret("cc_secret_0123456789")
+		st := ios.StartStatus(StatusOptions{}, Text("key cc_secret_0123456789"), Text("cc_sec"))
+		if got, want := errOut.String(), "\r⠋ key [REDACTED]  cc_sec\x1b[K"; got != want {
+			t.Errorf("frame %q, want %q", got, want)
+		}
+		st.Stop()
+	})
+}
+
+// TestEnvCI: CI set to a true value stops progress; CORECLAW_FORCE_TTY wins.
+func TestEnvCI(t *testing.T) {
+	tests := []struct {
+		env  map[string]string
+		want bool
+	}{
+		{map[string]string{}, false},
+		{map[string]string{"CI": "true"}, true},
+		{map[string]string{"CI": "1"}, true},
+		{map[string]string{"CI": "0"}, false},
+		{map[string]string{"CI": "FALSE"}, false},
+		{map[string]string{"CI": ""}, false},
+	}
+	for _, tt := range tests {
+		e := EnvFrom(func(k string) (string, bool) { v, ok := tt.env[k]; return v, ok })
+		if e.CI != tt.want {
+			t.Errorf("%v: CI = %v, want %v", tt.env, e.CI, tt.want)
+		}
+	}
+	ios := System(Env{CI: true, ForceTTY: true})
+	if !ios.ShowProgress() {
+		t.Error("CORECLAW_FORCE_TTY=1 in CI: no progress")
+	}
+	ios = System(Env{CI: true})
+	ios.SetTTY(false, false, true)
+	if ios.ShowProgress() {
+		t.Error("CI on a terminal: progress")
+	}
+}
+
+// terminalStreams are test streams with stderr a terminal, read through a
+// locked buffer (frames are drawn from the status line's goroutine).
+func terminalStreams() (*IOStreams, *lockedBuffer) {
+	ios, _, _, _ := Test()
+	ios.SetTTY(false, false, true)
+	ios.SetTicker(RealTicker)
+	errOut := &lockedBuffer{}
+	ios.ErrOut = ios.redacting(errOut)
+	return ios, errOut
+}
+
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+func (b *lockedBuffer) Reset() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.buf.Reset()
+}
+
+func (b *lockedBuffer) Len() int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Len()
+}
+
+// TestStatusWithoutTicker: streams without a ticker (Test's) draw a frame
+// at each Start and nothing between: no goroutine, no timing.
+func TestStatusWithoutTicker(t *testing.T) {
+	ios, _, _, errOut := Test()
+	ios.SetTTY(false, false, true)
+	ios.DisableColor()
+	st := ios.StartStatus(StatusOptions{}, Text("a"))
+	st.Update(Text("b"))
+	st.Stop()
+	st.Start()
+	st.Stop()
+	if got, want := errOut.String(), "\r⠋ a\x1b[K\x1b[2K\r\r⠙ b\x1b[K\x1b[2K\r"; got != want {
+		t.Errorf("frames %q, want %q", got, want)
+	}
+}
