@@ -110,7 +110,7 @@ them as the plan allows) and records the queue refs.`,
 		ValidArgsFunction: f.CompleteWorkers,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Worker = args[0]
-			opts.given = cmdutil.Changed(cmd, "timeout")
+			opts.given = cmdutil.GivenFlags(cmd).Which("timeout")
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
