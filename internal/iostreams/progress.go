@@ -206,20 +206,26 @@ func (st *Status) Update(parts ...Part) {
 }
 
 // PrintAbove prints line (and a newline) on stderr above the status line:
-// the line is erased, the text written, and the line drawn again if it
-// was shown. On a nil *Status it does nothing: where no status line is
-// drawn, write to ErrOut.
+// the line is erased, the text written, and the line drawn again at once
+// (unless it is stopped or its Delay has not passed). On a nil *Status it
+// does nothing: where no status line is drawn, write to ErrOut.
 func (st *Status) PrintAbove(line string) {
 	if st == nil {
 		return
 	}
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	shown := st.running && st.line.statusShown()
 	io.WriteString(st.errOut, line+"\n") // the guard erases the line first
-	if shown {
-		st.drawLocked(st.now())
+	if !st.running {
+		return
 	}
+	var now time.Time
+	if st.opts.Delay > 0 || st.opts.Every > 0 {
+		if now = st.now(); now.Sub(st.start) < st.opts.Delay {
+			return
+		}
+	}
+	st.drawLocked(now)
 }
 
 // Start draws the line and keeps redrawing it; after Stop it shows the line
