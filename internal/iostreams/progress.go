@@ -15,7 +15,8 @@ import (
 // while work goes on (the wait spinner, a download bar, a results count),
 // shown only where ShowProgress allows it. Everything on the line passes
 // through SanitizeLine once, when it is set, and is drawn through
-// ProgressWriter: redacted, never held back.
+// stderr's redaction: redacted, never held back. While a line is shown,
+// any other write to ErrOut erases it first.
 
 // spinnerFrames are drawn in turn at the start of a status line.
 const spinnerFrames = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"

@@ -333,7 +333,7 @@ func TestStatusPrintAbove(t *testing.T) {
 }
 
 // TestStatusGuard: while a status line is shown, anything written to
-// ErrOut (or ProgressWriter) erases it first, once; a ticking line comes
+// ErrOut erases it first, once; a ticking line comes
 // back at the next tick; once stopped, ErrOut is written as it is.
 func TestStatusGuard(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
@@ -341,7 +341,7 @@ func TestStatusGuard(t *testing.T) {
 		ios.DisableColor()
 		st := ios.StartStatus(StatusOptions{}, Text("run 01K"))
 		io.WriteString(ios.ErrOut, "notice: one\n")
-		io.WriteString(ios.ProgressWriter(), "notice: two\n")
+		io.WriteString(ios.ErrOut, "notice: two\n")
 		time.Sleep(FrameInterval)
 		synctest.Wait()
 		io.WriteString(ios.ErrOut, "notice: three\n")

@@ -160,7 +160,7 @@ func (r *redactWriter) Write(p []byte) (int, error) {
 }
 
 // write redacts p after what was held back; whole writes hold nothing
-// back (a spinner frame must show at once).
+// back (a status frame must show at once).
 func (r *redactWriter) write(p []byte, whole bool) (int, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -220,11 +220,6 @@ func (r *redactWriter) statusShown() bool {
 	return r.lineShown
 }
 
-// wholeWriter writes through a redactWriter without holding anything back.
-type wholeWriter struct{ r *redactWriter }
-
-func (w wholeWriter) Write(p []byte) (int, error) { return w.r.write(p, true) }
-
 // AddSecret makes the streams replace secret, and its URL, JSON and base64
 // encodings, with [REDACTED] wherever it would be printed, on stdout and
 // stderr alike. The API key is added as soon as it is known.
@@ -260,15 +255,6 @@ func (s *IOStreams) UnredactedOut() io.Writer {
 		return rw.w
 	}
 	return s.Out
-}
-
-// ProgressWriter is stderr for spinners and progress bars: redacted like
-// ErrOut, but each frame is written at once, never held back.
-func (s *IOStreams) ProgressWriter() io.Writer {
-	if rw, ok := s.ErrOut.(*redactWriter); ok {
-		return wholeWriter{rw}
-	}
-	return s.ErrOut
 }
 
 func (s *IOStreams) redacting(w io.Writer) io.Writer {
