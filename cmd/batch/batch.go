@@ -39,7 +39,7 @@ work on that manifest afterwards.`,
 // change elsewhere.
 func newView(ios *iostreams.IOStreams) batch.View {
 	if ios.ShowProgress() {
-		return &batch.TerminalView{W: ios.ProgressWriter(), CS: ios.Stderr()}
+		return &batch.TerminalView{IO: ios}
 	}
 	return &batch.PipeView{W: ios.ErrOut, CS: ios.Stderr()}
 }

@@ -1,7 +1,6 @@
 package batch
 
 import (
-	"bytes"
 	"errors"
 	"os"
 	"path/filepath"
@@ -189,22 +188,31 @@ func TestDurationsMedianOfNewest(t *testing.T) {
 // The terminal view redraws one line in place, and prints the runs that
 // did not succeed, and notices, above it.
 func TestTerminalView(t *testing.T) {
-	var b bytes.Buffer
-	v := &TerminalView{W: &b, CS: iostreams.NewColorScheme(false)}
+	ios, _, _, errOut := iostreams.Test()
+	ios.SetTTY(false, false, true)
+	ios.DisableColor()
+	v := &TerminalView{IO: ios}
+	v.Notice("before the first round")
 	v.Started(1, "S1")
 	v.Progress(Progress{Pending: 3, Ready: 1, Running: 1, Succeeded: 2,
 		Slowest: []Going{{Line: 4, Since: 95 * time.Second}, {Line: 2, Since: 3 * time.Second}}, ETA: 90 * time.Second})
 	v.Status(3, &api.Run{Slug: "S3", Status: api.StatusSucceeded})
 	v.Status(4, &api.Run{Slug: "S4", Status: api.StatusFailed, ErrMsg: "blocked"})
-	v.Progress(Progress{Pending: 2, Running: 2, Succeeded: 3, Failed: 1})
+	v.Progress(Progress{Pending: 2, Running: 2, Succeeded: 3, Failed: 1, Aborted: 1})
 	v.Notice("the API is rate limiting this key")
 	v.Close()
-	want := "batch: 3 waiting · 1 ready · 1 running · 2 succeeded · slowest: line 4 1m35s, line 2 3s · ETA 1m30s" +
-		"\r\x1b[K" + "line 4: ✗ run S4 failed · 0 results · blocked\n" +
-		"batch: 2 waiting · 0 ready · 2 running · 3 succeeded · 1 failed" +
-		"\r\x1b[K" + "notice: the API is rate limiting this key\n"
-	if b.String() != want {
-		t.Fatalf("drawn:\n%q\nwant:\n%q", b.String(), want)
+	first := "batch: 3 waiting · 1 ready · 1 running · 2 succeeded · slowest: line 4 1m35s, line 2 3s · ETA 1m30s"
+	second := "batch: 2 waiting · 0 ready · 2 running · 3 succeeded · 1 failed · 1 aborted"
+	want := "notice: before the first round\n" +
+		"\r⠋ " + first + "\x1b[K" +
+		"\x1b[2K\r" + "line 4: ✗ run S4 failed · 0 results · blocked\n" +
+		"\r⠙ " + first + "\x1b[K" +
+		"\r⠹ " + second + "\x1b[K" +
+		"\x1b[2K\r" + "notice: the API is rate limiting this key\n" +
+		"\r⠸ " + second + "\x1b[K" +
+		"\x1b[2K\r"
+	if errOut.String() != want {
+		t.Fatalf("drawn:\n%q\nwant:\n%q", errOut.String(), want)
 	}
 }
 

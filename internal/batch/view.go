@@ -73,22 +73,24 @@ func (v *PipeView) Notice(msg string) { fmt.Fprintf(v.W, "notice: %s\n", msg) }
 func (v *PipeView) Progress(Progress) {}
 func (v *PipeView) Close()            {}
 
-// TerminalView redraws one compact status line: the counts, the slowest
-// runs and an ETA. Final statuses other than success and notices are
-// printed above it, so that they stay on screen.
+// TerminalView shows the batch on the streams' status line: the counts,
+// the slowest runs and an ETA, redrawn at each round. Final statuses other
+// than success and notices are printed above it, so that they stay on
+// screen.
 type TerminalView struct {
-	W  io.Writer
-	CS *iostreams.ColorScheme
+	IO *iostreams.IOStreams
 
-	mu    sync.Mutex
-	drawn bool
+	mu   sync.Mutex
+	line *iostreams.Status // nil until the first round
 }
 
-func (v *TerminalView) clear() {
-	if v.drawn {
-		fmt.Fprint(v.W, "\r\x1b[K")
-		v.drawn = false
+// print writes a line above the status line (or alone before it exists).
+func (v *TerminalView) print(s string) {
+	if v.line != nil {
+		v.line.PrintAbove(s)
+		return
 	}
+	io.WriteString(v.IO.ErrOut, s+"\n")
 }
 
 func (v *TerminalView) Started(int, string) {}
@@ -100,57 +102,57 @@ func (v *TerminalView) Status(line int, run *api.Run) {
 	}
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	v.clear()
-	fmt.Fprintf(v.W, "line %d: %s\n", line, runwait.Summary(v.CS, run))
+	v.print(fmt.Sprintf("line %d: %s", line, runwait.Summary(v.IO.Stderr(), run)))
 }
 
 func (v *TerminalView) Notice(msg string) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	v.clear()
-	fmt.Fprintf(v.W, "notice: %s\n", msg)
+	v.print("notice: " + msg)
 }
 
 func (v *TerminalView) Progress(p Progress) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	v.clear()
-	fmt.Fprint(v.W, progressLine(v.CS, p))
-	v.drawn = true
+	if v.line == nil {
+		v.line = v.IO.StartStatus(iostreams.StatusOptions{OnUpdate: true, Separator: " · "}, progressParts(p)...)
+		return
+	}
+	v.line.Update(progressParts(p)...)
 }
 
 func (v *TerminalView) Close() {
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	v.clear()
+	v.line.Stop()
 }
 
-// progressLine is the terminal view's line.
-func progressLine(cs *iostreams.ColorScheme, p Progress) string {
-	parts := []string{
-		fmt.Sprintf("%d waiting", p.Pending),
-		fmt.Sprintf("%d ready", p.Ready),
-		fmt.Sprintf("%d running", p.Running),
-		cs.Green(fmt.Sprintf("%d succeeded", p.Succeeded)),
+// progressParts are the terminal view's line:
+// "batch: 3 waiting · 1 ready · 1 running · 2 succeeded · slowest: line 4 1m35s · ETA 1m30s".
+func progressParts(p Progress) []iostreams.Part {
+	parts := []iostreams.Part{
+		iostreams.Text(fmt.Sprintf("batch: %d waiting", p.Pending)),
+		iostreams.Text(fmt.Sprintf("%d ready", p.Ready)),
+		iostreams.Text(fmt.Sprintf("%d running", p.Running)),
+		iostreams.Colored((*iostreams.ColorScheme).Green, fmt.Sprintf("%d succeeded", p.Succeeded)),
 	}
 	if p.Failed > 0 {
-		parts = append(parts, cs.Red(fmt.Sprintf("%d failed", p.Failed)))
+		parts = append(parts, iostreams.Colored((*iostreams.ColorScheme).Red, fmt.Sprintf("%d failed", p.Failed)))
 	}
 	if p.Aborted > 0 {
-		parts = append(parts, cs.Yellow(fmt.Sprintf("%d aborted", p.Aborted)))
+		parts = append(parts, iostreams.Colored((*iostreams.ColorScheme).Yellow, fmt.Sprintf("%d aborted", p.Aborted)))
 	}
-	s := "batch: " + strings.Join(parts, " · ")
 	if len(p.Slowest) > 0 {
 		var slow []string
 		for _, g := range p.Slowest {
 			slow = append(slow, fmt.Sprintf("line %d %s", g.Line, g.Since.Round(time.Second)))
 		}
-		s += " · slowest: " + strings.Join(slow, ", ")
+		parts = append(parts, iostreams.Text("slowest: "+strings.Join(slow, ", ")))
 	}
 	if p.ETA > 0 {
-		s += " · ETA " + p.ETA.Round(time.Second).String()
+		parts = append(parts, iostreams.Text("ETA "+p.ETA.Round(time.Second).String()))
 	}
-	return s
+	return parts
 }
 
 // slowest picks the n runs going for the longest.

@@ -144,7 +144,8 @@ func (s *IOStreams) ShowProgress() bool { return s.stderrTTY && !s.inCI }
 func (s *IOStreams) SetCI(ci bool) { s.inCI = ci }
 
 // ErrFile returns stderr as an *os.File when it is one; spinners need the
-// file to size the line. They write through ProgressWriter, not the file.
+// file to size the line. They write through ErrOut's redaction, not the
+// file.
 func (s *IOStreams) ErrFile() (*os.File, bool) {
 	f, ok := unwrap(s.ErrOut).(*os.File)
 	return f, ok

@@ -15,7 +15,8 @@ import (
 // while work goes on (the wait spinner, a download bar, a results count),
 // shown only where ShowProgress allows it. Everything on the line passes
 // through SanitizeLine once, when it is set, and is drawn through
-// ProgressWriter: redacted, never held back.
+// stderr's redaction: redacted, never held back. While a line is shown,
+// any other write to ErrOut erases it first.
 
 // spinnerFrames are drawn in turn at the start of a status line.
 const spinnerFrames = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
@@ -43,18 +44,26 @@ const (
 	partElapsed
 )
 
-// Part is one piece of a status line. Parts are separated by two spaces.
+// Part is one piece of a status line. Parts are separated by two spaces
+// (StatusOptions.Separator).
 type Part struct {
 	kind        partKind
 	text        string
 	done, total int64
+	paint       func(*ColorScheme, string) string // partAccent's colour
 }
 
 // Text is plain text; it may come from the server.
 func Text(s string) Part { return Part{kind: partText, text: strings.TrimSpace(SanitizeLine(s))} }
 
 // Accent is text drawn in the accent colour (cyan) where stderr has colour.
-func Accent(s string) Part { return Part{kind: partAccent, text: strings.TrimSpace(SanitizeLine(s))} }
+func Accent(s string) Part { return Colored((*ColorScheme).Cyan, s) }
+
+// Colored is text drawn in a colour of the scheme (say
+// (*ColorScheme).Green) where stderr has colour.
+func Colored(paint func(*ColorScheme, string) string, s string) Part {
+	return Part{kind: partAccent, text: strings.TrimSpace(SanitizeLine(s)), paint: paint}
+}
 
 // Bar is a percentage and a bar of done out of total; with total <= 0 it
 // shows nothing.
@@ -81,31 +90,88 @@ func (s *IOStreams) SetTicker(t Ticker) { s.ticker = t }
 
 // StatusOptions configure a status line.
 type StatusOptions struct {
-	// Now is the clock Elapsed parts are read from; time.Now when nil.
+	// Now is the clock Elapsed parts, Delay and Every are read from;
+	// time.Now when nil.
 	Now func() time.Time
+	// Delay: no frame is drawn until Delay has passed since the start, so
+	// that a short task never flashes a line.
+	Delay time.Duration
+	// OnUpdate: frames are drawn by Update (and Start), not by the
+	// ticker: for a line whose text follows the work (a count, a rate)
+	// rather than the clock.
+	OnUpdate bool
+	// Every: with OnUpdate, the least time between two frames; an Update
+	// sooner only records the parts. 0: every Update draws.
+	Every time.Duration
+	// Separator goes between parts; two spaces when empty.
+	Separator string
 }
 
 // Status is a line of progress on stderr. A nil *Status (what StartStatus
 // returns where progress is not shown) accepts every call and draws nothing.
+//
+// While the line is shown, anything else written to the streams' ErrOut
+// erases it first (the guard in redactWriter), so a notice or a warning
+// never lands in the middle of a frame; the next frame draws the line
+// again. One status line is shown at a time.
 type Status struct {
-	tick  Ticker // nil: a frame at each Start only
-	w     io.Writer
-	cs    *ColorScheme
-	now   func() time.Time
-	width func() int
+	tick   Ticker // nil: frames at Start (and Update with OnUpdate) only
+	line   statusSink
+	errOut io.Writer // the streams' ErrOut, for PrintAbove
+	cs     *ColorScheme
+	now    func() time.Time
+	width  func() int
+	opts   StatusOptions
 
-	mu      sync.Mutex
-	parts   []Part
-	start   time.Time
-	frame   int
-	drawn   bool
-	stop    chan struct{}
-	stopped chan struct{}
+	mu        sync.Mutex
+	parts     []Part
+	start     time.Time
+	frame     int
+	lastDrawn time.Time
+	running   bool
+	stop      chan struct{} // nil: no animation going
+	stopped   chan struct{}
+}
+
+// statusSink is where a status line is drawn: stderr's redactWriter,
+// which also erases the line before any other write (the guard).
+type statusSink interface {
+	// drawStatus writes a frame, whole; the line is then shown.
+	drawStatus(frame string)
+	// eraseStatus erases the line if it is shown.
+	eraseStatus()
+	// statusShown reports whether a frame is on the screen.
+	statusShown() bool
+}
+
+// statusSink is ErrOut's guard, or a plain sink (no guard) when a test has
+// put a writer of its own there.
+func (s *IOStreams) statusSink() statusSink {
+	if rw, ok := s.ErrOut.(*redactWriter); ok {
+		return rw
+	}
+	return &plainSink{w: s.ErrOut}
+}
+
+// plainSink draws on a writer that is not the streams' own.
+type plainSink struct {
+	w     io.Writer
+	shown bool
+}
+
+func (p *plainSink) drawStatus(frame string) { io.WriteString(p.w, frame); p.shown = true }
+func (p *plainSink) statusShown() bool       { return p.shown }
+func (p *plainSink) eraseStatus() {
+	if p.shown {
+		io.WriteString(p.w, eraseLine)
+		p.shown = false
+	}
 }
 
 // StartStatus shows a status line on stderr made of parts, redrawn every
-// FrameInterval until Stop. It returns nil, and nothing is ever drawn,
-// when stderr is not a terminal or coreclaw runs in CI (ShowProgress).
+// FrameInterval (or at each Update, with opts.OnUpdate) until Stop. It
+// returns nil, and nothing is ever drawn, when stderr is not a terminal or
+// coreclaw runs in CI (ShowProgress).
 func (s *IOStreams) StartStatus(opts StatusOptions, parts ...Part) *Status {
 	if !s.ShowProgress() {
 		return nil
@@ -114,41 +180,92 @@ func (s *IOStreams) StartStatus(opts StatusOptions, parts ...Part) *Status {
 	if now == nil {
 		now = time.Now
 	}
-	st := &Status{tick: s.ticker, w: s.ProgressWriter(), cs: s.Stderr(), now: now, width: s.terminalWidth,
-		parts: parts, start: now()}
+	if opts.Separator == "" {
+		opts.Separator = "  "
+	}
+	st := &Status{tick: s.ticker, line: s.statusSink(), errOut: s.ErrOut, cs: s.Stderr(), now: now,
+		width: s.terminalWidth, opts: opts, parts: parts, start: now()}
+	if opts.OnUpdate {
+		st.tick = nil
+	}
 	st.Start()
 	return st
 }
 
-// Update replaces the line's parts; the next frame shows them.
+// Update replaces the line's parts; the next frame shows them. With
+// OnUpdate, the frame is drawn now if it is due.
 func (st *Status) Update(parts ...Part) {
 	if st == nil {
 		return
 	}
 	st.mu.Lock()
+	defer st.mu.Unlock()
 	st.parts = parts
-	st.mu.Unlock()
+	if st.opts.OnUpdate && st.running {
+		st.drawIfDueLocked()
+	}
+}
+
+// PrintAbove prints line (and a newline) on stderr above the status line:
+// the line is erased, the text written, and the line drawn again at once
+// (unless it is stopped or its Delay has not passed). On a nil *Status it
+// does nothing: where no status line is drawn, write to ErrOut.
+func (st *Status) PrintAbove(line string) {
+	if st == nil {
+		return
+	}
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	io.WriteString(st.errOut, line+"\n") // the guard erases the line first
+	if !st.running {
+		return
+	}
+	var now time.Time
+	if st.opts.Delay > 0 || st.opts.Every > 0 {
+		if now = st.now(); now.Sub(st.start) < st.opts.Delay {
+			return
+		}
+	}
+	st.drawLocked(now)
 }
 
 // Start draws the line and keeps redrawing it; after Stop it shows the line
-// again (say, after a notice was printed below it). Elapsed keeps counting
-// from the first start.
+// again (say, after a notice was printed below it). Elapsed and Delay
+// count from the first start.
 func (st *Status) Start() {
 	if st == nil {
 		return
 	}
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	if st.stop != nil {
+	if st.running {
 		return
 	}
-	st.drawLocked()
-	st.stop, st.stopped = make(chan struct{}), make(chan struct{})
+	st.running = true
+	st.drawIfDueLocked()
 	if st.tick == nil {
-		close(st.stopped)
 		return
 	}
+	st.stop, st.stopped = make(chan struct{}), make(chan struct{})
 	go st.animate(st.stop, st.stopped)
+}
+
+// drawIfDueLocked draws a frame unless Delay has not passed yet or, with
+// OnUpdate, the shown line was drawn less than Every ago. The clock is
+// read only when an option needs it.
+func (st *Status) drawIfDueLocked() {
+	if st.opts.Delay <= 0 && (!st.opts.OnUpdate || st.opts.Every <= 0) {
+		st.drawLocked(time.Time{})
+		return
+	}
+	now := st.now()
+	if now.Sub(st.start) < st.opts.Delay {
+		return
+	}
+	if st.opts.OnUpdate && st.opts.Every > 0 && st.line.statusShown() && now.Sub(st.lastDrawn) < st.opts.Every {
+		return
+	}
+	st.drawLocked(now)
 }
 
 func (st *Status) animate(stop <-chan struct{}, stopped chan<- struct{}) {
@@ -161,7 +278,7 @@ func (st *Status) animate(stop <-chan struct{}, stopped chan<- struct{}) {
 			return
 		case <-ticks:
 			st.mu.Lock()
-			st.drawLocked()
+			st.drawIfDueLocked()
 			st.mu.Unlock()
 		}
 	}
@@ -174,25 +291,25 @@ func (st *Status) Stop() {
 		return
 	}
 	st.mu.Lock()
-	stop, stopped := st.stop, st.stopped
-	st.stop = nil
+	stop, stopped, running := st.stop, st.stopped, st.running
+	st.stop, st.running = nil, false
 	st.mu.Unlock()
-	if stop == nil {
+	if !running {
 		return
 	}
-	close(stop)
-	<-stopped
+	if stop != nil {
+		close(stop)
+		<-stopped
+	}
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	if st.drawn {
-		io.WriteString(st.w, eraseLine)
-		st.drawn = false
-	}
+	st.line.eraseStatus()
 }
 
-func (st *Status) drawLocked() {
-	io.WriteString(st.w, "\r"+st.render(st.width())+eraseToEnd)
-	st.drawn = true
+// drawLocked draws the next frame; now is when (zero when not read).
+func (st *Status) drawLocked(now time.Time) {
+	st.line.drawStatus("\r" + st.render(st.width()) + eraseToEnd)
+	st.lastDrawn = now
 	st.frame++
 }
 
@@ -221,21 +338,20 @@ func (st *Status) render(width int) string {
 		if s == "" {
 			continue
 		}
-		sep := "  "
+		sep := st.opts.Separator
 		if b.Len() == len(string(frames[0])) {
 			sep = " "
 		}
-		s = sep + s
 		if room >= 0 {
-			if w := runewidth.StringWidth(s); w > room {
-				s = runewidth.Truncate(s, room, "")
-			}
+			sep = runewidth.Truncate(sep, room, "")
+			room -= runewidth.StringWidth(sep)
+			s = runewidth.Truncate(s, room, "")
 			room -= runewidth.StringWidth(s)
 		}
-		if p.kind == partAccent {
-			s = s[:len(sep)] + st.cs.Cyan(s[len(sep):])
+		if p.kind == partAccent && s != "" {
+			s = p.paint(st.cs, s)
 		}
-		b.WriteString(s)
+		b.WriteString(sep + s)
 		if room == 0 {
 			break
 		}

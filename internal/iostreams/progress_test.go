@@ -2,6 +2,7 @@ package iostreams
 
 import (
 	"bytes"
+	"io"
 	"strings"
 	"sync"
 	"testing"
@@ -238,5 +239,178 @@ func TestStatusWithoutTicker(t *testing.T) {
 	st.Stop()
 	if got, want := errOut.String(), "\r⠋ a\x1b[K\x1b[2K\r\r⠙ b\x1b[K\x1b[2K\r"; got != want {
 		t.Errorf("frames %q, want %q", got, want)
+	}
+}
+
+// fakeClock is a clock the test sets.
+type fakeClock struct{ t time.Time }
+
+func (c *fakeClock) now() time.Time      { return c.t }
+func (c *fakeClock) set(d time.Duration) { c.t = time.Date(2026, 12, 2, 5, 0, 0, 0, time.UTC).Add(d) }
+func newFakeClock() *fakeClock           { c := &fakeClock{}; c.set(0); return c }
+
+// TestStatusDelay: with a Delay, neither Start nor the ticks before it
+// draw; the first tick after it does.
+func TestStatusDelay(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ios, errOut := terminalStreams()
+		ios.DisableColor()
+		st := ios.StartStatus(StatusOptions{Delay: 300 * time.Millisecond}, Text("waiting"))
+		defer st.Stop()
+		time.Sleep(FrameInterval * 2) // 240 ms
+		synctest.Wait()
+		if errOut.Len() != 0 {
+			t.Fatalf("drawn before the delay: %q", errOut.String())
+		}
+		time.Sleep(FrameInterval) // 360 ms
+		synctest.Wait()
+		st.Stop()
+		if got, want := errOut.String(), "\r⠋ waiting\x1b[K\x1b[2K\r"; got != want {
+			t.Errorf("frames %q, want %q", got, want)
+		}
+	})
+}
+
+// TestStatusOnUpdate: with OnUpdate, frames are drawn by Update only (no
+// ticks, even on a ticking stream), not before Delay, at most one per
+// Every; a line erased by other output is drawn again at the next Update.
+func TestStatusOnUpdate(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ios, errOut := terminalStreams()
+		ios.DisableColor()
+		clock := newFakeClock()
+		st := ios.StartStatus(StatusOptions{Now: clock.now, Delay: 500 * time.Millisecond, OnUpdate: true,
+			Every: 100 * time.Millisecond}, Text("0 rows"))
+		step := func(at time.Duration, text string) {
+			clock.set(at)
+			st.Update(Text(text))
+		}
+		step(100*time.Millisecond, "1 row") // before the delay
+		step(500*time.Millisecond, "2 rows")
+		time.Sleep(FrameInterval * 5) // no ticks
+		synctest.Wait()
+		step(550*time.Millisecond, "3 rows") // too soon
+		step(600*time.Millisecond, "4 rows")
+		io.WriteString(ios.ErrOut, "notice: retrying\n")
+		step(610*time.Millisecond, "5 rows") // drawn again at once
+		st.Stop()
+		st.Update(Text("6 rows")) // stopped: nothing
+		want := "\r⠋ 2 rows\x1b[K" +
+			"\r⠙ 4 rows\x1b[K" +
+			"\x1b[2K\rnotice: retrying\n" +
+			"\r⠹ 5 rows\x1b[K" +
+			"\x1b[2K\r"
+		if got := errOut.String(); got != want {
+			t.Errorf("frames\n%q\nwant\n%q", got, want)
+		}
+	})
+}
+
+// TestStatusPrintAbove: a line printed above the status line erases it,
+// is written, and the status is drawn again at once; before the delay
+// and after Stop the line is written alone.
+func TestStatusPrintAbove(t *testing.T) {
+	ios, _, _, errOut := Test()
+	ios.SetTTY(false, false, true)
+	ios.DisableColor()
+	clock := newFakeClock()
+	st := ios.StartStatus(StatusOptions{Now: clock.now, Delay: time.Second, OnUpdate: true}, Text("a"))
+	st.PrintAbove("line 1: early")
+	clock.set(time.Second)
+	st.Update(Text("b"))
+	st.PrintAbove("line 2: failed")
+	st.Stop()
+	st.PrintAbove("line 3: late")
+	want := "line 1: early\n" +
+		"\r⠋ b\x1b[K" +
+		"\x1b[2K\rline 2: failed\n" +
+		"\r⠙ b\x1b[K" +
+		"\x1b[2K\r" +
+		"line 3: late\n"
+	if got := errOut.String(); got != want {
+		t.Errorf("stderr\n%q\nwant\n%q", got, want)
+	}
+}
+
+// TestStatusGuard: while a status line is shown, anything written to
+// ErrOut erases it first, once; a ticking line comes
+// back at the next tick; once stopped, ErrOut is written as it is.
+func TestStatusGuard(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ios, errOut := terminalStreams()
+		ios.DisableColor()
+		st := ios.StartStatus(StatusOptions{}, Text("run 01K"))
+		io.WriteString(ios.ErrOut, "notice: one\n")
+		io.WriteString(ios.ErrOut, "notice: two\n")
+		time.Sleep(FrameInterval)
+		synctest.Wait()
+		io.WriteString(ios.ErrOut, "notice: three\n")
+		st.Stop()
+		io.WriteString(ios.ErrOut, "warning: after\n")
+		want := "\r⠋ run 01K\x1b[K" +
+			"\x1b[2K\rnotice: one\n" +
+			"notice: two\n" +
+			"\r⠙ run 01K\x1b[K" +
+			"\x1b[2K\rnotice: three\n" +
+			"warning: after\n"
+		if got := errOut.String(); got != want {
+			t.Errorf("stderr\n%q\nwant\n%q", got, want)
+		}
+	})
+}
+
+// TestStatusNewOptionsOnPipe: on a pipe (and in CI) none of it draws:
+// no status, PrintAbove on the nil status writes nothing, and ErrOut is
+// written as it is.
+func TestStatusNewOptionsOnPipe(t *testing.T) {
+	for _, ci := range []bool{false, true} {
+		ios, _, _, errOut := Test()
+		ios.SetTTY(false, false, ci)
+		ios.SetCI(ci)
+		clock := newFakeClock()
+		st := ios.StartStatus(StatusOptions{Now: clock.now, Delay: time.Second, OnUpdate: true, Every: time.Millisecond,
+			Separator: " · "}, Text("a"), Colored((*ColorScheme).Green, "b"))
+		if st != nil {
+			t.Fatalf("ci=%v: a status line where none may be drawn", ci)
+		}
+		clock.set(2 * time.Second)
+		st.Update(Text("c"))
+		st.PrintAbove("line 1: failed")
+		io.WriteString(ios.ErrOut, "notice: x\n")
+		st.Stop()
+		if got, want := errOut.String(), "notice: x\n"; got != want {
+			t.Errorf("ci=%v: stderr %q, want %q", ci, got, want)
+		}
+	}
+}
+
+// TestStatusSeparatorAndColored: parts joined by the Separator, Colored
+// parts in their colour; a cut may fall inside a separator (the line is
+// cut there, never past the width).
+func TestStatusSeparatorAndColored(t *testing.T) {
+	ios, _, _, errOut := Test()
+	ios.SetTTY(false, false, true)
+	ios.ForceColor()
+	st := ios.StartStatus(StatusOptions{Separator: " · "}, Text("batch: 1 waiting"), Colored((*ColorScheme).Green, "2 succeeded"),
+		Colored((*ColorScheme).Red, "1 failed"))
+	st.Stop()
+	if got, want := errOut.String(), "\r⠋ batch: 1 waiting · \x1b[32m2 succeeded\x1b[0m · \x1b[31m1 failed\x1b[0m\x1b[K\x1b[2K\r"; got != want {
+		t.Errorf("frame %q, want %q", got, want)
+	}
+	for width, want := range map[int]string{
+		// 2 cells for the frame and the free last column, 1 + 16 for the
+		// first part, then 1 and 2 cells of the separator, then 1 of text.
+		19: "\r⠋ batch: 1 waiting\x1b[K\x1b[2K\r",
+		20: "\r⠋ batch: 1 waiting \x1b[K\x1b[2K\r",
+		21: "\r⠋ batch: 1 waiting ·\x1b[K\x1b[2K\r",
+		23: "\r⠋ batch: 1 waiting · \x1b[32m2\x1b[0m\x1b[K\x1b[2K\r",
+	} {
+		errOut.Reset()
+		ios.SetTerminalWidth(width)
+		st := ios.StartStatus(StatusOptions{Separator: " · "}, Text("batch: 1 waiting"), Colored((*ColorScheme).Green, "2 succeeded"))
+		st.Stop()
+		if got := errOut.String(); got != want {
+			t.Errorf("width %d: frame %q, want %q", width, got, want)
+		}
 	}
 }

@@ -143,11 +143,16 @@ func commonPrefix(b []byte, p string) int {
 // write that ends with what may be the start of a secret keeps that tail
 // back until the next write or Flush, so that a secret split across two
 // writes is still caught; nothing else is delayed.
+//
+// On stderr it is also the status line's guard (progress.go): while a
+// status frame is shown, any other write erases the line first.
 type redactWriter struct {
 	mu      sync.Mutex
 	w       io.Writer
 	secrets *secretSet
 	held    []byte
+	// lineShown: a status line's frame is on the screen.
+	lineShown bool
 }
 
 func (r *redactWriter) Write(p []byte) (int, error) {
@@ -155,10 +160,20 @@ func (r *redactWriter) Write(p []byte) (int, error) {
 }
 
 // write redacts p after what was held back; whole writes hold nothing
-// back (a spinner frame must show at once).
+// back (a status frame must show at once).
 func (r *redactWriter) write(p []byte, whole bool) (int, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if r.lineShown && len(p) > 0 {
+		r.lineShown = false
+		if _, err := io.WriteString(r.w, eraseLine); err != nil {
+			return 0, err
+		}
+	}
+	return r.writeLocked(p, whole)
+}
+
+func (r *redactWriter) writeLocked(p []byte, whole bool) (int, error) {
 	buf := p
 	if len(r.held) > 0 {
 		buf = append(r.held, p...)
@@ -180,10 +195,30 @@ func (r *redactWriter) Flush() error {
 	return err
 }
 
-// wholeWriter writes through a redactWriter without holding anything back.
-type wholeWriter struct{ r *redactWriter }
+// drawStatus writes a status frame, whole, past the guard.
+func (r *redactWriter) drawStatus(frame string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if _, err := r.writeLocked([]byte(frame), true); err == nil {
+		r.lineShown = true
+	}
+}
 
-func (w wholeWriter) Write(p []byte) (int, error) { return w.r.write(p, true) }
+// eraseStatus erases the status line if a frame is shown.
+func (r *redactWriter) eraseStatus() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.lineShown {
+		r.lineShown = false
+		io.WriteString(r.w, eraseLine)
+	}
+}
+
+func (r *redactWriter) statusShown() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.lineShown
+}
 
 // AddSecret makes the streams replace secret, and its URL, JSON and base64
 // encodings, with [REDACTED] wherever it would be printed, on stdout and
@@ -220,15 +255,6 @@ func (s *IOStreams) UnredactedOut() io.Writer {
 		return rw.w
 	}
 	return s.Out
-}
-
-// ProgressWriter is stderr for spinners and progress bars: redacted like
-// ErrOut, but each frame is written at once, never held back.
-func (s *IOStreams) ProgressWriter() io.Writer {
-	if rw, ok := s.ErrOut.(*redactWriter); ok {
-		return wholeWriter{rw}
-	}
-	return s.ErrOut
 }
 
 func (s *IOStreams) redacting(w io.Writer) io.Writer {

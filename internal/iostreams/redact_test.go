@@ -102,11 +102,11 @@ func TestRedactHoldsBackOnlyAPossibleStart(t *testing.T) {
 	if out.String() != "line one\nabc " {
 		t.Fatalf("held back more than the possible start: %q", out.String())
 	}
-	fmt.Fprint(s.ProgressWriter(), "\r⠋ 2 results c")
+	s.statusSink().drawStatus("\r⠋ 2 results c")
 	if errOut.String() != "Paste the api_key and press Enter: \r⠋ 2 results c" {
 		t.Fatalf("a progress frame was held back: %q", errOut.String())
 	}
-	fmt.Fprint(s.ProgressWriter(), "\r"+testSecret)
+	s.statusSink().drawStatus("\r" + testSecret)
 	if strings.Contains(errOut.String(), testSecret) {
 		t.Fatalf("a progress frame leaked the key: %q", errOut.String())
 	}

@@ -1,7 +1,6 @@
 package runresults
 
 import (
-	"io"
 	"strconv"
 	"sync"
 	"time"
@@ -11,35 +10,27 @@ import (
 )
 
 // Progress shows a long fetch of result rows on stderr, on a terminal
-// only (never on a pipe or a file):
+// only (never on a pipe or a file), as the streams' status line:
 //
-//	Fetching results… 12,300 of 100,000 rows (4,100 rows/s)
+//	⠋ Fetching results… 12,300 of 100,000 rows (4,100 rows/s)
 //
 // The line appears once the fetch has taken progressDelay (a short fetch
-// never flashes one), is redrawn in place at most every progressEvery,
-// and is cleared before anything else is written to stderr (a retry
-// notice, a warning) and when the fetch ends.
-//
-// It is self-contained until IOStreams has a progress API: it writes its
-// frames through the streams' ProgressWriter and, while it is shown,
-// stands in front of ErrOut to clear the line first.
+// never flashes one), is redrawn at most every progressEvery, and is
+// erased before anything else is written to stderr (the streams' guard)
+// and when the fetch ends.
 type Progress struct {
 	ios *iostreams.IOStreams
 	now func() time.Time
-	w   io.Writer // the frames' writer
 
-	mu      sync.Mutex
-	errOut  io.Writer // ErrOut as it was before Start
-	start   time.Time
-	drawn   time.Time // when the line was last drawn
-	showing bool      // a frame is on the screen
-	stopped bool
+	mu    sync.Mutex
+	line  *iostreams.Status
+	start time.Time
+	at    time.Time // the reading of now this update was taken at
 }
 
 const (
 	progressDelay = 500 * time.Millisecond
 	progressEvery = 100 * time.Millisecond
-	clearLine     = "\r\x1b[K"
 )
 
 // NewProgress returns the progress line for a fetch printed by printer,
@@ -58,18 +49,22 @@ func NewProgress(ios *iostreams.IOStreams, now func() time.Time, printer *output
 	return &Progress{ios: ios, now: now}
 }
 
-// Start begins timing the fetch, and puts the line's guard in front of
-// stderr.
+// Start begins timing the fetch; the line shows after progressDelay.
 func (p *Progress) Start() {
 	if p == nil {
 		return
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.w = p.ios.ProgressWriter()
-	p.errOut = p.ios.ErrOut
-	p.ios.ErrOut = &clearFirst{p: p}
+	if p.line != nil {
+		return
+	}
 	p.start = p.now()
+	p.at = p.start
+	// The status reads the time of the update at hand: the clock is
+	// read once per update, here.
+	p.line = p.ios.StartStatus(iostreams.StatusOptions{Now: func() time.Time { return p.at },
+		Delay: progressDelay, OnUpdate: true, Every: progressEvery})
 }
 
 // Update reports rows fetched so far of total (total < 0: not known).
@@ -79,58 +74,30 @@ func (p *Progress) Update(rows, total int64) {
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.stopped || p.w == nil {
+	if p.line == nil {
 		return
 	}
-	now := p.now()
-	elapsed := now.Sub(p.start)
-	if elapsed < progressDelay || (!p.drawn.IsZero() && now.Sub(p.drawn) < progressEvery) {
-		return
-	}
+	p.at = p.now()
 	line := "Fetching results… " + thousands(rows)
 	if total >= 0 {
 		line += " of " + thousands(total)
 	}
-	line += " rows (" + thousands(int64(float64(rows)/elapsed.Seconds())) + " rows/s)"
-	io.WriteString(p.w, clearLine+line)
-	p.drawn, p.showing = now, true
+	var rate int64
+	if elapsed := p.at.Sub(p.start); elapsed > 0 {
+		rate = int64(float64(rows) / elapsed.Seconds())
+	}
+	line += " rows (" + thousands(rate) + " rows/s)"
+	p.line.Update(iostreams.Text(line))
 }
 
-// Stop clears the line and gives stderr back.
+// Stop erases the line; it stays off.
 func (p *Progress) Stop() {
 	if p == nil {
 		return
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.stopped || p.w == nil {
-		return
-	}
-	p.stopped = true
-	p.clear()
-	p.ios.ErrOut = p.errOut
-}
-
-// clear erases the line if one is shown. Callers hold p.mu.
-func (p *Progress) clear() {
-	if p.showing {
-		io.WriteString(p.w, clearLine)
-		p.showing = false
-	}
-}
-
-// clearFirst is stderr while the line may be shown: the line is cleared
-// before anything else is written, and drawn again at the next update.
-type clearFirst struct{ p *Progress }
-
-func (c *clearFirst) Write(b []byte) (int, error) {
-	c.p.mu.Lock()
-	defer c.p.mu.Unlock()
-	if c.p.showing {
-		c.p.clear()
-		c.p.drawn = time.Time{} // drawn again at the next update
-	}
-	return c.p.errOut.Write(b)
+	p.line.Stop()
 }
 
 // thousands writes n with commas between groups of three digits.

@@ -78,11 +78,11 @@ func TestProgressFrames(t *testing.T) {
 	step(610*time.Millisecond, 12400) // drawn again at once
 	p.Stop()
 	io.WriteString(ios.ErrOut, "warning: after\n")
-	want := "\r\x1b[KFetching results… 2,000 of 100,000 rows (4,000 rows/s)" +
-		"\r\x1b[KFetching results… 12,300 of 100,000 rows (20,500 rows/s)" +
-		"\r\x1b[Knotice: retrying\n" +
-		"\r\x1b[KFetching results… 12,400 of 100,000 rows (20,327 rows/s)" +
-		"\r\x1b[K" +
+	want := "\r⠋ Fetching results… 2,000 of 100,000 rows (4,000 rows/s)\x1b[K" +
+		"\r⠙ Fetching results… 12,300 of 100,000 rows (20,500 rows/s)\x1b[K" +
+		"\x1b[2K\rnotice: retrying\n" +
+		"\r⠹ Fetching results… 12,400 of 100,000 rows (20,327 rows/s)\x1b[K" +
+		"\x1b[2K\r" +
 		"warning: after\n"
 	if got := errOut.String(); got != want {
 		t.Errorf("stderr:\n%q\nwant:\n%q", got, want)
@@ -99,7 +99,7 @@ func TestProgressWithoutTotal(t *testing.T) {
 	clock.set(2 * time.Second)
 	p.Update(5000, -1)
 	p.Stop()
-	if want := "\r\x1b[KFetching results… 5,000 rows (2,500 rows/s)\r\x1b[K"; errOut.String() != want {
+	if want := "\r⠋ Fetching results… 5,000 rows (2,500 rows/s)\x1b[K\x1b[2K\r"; errOut.String() != want {
 		t.Errorf("stderr %q, want %q", errOut.String(), want)
 	}
 }
@@ -155,15 +155,15 @@ func TestPrintShowsProgress(t *testing.T) {
 			if tty {
 				// Now is read at Start (0 ms), then once per page: 300,
 				// 600 (the first frame), 900 ms.
-				want = "\r\x1b[KFetching results… 200 of 300 rows (333 rows/s)" +
-					"\r\x1b[KFetching results… 250 of 300 rows (277 rows/s)" +
-					"\r\x1b[K" + want
+				want = "\r⠋ Fetching results… 200 of 300 rows (333 rows/s)\x1b[K" +
+					"\r⠙ Fetching results… 250 of 300 rows (277 rows/s)\x1b[K" +
+					"\x1b[2K\r" + want
 			}
 			if errOut.String() != want {
 				t.Errorf("stderr %q, want %q", errOut.String(), want)
 			}
 			if ios.ErrOut != stderr {
-				t.Error("stderr not given back")
+				t.Error("stderr replaced")
 			}
 		})
 	}

@@ -36,8 +36,14 @@ func (p *progress) parts(status string, results int64) []iostreams.Part {
 		iostreams.Text(text.Plural(results, "result"))}
 }
 
-// begin shows the status line again after end.
-func (p *progress) begin() { p.line.Start() }
+// println prints a line on stderr, above the status line where there is one.
+func (p *progress) println(line string) {
+	if p.line != nil {
+		p.line.PrintAbove(line)
+		return
+	}
+	io.WriteString(p.io.ErrOut, line+"\n")
+}
 
 // update records a poll's result.
 func (p *progress) update(status string, results int64) {

@@ -91,9 +91,7 @@ func wait(ctx context.Context, o Options, slug string) (*api.Run, error) {
 		Now: o.Now, Sleep: o.Sleep, Interval: o.Interval, Timeout: o.Timeout,
 		What: "waiting for run " + slug,
 		Failing: func(err error) {
-			prog.end()
-			fmt.Fprintf(o.IO.ErrOut, "notice: checking run %s failed (%v); still waiting\n", slug, oneLineErr(err))
-			prog.begin()
+			prog.println(fmt.Sprintf("notice: checking run %s failed (%v); still waiting", slug, oneLineErr(err)))
 		},
 	}
 	err := poll.Run(ctx, func(ctx context.Context) (bool, error) {
@@ -114,9 +112,7 @@ func wait(ctx context.Context, o Options, slug string) (*api.Run, error) {
 		}
 		if !run.Status.Known() && !warnedStatus[run.Status] {
 			warnedStatus[run.Status] = true
-			prog.end()
-			fmt.Fprintf(o.IO.ErrOut, "warning: run %s shows the unknown status %q; still waiting\n", slug, iostreams.SanitizeLine(string(run.Status)))
-			prog.begin()
+			prog.println(fmt.Sprintf("warning: run %s shows the unknown status %q; still waiting", slug, iostreams.SanitizeLine(string(run.Status))))
 		}
 		return false, nil
 	})
