@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/briandowns/spinner"
 	"github.com/mattn/go-runewidth"
 	"golang.org/x/term"
 )
@@ -18,8 +19,11 @@ import (
 // stderr's redaction: redacted, never held back. While a line is shown,
 // any other write to ErrOut erases it first.
 
-// spinnerFrames are drawn in turn at the start of a status line.
-const spinnerFrames = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
+// spinnerFrames is the glyph set drawn in turn at the start of a status
+// line: briandowns/spinner's braille dots. Only its glyphs are taken: the
+// drawing is ours, so that one writer (stderr's redaction and its guard)
+// and one clock (the streams' Ticker, which tests move) pace every line.
+const spinnerFrames = 14
 
 // FrameInterval is how often a status line is redrawn.
 const FrameInterval = 120 * time.Millisecond
@@ -318,9 +322,9 @@ func (st *Status) drawLocked(now time.Time) {
 // return to its last row only). Only the parts' own text is sanitised
 // (when set); the colour codes are ours.
 func (st *Status) render(width int) string {
-	frames := []rune(spinnerFrames)
+	frames := spinner.CharSets[spinnerFrames]
 	var b strings.Builder
-	b.WriteRune(frames[st.frame%len(frames)])
+	b.WriteString(frames[st.frame%len(frames)])
 	room := -1 // cells left; -1: no limit
 	if width > 1 {
 		room = width - 2 // the frame, and the last column left free
@@ -339,7 +343,7 @@ func (st *Status) render(width int) string {
 			continue
 		}
 		sep := st.opts.Separator
-		if b.Len() == len(string(frames[0])) {
+		if b.Len() == len(frames[0]) {
 			sep = " "
 		}
 		if room >= 0 {
