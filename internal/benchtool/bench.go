@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -22,6 +23,7 @@ type bench struct {
 	root, tmp          string
 	coreclaw, skeleton string
 	srv                *fakeapi.Server
+	http               *http.Client // the bench's own calls to the fake
 	latency            time.Duration
 	rows, runs         int
 	quick              bool

@@ -15,6 +15,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -60,7 +61,7 @@ func run(ctx context.Context, argv []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	defer os.RemoveAll(tmp)
-	b := &bench{tmp: tmp, log: stderr, latency: *latency, rows: *rows, runs: *runs, quick: *quick}
+	b := &bench{tmp: tmp, log: stderr, http: &http.Client{Timeout: 5 * time.Minute}, latency: *latency, rows: *rows, runs: *runs, quick: *quick}
 	if b.root, err = os.Getwd(); err != nil {
 		fmt.Fprintln(stderr, "bench:", err)
 		return 1

@@ -188,7 +188,7 @@ func (b *bench) exportLink(ctx context.Context, slug string) (string, int64, err
 		return "", 0, err
 	}
 	req.Header.Set("Authorization", "Bearer "+b.srv.APIKey())
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := b.http.Do(req)
 	if err != nil {
 		return "", 0, err
 	}
@@ -201,7 +201,7 @@ func (b *bench) exportLink(ctx context.Context, slug string) (string, int64, err
 	if err := json.NewDecoder(resp.Body).Decode(&env); err != nil {
 		return "", 0, err
 	}
-	file, err := http.Get(env.Data.DownloadURL)
+	file, err := b.get(ctx, env.Data.DownloadURL)
 	if err != nil {
 		return "", 0, err
 	}
@@ -315,4 +315,13 @@ func (b *bench) formatting(ctx context.Context) error {
 			measured: fmt.Sprintf("%.0f ns/row, %.1f allocs/row, %.0f B/row", nsRow, allocsRow, bytesOp/rows), goal: goal, met: met})
 	}
 	return nil
+}
+
+// get fetches url with the bench's client, bound to ctx.
+func (b *bench) get(ctx context.Context, url string) (*http.Response, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return nil, err
+	}
+	return b.http.Do(req)
 }

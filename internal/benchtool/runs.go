@@ -108,7 +108,7 @@ func (b *bench) startRun(ctx context.Context, secs int) (string, time.Time, erro
 	req.Header.Set("Authorization", "Bearer "+b.srv.APIKey())
 	req.Header.Set("Content-Type", "application/json")
 	at := time.Now()
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := b.http.Do(req)
 	if err != nil {
 		return "", time.Time{}, err
 	}

@@ -40,7 +40,7 @@ func main() {
 			}
 			s.Start()
 			defer s.Stop()
-			resp, err := http.DefaultClient.Do(req)
+			resp, err := (&http.Client{}).Do(req) // bounded by ctx
 			if err != nil {
 				return err
 			}
