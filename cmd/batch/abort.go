@@ -10,6 +10,7 @@ import (
 	"github.com/coreclaw/coreclaw/internal/api"
 	"github.com/coreclaw/coreclaw/internal/cmdutil"
 	"github.com/coreclaw/coreclaw/internal/iostreams"
+	"github.com/coreclaw/coreclaw/internal/text"
 )
 
 // AbortOptions are everything `batch abort` needs.
@@ -76,7 +77,7 @@ func runAbort(ctx context.Context, opts *AbortOptions) error {
 			fmt.Fprintf(opts.IO.ErrOut, "line %d: asked CoreClaw to abort run %s\n", e.Line, iostreams.SanitizeLine(e.Slug))
 		case ctx.Err() != nil:
 			return cmdutil.Interrupted(fmt.Sprintf("`coreclaw batch abort %s` again aborts the rest", m.Path()),
-				"interrupted after asking CoreClaw to abort %s", plural(int64(aborted), "run"))
+				"interrupted after asking CoreClaw to abort %s", text.Plural(int64(aborted), "run"))
 		case errors.As(err, &apiErr) && apiErr.Code == api.CodeRunOperationFailed:
 			fmt.Fprintf(opts.IO.ErrOut, "line %d: run %s cannot be aborted (it has probably ended)\n", e.Line, iostreams.SanitizeLine(e.Slug))
 		default:
@@ -88,9 +89,9 @@ func runAbort(ctx context.Context, opts *AbortOptions) error {
 			fmt.Fprintf(opts.IO.ErrOut, "line %d: aborting run %s failed: %s\n", e.Line, iostreams.SanitizeLine(e.Slug), msg)
 		}
 	}
-	fmt.Fprintf(opts.IO.ErrOut, "batch: asked CoreClaw to abort %s\n", plural(int64(aborted), "run"))
+	fmt.Fprintf(opts.IO.ErrOut, "batch: asked CoreClaw to abort %s\n", text.Plural(int64(aborted), "run"))
 	if failed > 0 {
-		return cmdutil.WithHint(fmt.Errorf("aborting %s failed: %w", plural(int64(failed), "run"), firstErr),
+		return cmdutil.WithHint(fmt.Errorf("aborting %s failed: %w", text.Plural(int64(failed), "run"), firstErr),
 			fmt.Sprintf("`coreclaw batch abort %s` again tries the rest", m.Path()))
 	}
 	return nil

@@ -16,6 +16,7 @@ import (
 	"github.com/coreclaw/coreclaw/internal/batch"
 	"github.com/coreclaw/coreclaw/internal/cmdutil"
 	"github.com/coreclaw/coreclaw/internal/iostreams"
+	"github.com/coreclaw/coreclaw/internal/text"
 )
 
 // NewCmdBatch builds `coreclaw batch` and its verbs.
@@ -91,14 +92,7 @@ func (t tally) String() string {
 	if t.noRun > 0 {
 		parts = append(parts, fmt.Sprintf("%d without a run", t.noRun))
 	}
-	return strings.Join(parts, " · ") + fmt.Sprintf(" · %s", plural(t.results, "result"))
-}
-
-func plural(n int64, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return fmt.Sprintf("%d %ss", n, word)
+	return strings.Join(parts, " · ") + fmt.Sprintf(" · %s", text.Plural(t.results, "result"))
 }
 
 // waitOutcome maps the runs' final statuses to the exit status: 3 when
@@ -136,12 +130,12 @@ func lineList(lines []int) string {
 // interrupted and timedOut are how a batch that stops early ends.
 func interrupted(going int, manifest, resume string) error {
 	return cmdutil.Interrupted(resume, "interrupted; %s of the batch %s on; the manifest %s says where they are",
-		plural(int64(going), "run"), map[bool]string{true: "goes", false: "go"}[going == 1], manifest)
+		text.Plural(int64(going), "run"), map[bool]string{true: "goes", false: "go"}[going == 1], manifest)
 }
 
 func timedOut(timeout time.Duration, going int, manifest string) error {
 	return &cmdutil.ExitError{Code: cmdutil.ExitTimeout,
-		Err:  fmt.Errorf("timed out after %s with %s of the batch still going", timeout, plural(int64(going), "run")),
+		Err:  fmt.Errorf("timed out after %s with %s of the batch still going", timeout, text.Plural(int64(going), "run")),
 		Hint: fmt.Sprintf("`coreclaw batch wait %s` waits for them", manifest)}
 }
 

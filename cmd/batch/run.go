@@ -21,6 +21,7 @@ import (
 	"github.com/coreclaw/coreclaw/internal/iostreams"
 	"github.com/coreclaw/coreclaw/internal/runwait"
 	"github.com/coreclaw/coreclaw/internal/schema"
+	"github.com/coreclaw/coreclaw/internal/text"
 )
 
 // DefaultConcurrency is how many runs of a batch go at once unless told.
@@ -264,17 +265,10 @@ func runBatch(ctx context.Context, opts *RunOptions) error {
 	}
 	if plan.skipped > 0 {
 		fmt.Fprintf(opts.IO.ErrOut, "%s already started or queued (manifest %s); %d to start\n",
-			pluralLines(plan.skipped), m.Path(), len(plan.pending))
+			text.Plural(int64(plan.skipped), "line"), m.Path(), len(plan.pending))
 	}
 	res, runErr := r.Run(ctx, plan.pending)
 	return opts.finish(m, res, runErr, good)
-}
-
-func pluralLines(n int) string {
-	if n == 1 {
-		return "1 line"
-	}
-	return fmt.Sprintf("%d lines", n)
 }
 
 // countSyntax is the number of lines that were not JSON objects (they are
@@ -491,7 +485,7 @@ func (opts *RunOptions) finish(m *batch.Manifest, res *batch.Result, runErr erro
 		}
 		fmt.Fprintf(opts.IO.ErrOut, "batch: %d of %d lines queued · manifest %s\n", queued, lines, m.Path())
 	} else if opts.Wait {
-		fmt.Fprintf(opts.IO.ErrOut, "batch: %s · %s · manifest %s\n", pluralLines(lines), t, m.Path())
+		fmt.Fprintf(opts.IO.ErrOut, "batch: %s · %s · manifest %s\n", text.Plural(int64(lines), "line"), t, m.Path())
 	} else {
 		fmt.Fprintf(opts.IO.ErrOut, "batch: %d of %d lines started · manifest %s\n", lines-t.noRun, lines, m.Path())
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/coreclaw/coreclaw/internal/cmdutil"
 	"github.com/coreclaw/coreclaw/internal/iostreams"
 	"github.com/coreclaw/coreclaw/internal/runwait"
+	"github.com/coreclaw/coreclaw/internal/text"
 )
 
 // WaitOptions are everything `batch wait` needs.
@@ -95,6 +96,6 @@ func runWait(ctx context.Context, opts *WaitOptions) error {
 		return stopError(err, res, opts.Timeout, m.Path(), resume)
 	}
 	t := count(m.Entries())
-	fmt.Fprintf(opts.IO.ErrOut, "batch: %s · %s · manifest %s\n", pluralLines(t.lines), t, m.Path())
+	fmt.Fprintf(opts.IO.ErrOut, "batch: %s · %s · manifest %s\n", text.Plural(int64(t.lines), "line"), t, m.Path())
 	return waitOutcome(t, m.Path())
 }

@@ -312,9 +312,9 @@ func TestParseRetryAfter(t *testing.T) {
 		{"-99999999999999999999999", 0, false},
 	}
 	for _, tt := range tests {
-		got, ok := parseRetryAfter(tt.v, now)
+		got, ok := ParseRetryAfter(tt.v, now)
 		if got != tt.want || ok != tt.ok {
-			t.Errorf("parseRetryAfter(%q) = %v, %v; want %v, %v", tt.v, got, ok, tt.want, tt.ok)
+			t.Errorf("ParseRetryAfter(%q) = %v, %v; want %v, %v", tt.v, got, ok, tt.want, tt.ok)
 		}
 	}
 }

@@ -93,7 +93,7 @@ func (c *Client) retryDelay(err error, classify classifier, attempt int, elapsed
 		return 0, "", false
 	}
 	delay := c.retry.backoff(attempt)
-	if ra, ok := parseRetryAfter(retryAfter, c.now()); ok {
+	if ra, ok := ParseRetryAfter(retryAfter, c.now()); ok {
 		delay = ra
 	}
 	if c.retry.Budget > 0 && elapsed+delay > c.retry.Budget {
@@ -181,8 +181,9 @@ func malformedReply(err error) bool {
 // retry budget anyway.
 const maxRetryAfter = 24 * time.Hour
 
-// parseRetryAfter reads Retry-After as seconds or as an HTTP date.
-func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
+// ParseRetryAfter reads Retry-After as seconds or as an HTTP date (now
+// is when the reply came).
+func ParseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 	v = strings.TrimSpace(v)
 	if v == "" {
 		return 0, false
@@ -213,4 +214,21 @@ func roundDelay(d time.Duration) time.Duration {
 		return d.Round(100 * time.Millisecond)
 	}
 	return d.Round(10 * time.Millisecond)
+}
+
+// ReplyLeavesRunUnknown reports a failed start after which a run may
+// exist all the same: a server fault (5xx, codes 10000 and 14000), a reply
+// that is not an API envelope (a gateway page, an empty body, a redirect),
+// or a 2xx that names no usable run. Network failures are the caller's to
+// judge (whether the request was sent).
+func ReplyLeavesRunUnknown(err error) bool {
+	var replyErr *ReplyError
+	if errors.As(err, &replyErr) {
+		return true
+	}
+	var apiErr *Error
+	if errors.As(err, &apiErr) {
+		return apiErr.IsServerFault() || apiErr.NotJSON || apiErr.HTTPStatus >= 500
+	}
+	return false
 }

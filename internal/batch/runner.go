@@ -338,7 +338,7 @@ func (r *Runner) startFailed(ctx context.Context, line Line, entry Entry, err er
 // and the checks, for the server's Retry-After or a doubling pause.
 func (r *Runner) slowDown(apiErr *api.Error) {
 	r.rateDelay = nextDelay(r.rateDelay, firstRateDelay, maxRateDelay)
-	if ra, ok := retryAfter(apiErr.RetryAfter); ok && ra > r.rateDelay {
+	if ra, ok := api.ParseRetryAfter(apiErr.RetryAfter, r.Now()); ok && ra > r.rateDelay {
 		r.rateDelay = min(ra, maxRateDelay)
 	}
 	r.rateUntil = r.Now().Add(r.rateDelay)
@@ -352,14 +352,6 @@ func nextDelay(cur, first, max time.Duration) time.Duration {
 	return min(2*cur, max)
 }
 
-func retryAfter(v string) (time.Duration, bool) {
-	var secs int
-	if _, err := fmt.Sscanf(v, "%d", &secs); err != nil || secs < 0 {
-		return 0, false
-	}
-	return time.Duration(secs) * time.Second, true
-}
-
 // mayHaveStarted reports a failed start after which a run may exist: the
 // request may have reached the API and the reply does not say.
 func mayHaveStarted(err error) bool {
@@ -367,15 +359,7 @@ func mayHaveStarted(err error) bool {
 	if errors.As(err, &netErr) {
 		return !netErr.NotSent
 	}
-	var replyErr *api.ReplyError
-	if errors.As(err, &replyErr) {
-		return true
-	}
-	var apiErr *api.Error
-	if errors.As(err, &apiErr) {
-		return apiErr.IsServerFault() || apiErr.NotJSON || apiErr.HTTPStatus >= 500
-	}
-	return false
+	return api.ReplyLeavesRunUnknown(err)
 }
 
 // uncertainReason says why a start is uncertain, without the request's

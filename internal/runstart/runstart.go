@@ -241,26 +241,10 @@ func Error(ctx context.Context, err error, check string) error {
 			Err:  fmt.Errorf("%s; the run may have started", msg),
 			Hint: check + " before you try again"}
 	}
-	if mayHaveStarted(err) {
+	if api.ReplyLeavesRunUnknown(err) {
 		return cmdutil.WithHint(err, "the run may have started: "+check+" before you try again")
 	}
 	return err
-}
-
-// mayHaveStarted reports a reply that leaves it unknown whether a run
-// was created: a server fault (5xx, codes 10000 and 14000), a reply that
-// is not an API envelope (a gateway page, an empty body, a redirect), or
-// a 2xx that names no usable run.
-func mayHaveStarted(err error) bool {
-	var replyErr *api.ReplyError
-	if errors.As(err, &replyErr) {
-		return true
-	}
-	var apiErr *api.Error
-	if errors.As(err, &apiErr) {
-		return apiErr.IsServerFault() || apiErr.NotJSON || apiErr.HTTPStatus >= 500
-	}
-	return false
 }
 
 // warnUnread reports, after the slug, what the start reply held that could
