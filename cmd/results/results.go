@@ -125,7 +125,7 @@ func Run(ctx context.Context, opts *Options) error {
 			fmt.Fprintf(opts.IO.ErrOut, "no rows: page %d is past the end (%s)\n", opts.Page, runresults.Extent(page, opts.Limit))
 			return nil
 		}
-		p := runresults.NewPrinter(printer.Rows(ctx), ro)
+		p := runresults.NewPrinter(printer.PageRows(ctx), ro)
 		if err := p.Page(page); err != nil {
 			return err
 		}
@@ -139,7 +139,7 @@ func Run(ctx context.Context, opts *Options) error {
 		ref = api.RunRef{Slug: run.Slug}
 	}
 	ro.Progress = runresults.NewProgress(opts.IO, opts.Now, printer)
-	_, err = runresults.Print(ctx, client, ref, printer.Rows(ctx), ro)
+	_, err = runresults.Print(ctx, client, ref, printer.PageRows(ctx), ro)
 	return err
 }
 

@@ -243,27 +243,43 @@ func identities(p pageReply, identity func(json.RawMessage) (string, bool)) []ro
 	return out
 }
 
-// rowSet remembers the identities of the rows delivered, to deliver none
-// twice. It keeps a 64-bit hash of each, under a seed drawn for the walk,
-// rather than the identity itself: about 10 bytes a row whatever the id's
-// length, so that memory barely grows over a long walk (target 4 of issue
-// 11). Two of 100,000 ids share a hash with odds of about 1 in 4·10⁹ (n²
-// / 2⁶⁵), and then the later row would be taken for a repeat.
+// rememberedRows is how many of the latest rows a walk remembers at least
+// (twice as many at most), to deliver none of them twice.
+const rememberedRows = 5000
+
+// rowSet remembers the identities of the latest rows delivered, to
+// deliver none of them twice. A row comes again when rows are added at the
+// head of a list while it is read, which shifts it by as many rows as were
+// added, a few, never thousands; a server that sends a page again whatever
+// the offset is caught by the page checks. So the set forgets: it keeps
+// two generations of rememberedRows and drops the older when the newer is
+// full, and its memory (about 200 KiB at most) is the same for 10,000
+// rows as for a million (target 4 of issue 11). It keeps a 64-bit hash of
+// each id, under a seed drawn for the walk, rather than the id: a new row
+// shares a hash with one of the remembered with odds of about 1 in 2·10¹⁵
+// (10,000 / 2⁶⁴), and is then taken for a repeat.
 type rowSet struct {
-	seed maphash.Seed
-	keys map[uint64]struct{}
+	seed          maphash.Seed
+	recent, older map[uint64]struct{}
 }
 
 func newRowSet() rowSet {
-	return rowSet{seed: maphash.MakeSeed(), keys: map[uint64]struct{}{}}
+	return rowSet{seed: maphash.MakeSeed(), recent: map[uint64]struct{}{}}
 }
 
-func (s rowSet) has(id string) bool {
-	_, ok := s.keys[maphash.String(s.seed, id)]
-	return ok
+func (s *rowSet) has(id string) bool {
+	h := maphash.String(s.seed, id)
+	_, recent := s.recent[h]
+	_, older := s.older[h]
+	return recent || older
 }
 
-func (s rowSet) add(id string) { s.keys[maphash.String(s.seed, id)] = struct{}{} }
+func (s *rowSet) add(id string) {
+	if len(s.recent) >= rememberedRows {
+		s.older, s.recent = s.recent, make(map[uint64]struct{}, rememberedRows)
+	}
+	s.recent[maphash.String(s.seed, id)] = struct{}{}
+}
 
 // fetchedPage is one page as it came, with its rows' identities.
 type fetchedPage struct {

@@ -552,3 +552,31 @@ func TestPageWithoutList(t *testing.T) {
 		t.Errorf("count 0 without list: %d, %v", n, err)
 	}
 }
+
+// The set of delivered rows remembers at least the latest rememberedRows
+// and forgets what is older than twice that, so that its size does not
+// grow with the walk.
+func TestRowSetRemembersTheLatestRows(t *testing.T) {
+	s := newRowSet()
+	id := func(i int) string { return fmt.Sprintf("k%d", i) }
+	const added = 3*rememberedRows + 7
+	for i := 0; i < added; i++ {
+		if s.has(id(i)) {
+			t.Fatalf("row %d is taken for a repeat before it was added", i)
+		}
+		s.add(id(i))
+	}
+	for i := added - rememberedRows; i < added; i++ {
+		if !s.has(id(i)) {
+			t.Fatalf("row %d of the latest %d is forgotten", i, rememberedRows)
+		}
+	}
+	for i := 0; i < added-2*rememberedRows; i++ {
+		if s.has(id(i)) {
+			t.Fatalf("row %d, older than the latest %d, is still remembered", i, 2*rememberedRows)
+		}
+	}
+	if n := len(s.recent) + len(s.older); n > 2*rememberedRows {
+		t.Errorf("%d hashes held, want at most %d", n, 2*rememberedRows)
+	}
+}

@@ -57,12 +57,14 @@ func TestGeneratedRuns(t *testing.T) {
 	noViolations(t, s)
 }
 
-// Latency holds each API reply back, through the injected sleep; the
-// download host is not delayed.
+// Latency holds each API reply back, through the injected sleep, until it
+// is Latency after its request arrived (here the clock stands still, so
+// the whole of it); the download host is not delayed.
 func TestLatency(t *testing.T) {
 	var mu sync.Mutex
 	var slept []time.Duration
-	s, err := Start(Options{Spec: testSpec(t), Latency: 20 * time.Millisecond, Sleep: func(ctx context.Context, d time.Duration) error {
+	clock := &manualClock{now: time.Date(2026, 11, 30, 8, 0, 0, 0, time.UTC)}
+	s, err := Start(Options{Spec: testSpec(t), Now: clock.Now, Latency: 20 * time.Millisecond, Sleep: func(ctx context.Context, d time.Duration) error {
 		mu.Lock()
 		slept = append(slept, d)
 		mu.Unlock()
@@ -86,6 +88,23 @@ func TestLatency(t *testing.T) {
 	}
 	if _, err := Start(Options{Spec: testSpec(t), Latency: -time.Millisecond}); err == nil || !strings.Contains(err.Error(), "negative latency") {
 		t.Errorf("negative latency: %v", err)
+	}
+}
+
+// A reply waits only for what is left of the latency once it is made.
+func TestHoldBack(t *testing.T) {
+	ms := time.Millisecond
+	for _, c := range []struct{ latency, spent, want time.Duration }{
+		{20 * ms, 0, 20 * ms},
+		{20 * ms, 3 * ms, 17 * ms},
+		{20 * ms, 20 * ms, 0},
+		{20 * ms, 45 * ms, 0},
+		{20 * ms, -ms, 20 * ms}, // a clock that went back
+		{0, 3 * ms, 0},
+	} {
+		if got := holdBack(c.latency, c.spent); got != c.want {
+			t.Errorf("holdBack(%v, %v) = %v, want %v", c.latency, c.spent, got, c.want)
+		}
 	}
 }
 

@@ -42,9 +42,12 @@ type Options struct {
 	DownloadRate int64
 	// Sleep makes the download throttle's pauses; a timer when nil.
 	Sleep func(ctx context.Context, d time.Duration) error
-	// Latency holds every API reply back this long after it is ready, as
-	// a distant server would (fakeclaw --latency, the benchmarks); 0 sends
-	// at once. The download host is not delayed.
+	// Latency is how long every API reply takes, from its request's
+	// arrival to its first byte, as a distant server's round trip would
+	// (fakeclaw --latency, the benchmarks): the fake's own work is inside
+	// it, so that a benchmark measures the client and not the fake. A
+	// reply that took longer to make leaves at once; 0 sends each reply
+	// when it is ready. The download host is not delayed.
 	Latency time.Duration
 	// RunSlugs and TaskSlugs name the first runs and tasks created (the
 	// README's examples show real-looking slugs); the rest, and all when
@@ -296,6 +299,11 @@ func (s *Server) Violations() []string {
 // ServeHTTP records, checks against the spec, applies faults and auth, then
 // dispatches.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	var arrived time.Time
+	if s.latency > 0 {
+		// Read only then: tests' clocks tick on every reading.
+		arrived = s.now()
+	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, 64<<20))
 	if err != nil {
 		http.Error(w, "cannot read body", http.StatusBadRequest)
@@ -344,8 +352,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if err := s.spec.ValidateResponse(r.Context(), r, route, params, rec.status, rec.header, rec.body.Bytes()); err != nil {
 		s.violation("reply to %s %s: %v", r.Method, r.URL.RequestURI(), err)
 	}
-	if s.latency > 0 && s.sleep(r.Context(), s.latency) != nil {
-		return // the client has gone
+	if s.latency > 0 {
+		if hold := holdBack(s.latency, s.now().Sub(arrived)); hold > 0 && s.sleep(r.Context(), hold) != nil {
+			return // the client has gone
+		}
 	}
 	if fault != nil {
 		s.applyFault(w, r, fault, rec)
@@ -353,6 +363,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	s.stampDate(rec.header)
 	rec.copyTo(w)
+}
+
+// holdBack is how long a reply that took spent to make still waits, so
+// that it leaves latency after its request arrived.
+func holdBack(latency, spent time.Duration) time.Duration {
+	return max(latency-max(spent, 0), 0)
 }
 
 func isPublic(route *routers.Route) bool {

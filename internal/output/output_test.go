@@ -667,3 +667,74 @@ func TestJQWriteErrors(t *testing.T) {
 		t.Errorf("cancelled filter: %v", err)
 	}
 }
+
+// writeLog records each Write it is given.
+type writeLog struct{ writes []string }
+
+func (l *writeLog) Write(p []byte) (int, error) {
+	l.writes = append(l.writes, string(p))
+	return len(p), nil
+}
+
+// PageRows holds rows until Flush, then writes them in one write; Close
+// writes what is left. With --jq it is Rows.
+func TestPageRows(t *testing.T) {
+	for _, tt := range []struct {
+		format Format
+		want   []string
+	}{
+		{JSONL, []string{"{\"a\":1}\n{\"a\":2}\n", "{\"a\":3}\n"}},
+		{JSON, []string{"[\n  {\n    \"a\": 1\n  },\n  {\n    \"a\": 2\n  }", ",\n  {\n    \"a\": 3\n  }\n]\n"}},
+		{CSV, []string{"a\n1\n2\n", "3\n"}},
+		{Table, []string{"A\n1\n2\n3\n"}},
+	} {
+		log := &writeLog{}
+		p := &Printer{Format: tt.format, out: log}
+		w := p.PageRows(context.Background())
+		w.Columns([]string{"a"})
+		for _, row := range []string{`{"a":1}`, `{"a":2}`} {
+			if err := w.Row(obj(t, row)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if len(log.writes) != 0 {
+			t.Errorf("%s: written before Flush: %q", tt.format, log.writes)
+		}
+		if err := w.(Flusher).Flush(); err != nil {
+			t.Fatal(err)
+		}
+		w.Row(obj(t, `{"a":3}`))
+		if err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if strings.Join(log.writes, "|") != strings.Join(tt.want, "|") {
+			t.Errorf("%s: writes %q, want %q", tt.format, log.writes, tt.want)
+		}
+	}
+
+	jq, err := CompileJQ("length")
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := &writeLog{}
+	p := &Printer{Format: JSON, out: log, jq: jq}
+	if _, ok := p.PageRows(context.Background()).(*jqRows); !ok {
+		t.Errorf("PageRows with --jq is not the jq writer")
+	}
+}
+
+// A held writer's write error comes back from Flush.
+func TestPageRowsFlushError(t *testing.T) {
+	p := &Printer{Format: JSONL, out: failingWriter{}}
+	w := p.PageRows(context.Background())
+	if err := w.Row(obj(t, `{"a":1}`)); err != nil {
+		t.Fatalf("Row: %v (nothing is written before Flush)", err)
+	}
+	if err := w.(Flusher).Flush(); err == nil || err.Error() != "write failed" {
+		t.Errorf("Flush: %v, want the write's error", err)
+	}
+}
+
+type failingWriter struct{}
+
+func (failingWriter) Write([]byte) (int, error) { return 0, errors.New("write failed") }

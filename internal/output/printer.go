@@ -1,6 +1,7 @@
 package output
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"fmt"
@@ -79,6 +80,46 @@ func (p *Printer) Rows(ctx context.Context) RowWriter {
 		return &jqRows{ctx: ctx, jq: p.jq, out: p.jqOut()}
 	}
 	return NewRowWriter(p.out, p.Format, RowOptions{Color: p.color, Sanitize: p.terminal})
+}
+
+// PageRows is Rows for output that comes a page at a time (result rows):
+// the writer holds what it prints until Flush, which the caller calls at
+// the end of each page, or Close, so that a page of rows goes out in one
+// write rather than one write a row (with --jq, which prints only at
+// Close, it is Rows).
+func (p *Printer) PageRows(ctx context.Context) RowWriter {
+	if p.jq != nil {
+		return p.Rows(ctx)
+	}
+	held := bufio.NewWriterSize(p.out, heldBytes)
+	return &heldRows{RowWriter: NewRowWriter(held, p.Format, RowOptions{Color: p.color, Sanitize: p.terminal}), held: held}
+}
+
+// heldBytes is the most a held writer keeps before it writes: a page of
+// 100 ordinary rows, in one write.
+const heldBytes = 64 << 10
+
+// heldRows is a RowWriter on a buffer that is written out at Flush and
+// Close.
+type heldRows struct {
+	RowWriter
+	held *bufio.Writer
+}
+
+// Flush writes out the rows printed since the last Flush.
+func (h *heldRows) Flush() error { return h.held.Flush() }
+
+func (h *heldRows) Close() error {
+	err := h.RowWriter.Close()
+	if ferr := h.held.Flush(); err == nil {
+		err = ferr
+	}
+	return err
+}
+
+// Flusher is a RowWriter that holds rows until Flush (see PageRows).
+type Flusher interface {
+	Flush() error
 }
 
 // jqOut is where --jq results go. jq prints strings raw, so on a terminal

@@ -43,7 +43,9 @@ func NewRowWriter(w io.Writer, f Format, opts RowOptions) RowWriter {
 	case JSONL:
 		return &jsonlRows{w: w, sanitize: opts.Sanitize}
 	case CSV:
-		return &csvRows{w: csv.NewWriter(w), sanitize: opts.Sanitize}
+		c := &csvRows{w: w, sanitize: opts.Sanitize}
+		c.enc = csv.NewWriter(&c.buf)
+		return c
 	case Table:
 		if opts.MaxCellWidth == 0 {
 			opts.MaxCellWidth = 48
@@ -142,9 +144,12 @@ func terminalJSON(b []byte, sanitize bool) []byte {
 
 func (j *jsonlRows) Close() error { return nil }
 
-// csvRows writes a header row, then one record per row, in column order.
+// csvRows writes a header row, then one record per row, in column order,
+// one Write per record.
 type csvRows struct {
-	w        *csv.Writer
+	w        io.Writer
+	enc      *csv.Writer  // encodes a record into buf
+	buf      bytes.Buffer // reused from record to record
 	cols     []string
 	started  bool
 	sanitize bool
@@ -169,7 +174,21 @@ func (c *csvRows) header() error {
 			head[i] = iostreams.Sanitize(col)
 		}
 	}
-	return c.w.Write(head)
+	return c.write(head)
+}
+
+// write encodes one record and writes it.
+func (c *csvRows) write(rec []string) error {
+	c.buf.Reset()
+	if err := c.enc.Write(rec); err != nil {
+		return err
+	}
+	c.enc.Flush()
+	if err := c.enc.Error(); err != nil {
+		return err
+	}
+	_, err := c.w.Write(c.buf.Bytes())
+	return err
 }
 
 func (c *csvRows) Row(row *jsonobj.Object) error {
@@ -192,20 +211,10 @@ func (c *csvRows) Row(row *jsonobj.Object) error {
 			}
 		}
 	}
-	if err := c.w.Write(rec); err != nil {
-		return err
-	}
-	c.w.Flush()
-	return c.w.Error()
+	return c.write(rec)
 }
 
-func (c *csvRows) Close() error {
-	if err := c.header(); err != nil {
-		return err
-	}
-	c.w.Flush()
-	return c.w.Error()
-}
+func (c *csvRows) Close() error { return c.header() }
 
 // tableRows buffers the rows to size the columns, then prints them.
 type tableRows struct {

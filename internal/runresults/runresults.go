@@ -72,6 +72,11 @@ func (p *Printer) Page(page *api.ResultPage) error {
 		}
 		p.n++
 	}
+	// A writer that holds rows (output.Printer.PageRows) writes the
+	// page out now: rows appear as their pages arrive.
+	if f, ok := p.w.(output.Flusher); ok {
+		return f.Flush()
+	}
 	return nil
 }
 

@@ -217,3 +217,37 @@ func TestPrintErrors(t *testing.T) {
 		t.Errorf("Print without a key: %v", err)
 	}
 }
+
+// heldWriter is a RowWriter that holds rows until Flush, as
+// output.Printer.PageRows does, and records what was flushed.
+type heldWriter struct {
+	held    []string
+	flushed [][]string
+}
+
+func (h *heldWriter) Columns([]string) {}
+func (h *heldWriter) Row(o *jsonobj.Object) error {
+	b, _ := o.MarshalJSON()
+	h.held = append(h.held, string(b))
+	return nil
+}
+func (h *heldWriter) Flush() error {
+	h.flushed, h.held = append(h.flushed, h.held), nil
+	return nil
+}
+func (h *heldWriter) Close() error { return nil }
+
+// Each page is written out when it has been printed: rows appear as their
+// pages arrive, whatever the writer holds.
+func TestPrinterFlushesEachPage(t *testing.T) {
+	w := &heldWriter{}
+	p := NewPrinter(w, Options{})
+	for _, list := range [][]json.RawMessage{{json.RawMessage(`{"n":1}`), json.RawMessage(`{"n":2}`)}, {json.RawMessage(`{"n":3}`)}} {
+		if err := p.Page(&api.ResultPage{Count: 3, List: list}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got, want := fmt.Sprint(w.flushed), `[[{"n":1} {"n":2}] [{"n":3}]]`; got != want || len(w.held) != 0 {
+		t.Errorf("flushed %s (still held %q), want %s", got, w.held, want)
+	}
+}

@@ -258,14 +258,14 @@ func printResults(ctx context.Context, o Options, run *api.Run, r Report) error 
 				return err
 			}
 		}
-		return printPage(r.Printer.Rows(ctx), opts, page)
+		return printPage(r.Printer.PageRows(ctx), opts, page)
 	}
 	if p := r.Prefetched; p != nil && isPage(p, 1) &&
 		(int64(len(p.List)) >= int64(p.Count) || (r.Limit > 0 && len(p.List) >= r.Limit)) {
-		return printPage(r.Printer.Rows(ctx), opts, p)
+		return printPage(r.Printer.PageRows(ctx), opts, p)
 	}
 	opts.Progress = runresults.NewProgress(ios, o.Now, r.Printer)
-	_, err := runresults.Print(ctx, o.Client, ref, r.Printer.Rows(ctx), opts)
+	_, err := runresults.Print(ctx, o.Client, ref, r.Printer.PageRows(ctx), opts)
 	return err
 }
 

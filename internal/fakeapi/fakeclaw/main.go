@@ -43,7 +43,7 @@ func run(ctx context.Context, argv []string, stdout, stderr io.Writer) int {
 	runningFor := fs.Duration("running-for", 2500*time.Millisecond, "how long a run stays running (Workers with their own times, such as fake/slow, keep theirs)")
 	byPolls := fs.Bool("by-polls", false, "progress runs by status reads instead of by time")
 	downloadRate := fs.String("download-rate", "0", "send downloads (exports, full logs) at most this fast, e.g. 256KiB/s; 0 is full speed")
-	latency := fs.Duration("latency", 0, "hold every API reply back this long, as a distant server would, e.g. 20ms")
+	latency := fs.Duration("latency", 0, "make every API reply take this long from its request, as a distant server would, e.g. 20ms")
 	if err := fs.Parse(argv); err != nil {
 		return 2
 	}
@@ -105,7 +105,7 @@ func serve(ctx context.Context, srv *fakeapi.Server, rate int64, latency time.Du
 		fmt.Fprintf(stderr, "downloads are sent at %s\n", formatRate(rate))
 	}
 	if latency > 0 {
-		fmt.Fprintf(stderr, "every API reply is held back %v\n", latency)
+		fmt.Fprintf(stderr, "every API reply takes %v from its request\n", latency)
 	}
 	fmt.Fprint(stderr, "\nWorkers:\n")
 	writeCatalogue(stderr, fakeapi.FakeclawWorkers())

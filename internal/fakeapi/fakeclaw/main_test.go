@@ -69,7 +69,7 @@ func TestServe(t *testing.T) {
 
 func TestLatencyFlag(t *testing.T) {
 	_, _, stderr := serveOutput(t, "--latency", "20ms")
-	if !strings.Contains(stderr, "\nevery API reply is held back 20ms\n") {
+	if !strings.Contains(stderr, "\nevery API reply takes 20ms from its request\n") {
 		t.Errorf("--latency 20ms: %s", stderr)
 	}
 	code, stdout, stderr := serveOutput(t, "--latency", "-1s")
