@@ -24,8 +24,12 @@ var resultPath = regexp.MustCompile(`^/api/v2/worker-runs/[0-9A-Za-z]{26}/result
 
 func isResultPage(r fakeapi.Request) bool { return r.Method == "GET" && resultPath.MatchString(r.Path) }
 
-// pagesInFlight is how many result pages the target wants fetched at once.
-const pagesInFlight = 4
+// pagesInFlight is how many result pages the target wants fetched at
+// once, and targetRows the size of result set its time is set for.
+const (
+	pagesInFlight = 4
+	targetRows    = 100_000
+)
 
 // results is target 4: a large result set at the fake's latency, against
 // the ideal of pages × latency ÷ 4; peak memory at 10k and at the large
@@ -51,9 +55,18 @@ func (b *bench) results(ctx context.Context) error {
 		ideal := time.Duration(pages) * b.latency / pagesInFlight
 		ratio := float64(o.wall) / float64(ideal)
 		ok := o.stdout.lines == int64(n) && ratio <= 1.3
+		goal, met := fmt.Sprintf("≤ 1.3× ideal, %d rows", n), metIf(ok)
+		if n < targetRows {
+			// The target is set for 100,000 rows; at fewer, the fixed
+			// costs (start-up, pages 1 and 2 read alone) weigh more.
+			goal, met = fmt.Sprintf("for comparison (the target is for %d rows); %d rows", targetRows, n), "info"
+			if o.stdout.lines != int64(n) {
+				met = "not met"
+			}
+		}
 		b.add(figure{target: target, name: fmt.Sprintf("results -o jsonl, %d rows (default: %d pages at once)", n, pagesInFlight),
 			measured: fmt.Sprintf("%.2f s = %.2f× the ideal %.2f s (%d pages); %d rows out; %s peak", o.wall.Seconds(), ratio, ideal.Seconds(), pages, o.stdout.lines, mib(o.maxRSS)),
-			goal:     fmt.Sprintf("≤ 1.3× ideal, %d rows", n), met: metIf(ok)})
+			goal:     goal, met: met})
 		peak[n] = o.maxRSS
 		if n == sizes[0] {
 			// The same, strictly one page at a time: what fetching ahead
