@@ -8,6 +8,7 @@ package atomicfile
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"math/rand/v2"
 	"os"
@@ -20,6 +21,41 @@ type File struct {
 	*os.File
 	dest string
 	done bool
+
+	// written counts the bytes written through Write; writeback started
+	// for those before flushed (see Write).
+	written, flushed int64
+	writeback        func(off, n int64)
+}
+
+// writeBehind is how many bytes a File takes in before it asks the system
+// to start writing them to disk, without waiting (Linux): a large download
+// then reaches the disk while it arrives, and Commit's flush waits only
+// for the last few MiB rather than all of it.
+const writeBehind = 4 << 20
+
+// copyBuffer is the chunk ReadFrom copies in: fewer system calls than
+// io.Copy's 32 KiB for a download of many MiB.
+const copyBuffer = 256 << 10
+
+// Write writes p and, every writeBehind bytes, starts the writeback of
+// what came since the last time. Starting it is only a hint: its errors
+// are ignored, and Commit's flush reports any failure to write.
+func (f *File) Write(p []byte) (int, error) {
+	n, err := f.File.Write(p)
+	f.written += int64(n)
+	if f.written-f.flushed >= writeBehind {
+		f.writeback(f.flushed, f.written-f.flushed)
+		f.flushed = f.written
+	}
+	return n, err
+}
+
+// ReadFrom copies r into the file through Write (so that io.Copy into a
+// File starts the writeback as it goes, which *os.File's own ReadFrom
+// would not).
+func (f *File) ReadFrom(r io.Reader) (int64, error) {
+	return io.CopyBuffer(struct{ io.Writer }{f}, r, make([]byte, copyBuffer))
 }
 
 // Create opens a new temporary file ".NAME.RANDOM.tmp" beside dest with
@@ -41,7 +77,9 @@ func Create(dest string, perm os.FileMode) (*File, error) {
 			}
 			return nil, err
 		}
-		return &File{File: f, dest: dest}, nil
+		file := &File{File: f, dest: dest}
+		file.writeback = func(off, n int64) { startWriteback(f, off, n) }
+		return file, nil
 	}
 	return nil, fmt.Errorf("cannot create a temporary file beside %s", dest)
 }

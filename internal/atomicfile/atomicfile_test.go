@@ -1,6 +1,9 @@
 package atomicfile
 
 import (
+	"bytes"
+	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -85,4 +88,65 @@ func TestCreateInMissingDirectoryFails(t *testing.T) {
 	if _, err := Create(filepath.Join(t.TempDir(), "no", "such", "f"), 0o600); err == nil {
 		t.Fatal("expected an error")
 	}
+}
+
+// Writes, io.Copy's included, start the writeback of every writeBehind
+// (4 MiB) bytes as they come, each range once and in order (of 11 MiB:
+// the first 4, then the next 4; Commit flushes the rest); the file is
+// whole after Commit.
+func TestWriteBehind(t *testing.T) {
+	dest := filepath.Join(t.TempDir(), "export.json")
+	f, err := Create(dest, 0o644)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var started []string
+	f.writeback = func(off, n int64) { started = append(started, fmt.Sprintf("%d+%d", off, n)) }
+
+	chunk := bytes.Repeat([]byte("x"), 1<<20)
+	for i := 0; i < 5; i++ { // 5 MiB by Write
+		if _, err := f.Write(chunk); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// 6 MiB more through io.Copy, from a reader io.Copy cannot see into.
+	n, err := io.Copy(f, io.LimitReader(repeatReader('y'), 6<<20))
+	if err != nil || n != 6<<20 {
+		t.Fatalf("io.Copy: %d bytes, %v", n, err)
+	}
+	if err := f.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	mib := int64(1 << 20)
+	if got, want := fmt.Sprint(started), fmt.Sprint([]string{fmt.Sprintf("0+%d", 4*mib), fmt.Sprintf("%d+%d", 4*mib, 4*mib)}); got != want {
+		t.Errorf("writeback started for %s, want %s", got, want)
+	}
+	got, err := os.ReadFile(dest)
+	if err != nil || len(got) != 11<<20 || got[5<<20-1] != 'x' || got[5<<20] != 'y' || got[len(got)-1] != 'y' {
+		t.Fatalf("file of %d bytes (%v)", len(got), err)
+	}
+}
+
+// The real writeback start takes any range of a file without harm.
+func TestStartWriteback(t *testing.T) {
+	f, err := os.Create(filepath.Join(t.TempDir(), "f"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	f.Write(bytes.Repeat([]byte("z"), 8192))
+	startWriteback(f, 0, 8192)
+	startWriteback(f, 4096, 1<<30) // past the end
+	if b, err := os.ReadFile(f.Name()); err != nil || len(b) != 8192 {
+		t.Errorf("file after writeback: %d bytes, %v", len(b), err)
+	}
+}
+
+type repeatReader byte
+
+func (r repeatReader) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = byte(r)
+	}
+	return len(p), nil
 }
