@@ -65,7 +65,7 @@ func (b *bench) results(ctx context.Context) error {
 			}
 		}
 		b.add(figure{target: target, name: fmt.Sprintf("results -o jsonl, %d rows (default: %d pages at once)", n, pagesInFlight),
-			measured: fmt.Sprintf("%.2f s = %.2f× the ideal %.2f s (%d pages); %d rows out; %s peak", o.wall.Seconds(), ratio, ideal.Seconds(), pages, o.stdout.lines, mib(o.maxRSS)),
+			measured: fmt.Sprintf("%.2f s = %.2f× the ideal %.2f s (%d pages); %d rows out; %s peak; coreclaw's CPU %.2f s", o.wall.Seconds(), ratio, ideal.Seconds(), pages, o.stdout.lines, mib(o.maxRSS), o.cpu.Seconds()),
 			goal:     goal, met: met})
 		peak[n] = o.maxRSS
 		if n == sizes[0] {
