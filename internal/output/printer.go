@@ -117,7 +117,8 @@ func (h *heldRows) Close() error {
 	return err
 }
 
-// Flusher is a RowWriter that holds rows until Flush (see PageRows).
+// Flusher is what the RowWriters of PageRows add: they hold rows until
+// Flush.
 type Flusher interface {
 	Flush() error
 }
