@@ -1,5 +1,5 @@
-//go:build !unix
+//go:build !unix && !windows
 
 package batch
 
-const runtimeHasFlock = false
+const runtimeHasLock = false

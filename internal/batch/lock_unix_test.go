@@ -1,5 +1,0 @@
-//go:build unix
-
-package batch
-
-const runtimeHasFlock = true
