@@ -51,12 +51,9 @@ func runAbort(ctx context.Context, opts *AbortOptions) error {
 		return err
 	}
 	defer m.Close()
-	client, err := opts.APIClient()
+	client, err := keyedClient(opts.APIClient)
 	if err != nil {
 		return err
-	}
-	if !client.HasKey() {
-		return api.ErrNoAPIKey
 	}
 	aborted, failed := 0, 0
 	var firstErr error

@@ -173,6 +173,19 @@ func openManifest(ios *iostreams.IOStreams, path string) (*batch.Manifest, error
 	return m, nil
 }
 
+// keyedClient is the API client, refused before anything is sent when it
+// has no key: the batch commands read and lock their manifest first.
+func keyedClient(newClient func() (*api.Client, error)) (*api.Client, error) {
+	client, err := newClient()
+	if err != nil {
+		return nil, err
+	}
+	if !client.HasKey() {
+		return nil, api.ErrNoAPIKey
+	}
+	return client, nil
+}
+
 func readManifest(ios *iostreams.IOStreams, path string) (*batch.Manifest, error) {
 	m, err := batch.Read(path)
 	if err != nil {

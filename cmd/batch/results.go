@@ -76,12 +76,9 @@ func runResults(ctx context.Context, opts *ResultsOptions) error {
 		return err
 	}
 	defer m.Close()
-	client, err := opts.APIClient()
+	client, err := keyedClient(opts.APIClient)
 	if err != nil {
 		return err
-	}
-	if !client.HasKey() {
-		return api.ErrNoAPIKey
 	}
 	rows := printer.Rows(ctx)
 	started := false

@@ -198,12 +198,9 @@ func runBatch(ctx context.Context, opts *RunOptions) error {
 	if _, err := input.Build(common, input.Env{Context: ctx, Warn: opts.warn}); err != nil {
 		return cmdutil.UsageError(err)
 	}
-	client, err := opts.APIClient()
+	client, err := keyedClient(opts.APIClient)
 	if err != nil {
 		return err
-	}
-	if !client.HasKey() {
-		return api.ErrNoAPIKey
 	}
 	good, moreBad, err := opts.buildLines(ctx, client, worker, lines)
 	if err != nil {

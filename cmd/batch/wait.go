@@ -73,12 +73,9 @@ func runWait(ctx context.Context, opts *WaitOptions) error {
 		return err
 	}
 	defer m.Close()
-	client, err := opts.APIClient()
+	client, err := keyedClient(opts.APIClient)
 	if err != nil {
 		return err
-	}
-	if !client.HasKey() {
-		return api.ErrNoAPIKey
 	}
 	r := &batch.Runner{Client: client, Manifest: m, Now: opts.Now, Sleep: opts.Sleep, View: newView(opts.IO),
 		Interval: opts.Interval, Wait: true, Timeout: opts.Timeout, Concurrency: 1}

@@ -10,6 +10,7 @@ import (
 	"github.com/coreclaw/coreclaw/internal/api"
 	"github.com/coreclaw/coreclaw/internal/cmdutil"
 	"github.com/coreclaw/coreclaw/internal/iostreams"
+	"github.com/coreclaw/coreclaw/internal/runwait"
 )
 
 // Line is an input line ready to start: its number, the input to send
@@ -443,7 +444,7 @@ func (r *Runner) check(ctx context.Context, t *tracked) (bool, error) {
 		case errors.As(err, &apiErr) && apiErr.IsRateLimited():
 			r.slowDown(apiErr)
 			return false, nil
-		case transient(err):
+		case runwait.Transient(err):
 			r.notice("checking run %s failed (%s); still waiting", t.slug, describe(err))
 			t.next = t.started.Add(NextCheck(t.checks+1, now.Sub(t.started), 0, r.Interval))
 			return false, nil
@@ -527,23 +528,6 @@ func (r *Runner) progress() Progress {
 		p.ETA = time.Duration(waves+1) * d
 	}
 	return p
-}
-
-// transient reports failures a check rides out (after the client's own
-// retries): the run is unaffected.
-func transient(err error) bool {
-	if api.Permanent(err) {
-		return false
-	}
-	var netErr *api.NetworkError
-	if errors.As(err, &netErr) {
-		return true
-	}
-	var apiErr *api.Error
-	if errors.As(err, &apiErr) {
-		return apiErr.IsRateLimited() || apiErr.IsServerFault() || (apiErr.NotJSON && apiErr.HTTPStatus >= 500)
-	}
-	return false
 }
 
 func describe(err error) string {

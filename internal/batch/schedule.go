@@ -20,7 +20,7 @@ const minStep = 100 * time.Millisecond
 // NextCheck is when check n+1 of a run is due, as the time since the run
 // started, after check n was made last after it started (n from 1; n = 0
 // asks for the first check). learned is how long the batch's runs have
-// been seen to take (0: not known yet); max is the longest pause
+// been seen to take (0: not known yet); longest is the longest pause
 // (--interval).
 //
 // Until a run of the batch has ended, a run is checked as `coreclaw wait`
@@ -29,37 +29,30 @@ const minStep = 100 * time.Millisecond
 // passed, then at a tenth of it, doubling: runs of similar length are seen
 // to end soon after they do. Never is check n+1 due before a wait's check
 // n+1 would be, so that no run is read more often than one wait reads it.
-func NextCheck(n int, last, learned, max time.Duration) time.Duration {
-	waitDue := waitCheck(n+1, max)
+func NextCheck(n int, last, learned, longest time.Duration) time.Duration {
+	waitDue := waitCheck(n+1, longest)
 	if learned <= 0 {
 		return waitDue
 	}
-	own := min(learned, max)
+	own := min(learned, longest)
 	if n > 0 {
-		step := max1(learned/10, minStep)
-		for i := 1; i < n && step < max; i++ {
+		step := max(learned/10, minStep)
+		for i := 1; i < n && step < longest; i++ {
 			step *= 2
 		}
-		own = last + min(step, max)
+		own = last + min(step, longest)
 	}
-	return max1(own, waitDue)
+	return max(own, waitDue)
 }
 
 // waitCheck is when a wait makes its check n (from 1, the first at once),
 // as the time since it began.
-func waitCheck(n int, max time.Duration) time.Duration {
+func waitCheck(n int, longest time.Duration) time.Duration {
 	var at time.Duration
 	for i := 1; i < n; i++ {
-		at += runwait.NextDelay(at, max)
+		at += runwait.NextDelay(at, longest)
 	}
 	return at
-}
-
-func max1(a, b time.Duration) time.Duration {
-	if a > b {
-		return a
-	}
-	return b
 }
 
 // durations learns how long the batch's runs take: for each ended run, the

@@ -100,7 +100,7 @@ func (b *bench) waiting(ctx context.Context) error {
 
 // longRunSchedule is the part of target 2 that would take hours to time:
 // runs that go on past a minute, read by the wait loop's own schedule
-// (runwait.NextDelay) on a simulated clock, for runs that end every 250
+// (runwait.CheckTimes) on a simulated clock, for runs that end every 250
 // ms from 1 to 30 minutes after the wait began, under the longest pauses
 // of wait (10 s) and of logs --follow (3 s). runwait's TestScheduleBounds
 // holds the same bounds.
@@ -109,18 +109,15 @@ func longRunSchedule() figure {
 	worstLate, worstReads := 0.0, 0.0 // as shares of what is allowed
 	for _, interval := range []time.Duration{runwait.DefaultInterval, logs.DefaultInterval} {
 		for end := time.Minute; end <= 30*time.Minute; end += 250 * time.Millisecond {
-			at, reads := time.Duration(0), 1
-			for at < end {
-				d := runwait.NextDelay(at, interval)
-				if at >= time.Minute {
-					leastGap = min(leastGap, d)
+			times := runwait.CheckTimes(end, interval)
+			for i := 1; i < len(times); i++ {
+				if times[i-1] >= time.Minute {
+					leastGap = min(leastGap, times[i]-times[i-1])
 				}
-				at += d
-				reads++
 			}
-			allowedLate := max(time.Second, end/10)
-			worstLate = max(worstLate, float64(at-end)/float64(allowedLate))
-			worstReads = max(worstReads, float64(reads)/math.Ceil(end.Seconds()+3))
+			late := times[len(times)-1] - end
+			worstLate = max(worstLate, float64(late)/float64(max(time.Second, end/10)))
+			worstReads = max(worstReads, float64(len(times))/math.Ceil(end.Seconds()+3))
 		}
 	}
 	return figure{target: "2 waiting", name: "runs of 1 to 30 minutes (the schedule on a simulated clock)",

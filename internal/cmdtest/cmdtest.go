@@ -151,19 +151,10 @@ func Factory(t *testing.T, srv *fakeapi.Server, env Env) (*cmdutil.Factory, *Str
 }
 
 // Parse runs argv through cmd as the root runs it (silenced, with the
-// root's flag errors) and returns the error. cmd is named by its Use; a
-// parent group, if any, is made for it.
+// root's flag errors) and returns the error. cmd is named by its Use.
 func Parse(t *testing.T, cmd *cobra.Command, argv ...string) error {
 	t.Helper()
-	root := &cobra.Command{Use: "coreclaw", SilenceErrors: true, SilenceUsage: true}
-	root.SetFlagErrorFunc(cmdutil.FlagError)
-	var out bytes.Buffer
-	root.SetOut(&out)
-	root.SetErr(&out)
-	root.AddCommand(cmd)
-	root.SetArgs(append([]string{cmd.Name()}, argv...))
-	_, err := root.ExecuteContextC(context.Background())
-	return err
+	return execute(cmd, append([]string{cmd.Name()}, argv...))
 }
 
 // ParseSub is Parse for a subcommand of a group (`task create`): the group
@@ -172,13 +163,18 @@ func ParseSub(t *testing.T, group string, cmd *cobra.Command, argv ...string) er
 	t.Helper()
 	parent := &cobra.Command{Use: group}
 	parent.AddCommand(cmd)
+	return execute(parent, append([]string{group, cmd.Name()}, argv...))
+}
+
+// execute runs args under a root like coreclaw's that holds only top.
+func execute(top *cobra.Command, args []string) error {
 	root := &cobra.Command{Use: "coreclaw", SilenceErrors: true, SilenceUsage: true}
 	root.SetFlagErrorFunc(cmdutil.FlagError)
 	var out bytes.Buffer
 	root.SetOut(&out)
 	root.SetErr(&out)
-	root.AddCommand(parent)
-	root.SetArgs(append([]string{group, cmd.Name()}, argv...))
+	root.AddCommand(top)
+	root.SetArgs(args)
 	_, err := root.ExecuteContextC(context.Background())
 	return err
 }

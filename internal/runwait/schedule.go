@@ -34,3 +34,16 @@ func NextDelay(elapsed, max time.Duration) time.Duration {
 	}
 	return min(d, max)
 }
+
+// CheckTimes are the times, since the wait began, of the checks of a run
+// that ends at end, when a check takes no time: from the first, at once,
+// to the first at or after end. The tests and the bench hold the schedule
+// to its bounds through it.
+func CheckTimes(end, longest time.Duration) []time.Duration {
+	times := []time.Duration{0}
+	for at := time.Duration(0); at < end; {
+		at += NextDelay(at, longest)
+		times = append(times, at)
+	}
+	return times
+}

@@ -32,17 +32,6 @@ func TestNextDelay(t *testing.T) {
 	}
 }
 
-// checkTimes are the times of the checks of a wait on a fake clock where
-// a check takes no time, up to the first at or after end.
-func checkTimes(end, interval time.Duration) []time.Duration {
-	times := []time.Duration{0}
-	for at := time.Duration(0); at < end; {
-		at += NextDelay(at, interval)
-		times = append(times, at)
-	}
-	return times
-}
-
 // TestScheduleBounds holds the schedule to its promise for runs that end
 // anywhere from 50ms to 30 minutes after the wait began, with the default
 // --interval of wait (10s) and of logs --follow (3s): the run's end is
@@ -60,7 +49,7 @@ func TestScheduleBounds(t *testing.T) {
 			ends = append(ends, end)
 		}
 		for _, end := range ends {
-			times := checkTimes(end, interval)
+			times := CheckTimes(end, interval)
 			noticed := times[len(times)-1]
 			late := noticed - end
 			if allowed := max(time.Second, end/10) - 100*time.Millisecond; late > allowed {
@@ -91,7 +80,7 @@ func TestScheduleBounds(t *testing.T) {
 		{8 * time.Second, 11, 8350 * time.Millisecond},
 		{30 * time.Second, 26, 31_950 * time.Millisecond}, // ... 27.15, 29.5, 31.95: 1.95s late
 	} {
-		times := checkTimes(tt.end, DefaultInterval)
+		times := CheckTimes(tt.end, DefaultInterval)
 		if len(times) != tt.reads || times[len(times)-1] != tt.at {
 			t.Errorf("a run of %v: %d reads, the last at %v; want %d, at %v", tt.end, len(times), times[len(times)-1], tt.reads, tt.at)
 		}
